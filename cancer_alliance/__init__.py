@@ -1,0 +1,1 @@
+"""Cancer Alliance platform."""

@@ -1,0 +1,1 @@
+"""Command families of the ``cancer-alliance`` CLI; each module has ``register(app)``."""

@@ -1,0 +1,7 @@
+"""Commands: published (see cli.COMMAND_MODULES)."""
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add this family's commands to the app."""
