@@ -1,7 +1,111 @@
-"""Commands: published (see cli.COMMAND_MODULES)."""
+"""Commands: published load/show/metrics, and reconcile (published data mode).
+
+``published load`` reads NHS England's Monthly Combined CSV or the older CWT-CRS XLSX
+extract into the store; ``published show`` lists what was loaded; ``published metrics``
+aggregates it in the ``metrics`` command's shape; ``reconcile`` compares the store's
+patient-level totals with the published ones per provider, standard and month.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
 
 import typer
+
+from cancer_alliance.commands.options import DbOption
+
+
+class Format(StrEnum):
+    csv = "csv"
+    json = "json"
+
+
+FormatOption = Annotated[Format, typer.Option("--format", help="Output format on stdout.")]
+StandardOption = Annotated[str | None, typer.Option(
+    "--standard", help="One standard code (FDS, 31_DAY, 62_DAY, 2WW_USC, ...); default all.")]
+PeriodOption = Annotated[str | None, typer.Option(
+    "--period", help="Month YYYY-MM, or a range YYYY-MM..YYYY-MM.")]
+
+published_app = typer.Typer(
+    help="NHS England's published Cancer Waiting Times extracts: load, show, aggregate.",
+    no_args_is_help=True,
+)
+
+
+def _open(db: str | None):
+    from cancer_alliance.store import connect
+
+    return connect(db)
+
+
+def _echo(df, fmt: Format) -> None:
+    from cancer_alliance.metrics.output import to_csv, to_json
+
+    typer.echo(to_csv(df) if fmt is Format.csv else to_json(df) + "\n", nl=False)
+
+
+@published_app.command("load")
+def load_command(
+    files: Annotated[list[Path], typer.Argument(
+        help="Monthly Combined .csv or CWT-CRS Data Extract .xlsx file(s).")],
+    db: DbOption = None,
+) -> None:
+    """Load published CWT file(s); loading a file of the same name again replaces it."""
+    from cancer_alliance.published import load_published
+
+    con = _open(db)
+    for f in files:
+        typer.echo(json.dumps(load_published(con, f)))
+
+
+@published_app.command("show")
+def show_command(
+    db: DbOption = None,
+    standard: StandardOption = None,
+    fmt: FormatOption = Format.csv,
+) -> None:
+    """Every loaded published row (subtotals flagged by is_subtotal)."""
+    from cancer_alliance.published import published_rows
+
+    _echo(published_rows(_open(db), standard), fmt)
+
+
+@published_app.command("metrics")
+def metrics_command(
+    db: DbOption = None,
+    standard: StandardOption = None,
+    by: Annotated[str, typer.Option(
+        "--by", help="Comma-separated: provider or commissioner, cancer_type, referral_route, "
+        "modality, and one of month, quarter, financial_year.")] = "provider,month",
+    period: PeriodOption = None,
+    fmt: FormatOption = Format.csv,
+) -> None:
+    """Published totals in the metrics command's shape (dashboard on public data alone)."""
+    from cancer_alliance.published import published_metrics
+
+    _echo(published_metrics(_open(db), standard, by=by, period=period), fmt)
+
+
+def reconcile_command(
+    db: DbOption = None,
+    standard: StandardOption = None,
+    period: PeriodOption = None,
+    fmt: FormatOption = Format.csv,
+) -> None:
+    """Compare the store's patient-level totals with NHS England's published ones.
+
+    One row per provider, standard and month: published and local total, within and
+    breaches, their differences (local minus published) and a status.
+    """
+    from cancer_alliance.published import reconcile
+
+    _echo(reconcile(_open(db), standard, period), fmt)
 
 
 def register(app: typer.Typer) -> None:
     """Add this family's commands to the app."""
+    app.add_typer(published_app, name="published")
+    app.command("reconcile")(reconcile_command)

@@ -1,0 +1,115 @@
+"""THE one place permissions are decided.
+
+Every page, download and API call asks :func:`decide` (through ``web.deps.require``) and
+nothing else makes its own role test, so the permission matrix test covers the whole
+application. A decision also says whether the access must be written to the audit log:
+every patient-level view is audited.
+
+Scopes: a provider user sees patients of their own trust (pathways whose ``provider_code``
+is theirs); a commissioner user sees patients of their own population (pathways whose
+``commissioner_code`` is theirs). Board members and the public never see patient-level
+rows, and see aggregates only after small-number protection (:func:`aggregates_protected`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cancer_alliance.auth.model import Actor
+
+ACTIONS: tuple[str, ...] = (
+    "view_aggregate",
+    "view_patient",
+    "submit_data",
+    "edit_operations",
+    "view_operations",
+    "admin",
+)
+
+ALLIANCE_WIDE = frozenset({"admin", "analyst"})
+LOGGED_IN = frozenset({"admin", "analyst", "provider", "commissioner", "board"})
+PROTECTED_ROLES = frozenset({"public", "board"})
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Whether an action is allowed, why (for the 403 page and the log), and if it is audited."""
+
+    allowed: bool
+    reason: str
+    audit: bool = False
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+def _scoped(actor: Actor, org_code: str | None, what: str, audit: bool) -> Decision:
+    """Allow a scoped role inside its organisation only.
+
+    ``org_code=None`` means "within the actor's own scope": the caller must then filter
+    rows with :func:`patient_scope`.
+    """
+    if org_code is None or org_code == actor.org_code:
+        return Decision(True, f"{what} within own organisation {actor.org_code}", audit)
+    return Decision(False, f"{actor.role} users may only {what} for {actor.org_code}", False)
+
+
+def decide(actor: Actor, action: str, org_code: str | None = None) -> Decision:
+    """Decide whether ``actor`` may perform ``action`` (optionally on organisation ``org_code``)."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action {action!r}; actions are {', '.join(ACTIONS)}")
+    role = actor.role
+    if action == "view_aggregate":
+        if role in PROTECTED_ROLES:
+            return Decision(True, "aggregates with small-number protection")
+        return Decision(True, "aggregates")
+    if action == "view_patient":
+        if role in ALLIANCE_WIDE:
+            return Decision(True, "patient-level data for the whole alliance", audit=True)
+        if role == "provider":
+            return _scoped(actor, org_code, "view patient-level data", audit=True)
+        if role == "commissioner":
+            return _scoped(actor, org_code, "view patient-level data", audit=True)
+        return Decision(False, f"{role} users never see patient-level data")
+    if action == "submit_data":
+        if role in ALLIANCE_WIDE:
+            return Decision(True, "alliance team may submit for any provider")
+        if role == "provider":
+            return _scoped(actor, org_code, "submit data", audit=False)
+        return Decision(False, f"{role} users cannot submit data")
+    if action == "edit_operations":
+        if role in ALLIANCE_WIDE:
+            return Decision(True, "alliance team edits operations")
+        return Decision(False, f"{role} users cannot edit operations")
+    if action == "view_operations":
+        if role in LOGGED_IN:
+            return Decision(True, "logged-in users see operations")
+        return Decision(False, "log in to see operations")
+    # admin
+    if role == "admin":
+        return Decision(True, "administrator")
+    return Decision(False, "administrators only")
+
+
+def aggregates_protected(actor: Actor) -> bool:
+    """Whether aggregates shown to this actor must pass small-number protection."""
+    return actor.role in PROTECTED_ROLES
+
+
+def patient_scope(actor: Actor) -> dict[str, str] | None:
+    """Row filter for patient-level data: ``{column: code}``, ``{}`` for all, ``None`` for none.
+
+    Use with :func:`decide` ``(actor, "view_patient")``; this says which rows, that says if at all.
+    """
+    if actor.role in ALLIANCE_WIDE:
+        return {}
+    if actor.role == "provider":
+        return {"provider_code": actor.org_code or ""}
+    if actor.role == "commissioner":
+        return {"commissioner_code": actor.org_code or ""}
+    return None
+
+
+def submit_scope(actor: Actor) -> str | None:
+    """The only provider a provider user may submit for; ``None`` when any provider is allowed."""
+    return actor.org_code if actor.role == "provider" else None

@@ -1,0 +1,315 @@
+"""The Python API that mirrors the ``outcomes``, ``metrics`` and ``ptl`` commands.
+
+Each function takes an open store connection and an ``engine``: ``"duckdb"`` (default) runs
+the ibis definitions on the store itself; ``"spark"`` exports the store tables to Parquet in
+a temporary folder and runs the *same* definitions on a Spark session (``spark``, or a local
+one made here). Results come back as pandas DataFrames with the contract's columns.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import date
+from typing import Any
+
+import duckdb
+import ibis
+import pandas as pd
+
+from cancer_alliance.errors import NotFound, UsageError
+from cancer_alliance.metrics import periods
+from cancer_alliance.metrics.compile import (
+    BREAKDOWN_COLUMNS,
+    OUTCOME_COLUMNS,
+    WIDE_COLUMNS,
+    outcomes_table,
+)
+from cancer_alliance.metrics.engines import (
+    ENGINES,
+    duckdb_backend,
+    export_parquet,
+    local_spark_session,
+    spark_backend,
+)
+from cancer_alliance.metrics.materialise import is_fresh
+from cancer_alliance.metrics.ptl import PTL_COLUMNS, ptl_table
+from cancer_alliance.metrics.standards import COMPLETED, STANDARDS
+
+METRIC_COLUMNS = ["total", "within", "breaches", "performance", "threshold", "met"]
+#: Columns ``by`` and ``filters`` accept; ``provider_code`` means the accountable provider.
+GROUP_COLUMNS = ("provider_code", *BREAKDOWN_COLUMNS)
+#: Short names the command line accepts (``--by provider,month``).
+ALIASES = {"provider": "provider_code", "commissioner": "commissioner_code",
+           "alliance": "alliance_code", "route": "referral_route", "fy": "financial_year",
+           "cancer_type": "suspected_cancer_type",
+           "ethnicity": "ethnic_group", "imd": "imd_quintile", "rare": "rare_less_common"}
+_DATE_COLUMNS = ("clock_start", "clock_stop")
+_INT_COLUMNS = ("treatment_number", "adjustment_days", "days", "limit_days", "days_waited",
+                "days_to_breach", "imd_quintile")
+
+
+def threshold_for(code: str, on: date) -> float | None:
+    """The threshold (percent) of standard ``code`` in force on ``on`` (None: none set)."""
+    return definition(code).threshold_on(on)
+
+
+def definition(code: str):
+    """The definition of standard ``code``, or a NotFound naming the known codes."""
+    try:
+        return STANDARDS[code]
+    except KeyError:
+        raise NotFound(f"unknown standard {code!r}; known: {', '.join(STANDARDS)}") from None
+
+
+@contextmanager
+def backend_for(con: duckdb.DuckDBPyConnection, engine: str = "duckdb",
+                spark: Any = None) -> Iterator[Any]:
+    """An ibis backend over the store for ``engine``; Spark reads a Parquet export."""
+    if engine == "duckdb":
+        yield duckdb_backend(con)
+        return
+    if engine != "spark":
+        raise UsageError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
+    with tempfile.TemporaryDirectory(prefix="cancer-alliance-spark-") as tmp:
+        export_parquet(con, tmp)
+        yield spark_backend(spark if spark is not None else local_spark_session(), tmp)
+
+
+def _tidy(df: pd.DataFrame) -> pd.DataFrame:
+    """Engine-neutral pandas types: dates as ``date``, whole numbers as nullable Int64."""
+    df = df.copy()
+    for col in df.columns:
+        if col in _DATE_COLUMNS:
+            values = pd.to_datetime(df[col])
+            df[col] = [None if pd.isna(v) else v.date() for v in values]
+        elif col in _INT_COLUMNS:
+            df[col] = pd.array(df[col], dtype="Int64")
+        elif col in ("included", "in_62_day_backlog", "in_104_day_subset", "transferred",
+                     "rare_less_common"):
+            df[col] = df[col].astype("boolean")
+    return df
+
+
+def _period_filter(t: ibis.Table, period: Any) -> ibis.Table:
+    rng = periods.month_range(period)
+    if rng is None:
+        return t
+    return t.filter((t.reporting_period >= rng[0]) & (t.reporting_period <= rng[1]))
+
+
+def _sort_outcomes(df: pd.DataFrame) -> pd.DataFrame:
+    order = {c: i for i, c in enumerate(STANDARDS)}
+    df = df.assign(_o=df["standard"].map(order))
+    df = df.sort_values(["_o", "provider_code", "pathway_id", "treatment_number",
+                         "accountable_provider_code"], na_position="last")
+    return df.drop(columns="_o").reset_index(drop=True)
+
+
+def _codes(standard_code: str | None) -> tuple[str, ...]:
+    if standard_code is None:
+        return COMPLETED
+    if definition(standard_code).era == "open":
+        raise UsageError(f"{standard_code} counts open pathways: use ptl (or metrics)")
+    return (standard_code,)
+
+
+def outcomes(con: duckdb.DuckDBPyConnection, standard: str | None = None,
+             period: str | tuple[str, str] | None = None, engine: str = "duckdb",
+             spark: Any = None, wide: bool = False) -> pd.DataFrame:
+    """Per-pathway outcomes: one row per pathway, standard, treatment and accountable provider.
+
+    Excluded pathways appear once with their ``exclusion_reason``. ``wide=True`` adds the
+    breakdown columns (tumour group, age band, ...).
+    """
+    codes = _codes(standard)
+    with backend_for(con, engine, spark) as backend:
+        t = _period_filter(outcomes_table(backend, codes), period)
+        df = t.select(*(WIDE_COLUMNS if wide else OUTCOME_COLUMNS)).to_pandas()
+    return _sort_outcomes(_tidy(df))
+
+
+def _parse_by(by: Sequence[str] | str) -> tuple[list[str], str | None]:
+    items = [b.strip() for b in (by.split(",") if isinstance(by, str) else by) if b.strip()]
+    groups, grain = [], None
+    for item in items:
+        item = ALIASES.get(item, item)
+        if item in periods.GRAINS:
+            if grain is not None:
+                raise UsageError(f"--by names two time grains ({grain}, {item}); use one")
+            grain = item
+        elif item in GROUP_COLUMNS:
+            if item not in groups:
+                groups.append(item)
+        else:
+            raise UsageError(f"cannot break down by {item!r}; use any of "
+                             f"{', '.join(GROUP_COLUMNS + periods.GRAINS)}")
+    return groups, grain
+
+
+def _apply_filters(t: ibis.Table, filters: Mapping[str, Any] | None,
+                   column_of: Mapping[str, str]) -> ibis.Table:
+    for key, value in (filters or {}).items():
+        key = ALIASES.get(key, key)
+        if key not in GROUP_COLUMNS:
+            raise UsageError(f"cannot filter on {key!r}; use any of {', '.join(GROUP_COLUMNS)}")
+        col = t[column_of.get(key, key)]
+        values = list(value) if isinstance(value, (list, tuple, set)) else [value]
+        t = t.filter(col.isin(values))
+    return t
+
+
+def _finish_metrics(code: str, df: pd.DataFrame, groups: list[str],
+                    grain: str | None) -> pd.DataFrame:
+    """Roll months up to the grain, then add performance, threshold and met."""
+    defn = definition(code)
+    columns = ["standard", "period", *groups, *METRIC_COLUMNS]
+    if df.empty:
+        return pd.DataFrame(columns=columns)
+    if grain is None:
+        first, last = df["reporting_period"].min(), df["reporting_period"].max()
+        df = df.assign(period=first if first == last else f"{first}..{last}")
+        on_date = {p: periods.first_day(last) for p in df["period"].unique()}
+    else:
+        df = df.assign(period=df["reporting_period"].map(lambda m: periods.label(m, grain)))
+        # The threshold in force in the period's first month with data, so a financial year
+        # that straddles the October 2023 change still gets the new standard's threshold.
+        first_month = df.groupby("period")["reporting_period"].min()
+        on_date = {p: periods.first_day(m) for p, m in first_month.items()}
+    agg = df.groupby(["period", *groups], dropna=False, as_index=False)[
+        ["total", "within"]].sum()
+    agg["breaches"] = agg["total"] - agg["within"]
+    agg["performance"] = (100.0 * agg["within"] / agg["total"]).where(agg["total"] > 0)
+    agg["threshold"] = agg["period"].map(lambda p: defn.threshold_on(on_date[p])).astype(
+        "float64")
+    met = []
+    for perf, thr in zip(agg["performance"], agg["threshold"], strict=True):
+        met.append(None if thr is None or pd.isna(thr) or pd.isna(perf) else bool(perf >= thr))
+    agg["met"] = pd.array(met, dtype="boolean")
+    agg["performance"] = agg["performance"].round(2)
+    agg["standard"] = code
+    agg = agg.sort_values(["period", *groups], na_position="last").reset_index(drop=True)
+    return agg[columns]
+
+
+def compute_metrics(con: duckdb.DuckDBPyConnection, standard: str,
+                    by: Sequence[str] | str = ("provider_code", "month"),
+                    period: str | tuple[str, str] | None = None,
+                    filters: Mapping[str, Any] | None = None, engine: str = "duckdb",
+                    spark: Any = None) -> pd.DataFrame:
+    """Aggregate one standard: total, within, breaches, performance %, threshold and met.
+
+    ``provider_code`` groups and filters by the *accountable* provider, summing shares.
+    Reads the materialised outcomes when they are fresh (DuckDB only), else computes.
+    """
+    code = standard
+    defn = definition(code)
+    groups, grain = _parse_by(by)
+    if defn.era == "open":
+        return _backlog_metrics(con, code, groups, grain, period, filters, engine, spark)
+    column_of = {"provider_code": "accountable_provider_code"}
+    with backend_for(con, engine, spark) as backend:
+        if engine == "duckdb" and is_fresh(con):
+            t = backend.table("metric_outcomes")
+        else:
+            t = outcomes_table(backend, (code,))
+        t = t.filter((t.standard == code) & t.included)
+        t = _period_filter(t, period)
+        t = _apply_filters(t, filters, column_of)
+        keys = {g: t[column_of.get(g, g)] for g in groups}
+        within_share = ibis.cases((t.outcome == "within", t.share), else_=0.0)
+        agg = t.group_by(reporting_period=t.reporting_period, **keys).aggregate(
+            total=t.share.sum(), within=within_share.sum())
+        df = agg.to_pandas()
+    return _finish_metrics(code, df, groups, grain)
+
+
+def _backlog_metrics(con, code, groups, grain, period, filters, engine, spark):
+    """62_DAY_BACKLOG by month-end census: total on the PTL, within = not past day 62."""
+    rng = periods.month_range(period)
+    if rng is None:
+        (first, last), = con.execute(
+            "SELECT strftime(min(coalesce(referral_received_date, upgrade_date)), '%Y-%m'),"
+            " strftime(max(coalesce(pathway_closed_date, first_treatment_date,"
+            " diagnosis_communicated_date, first_seen_date, referral_received_date)),"
+            " '%Y-%m') FROM pathways").fetchall()
+        if first is None:
+            return _finish_metrics(code, pd.DataFrame(), groups, grain)
+        rng = (first, last)
+    frames = []
+    with backend_for(con, engine, spark) as backend:
+        for month in periods.months_between(*rng):
+            t = _apply_filters(ptl_table(backend, periods.month_end(month)), filters, {})
+            keys = {g: t[g] for g in groups}
+            not_backlog = ibis.cases((t.in_62_day_backlog, 0.0), else_=1.0)
+            agg = t.group_by(**keys).aggregate(total=t.count().cast("float64"),
+                                               within=not_backlog.sum())
+            frames.append(agg.to_pandas().assign(reporting_period=month))
+    df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    if grain not in (None, "month") and not df.empty:
+        # A census is a snapshot: a quarter or year takes its last month's census.
+        df = df.assign(_label=df["reporting_period"].map(lambda m: periods.label(m, grain)))
+        last = df.groupby("_label")["reporting_period"].transform("max")
+        df = df[df["reporting_period"] == last].drop(columns="_label")
+    elif grain is None and not df.empty:
+        df = df[df["reporting_period"] == df["reporting_period"].max()]
+    return _finish_metrics(code, df, groups, grain)
+
+
+def ptl(con: duckdb.DuckDBPyConnection, census: date, engine: str = "duckdb",
+        spark: Any = None) -> pd.DataFrame:
+    """Every open urgent pathway on ``census`` with days waited, band and backlog flags."""
+    if isinstance(census, str):
+        census = date.fromisoformat(census)
+    with backend_for(con, engine, spark) as backend:
+        df = ptl_table(backend, census).select(*PTL_COLUMNS).to_pandas()
+    df = _tidy(df)
+    return df.sort_values(["provider_code", "pathway_id"]).reset_index(drop=True)
+
+
+def transfer_phases(con: duckdb.DuckDBPyConnection, period: Any = None,
+                    by: Sequence[str] | str = ("provider_code", "month"),
+                    engine: str = "duckdb", spark: Any = None) -> pd.DataFrame:
+    """§4 phase counts for 62-day pathways with an inter-provider transfer.
+
+    The 38-day investigative phase (transfer - clock start) is counted for the referring
+    provider, the 24-day treatment phase (treatment - transfer - adjustment) for the treating
+    provider, in the month of treatment. Columns: ``period``, groups, ``phase``, ``total``,
+    ``within``, ``breaches``, ``performance``.
+    """
+    from cancer_alliance.metrics import platform_rules as rules
+    from cancer_alliance.metrics.base import enriched_pathways
+
+    groups, grain = _parse_by(by)
+    with backend_for(con, engine, spark) as backend:
+        p = enriched_pathways(backend)
+        refer = p.transfer_from_provider_code.coalesce(p.first_seen_provider_code)
+        treat = p.first_treatment_provider_code.coalesce(p.provider_code)
+        p = p.filter(p.referral_route.isin(("USC", "BS", "SCREEN", "UPGRADE"))
+                     & p.transfer_received_date.notnull() & p.first_treatment_date.notnull()
+                     & p.clock_start.notnull() & refer.notnull() & (refer != treat))
+        p = p.mutate(reporting_period=p.first_treatment_date.strftime("%Y-%m"),
+                     _refer=refer, _treat=treat)
+        p = _period_filter(p, period)
+        d38 = p.transfer_received_date.delta(p.clock_start, unit="day")
+        d24 = (p.first_treatment_date.delta(p.transfer_received_date, unit="day")
+               - p.treatment_adjustment_days.coalesce(0))
+        frames = []
+        for phase, who, days, limit in (("38_day", p._refer, d38, rules.IPT_INVESTIGATION_LIMIT),
+                                        ("24_day", p._treat, d24, rules.IPT_TREATMENT_LIMIT)):
+            keys = {g: (who if g == "provider_code" else p[g]) for g in groups}
+            agg = p.group_by(reporting_period=p.reporting_period, **keys).aggregate(
+                total=p.count(), within=(days <= limit).cast("int64").sum())
+            frames.append(agg.to_pandas().assign(phase=phase))
+    df = pd.concat(frames, ignore_index=True)
+    columns = ["period", *groups, "phase", "total", "within", "breaches", "performance"]
+    if df.empty:
+        return pd.DataFrame(columns=columns)
+    df["period"] = df["reporting_period"].map(
+        lambda m: periods.label(m, grain) if grain else "all")
+    df = df.groupby(["period", *groups, "phase"], dropna=False, as_index=False)[
+        ["total", "within"]].sum()
+    df["breaches"] = df["total"] - df["within"]
+    df["performance"] = (100.0 * df["within"] / df["total"]).round(2)
+    return df.sort_values(["period", *groups, "phase"]).reset_index(drop=True)[columns]

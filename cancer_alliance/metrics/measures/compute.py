@@ -1,0 +1,166 @@
+"""Aggregating a measure's cohort by period and breakdown: ``compute_measure``.
+
+The grouping vocabulary and period labels are the metrics engine's (``provider_code``,
+``commissioner_code``, ``tumour_group``, ... and ``month`` ``YYYY-MM``, ``quarter``
+``YYYY-Qn``, ``financial_year`` ``YYYY/YY``), so a measure and a standard line up in the
+same table. The engine aggregates to months; the roll-up to coarser periods is pandas, as in
+:mod:`cancer_alliance.metrics.api`. ``provider_code`` here is the submitting provider: the
+one that received the referral, diagnosed or treated the patient (there is no transfer
+split for outcome measures).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import duckdb
+import ibis
+import pandas as pd
+
+from cancer_alliance.errors import NotFound, UsageError
+from cancer_alliance.metrics import periods
+from cancer_alliance.metrics.api import ALIASES, backend_for
+from cancer_alliance.metrics.measures.cohorts import COHORTS
+from cancer_alliance.metrics.measures.definitions import MEASURES
+
+#: Breakdown columns a measure can be grouped or filtered by (dataset names).
+GROUP_COLUMNS = (
+    "provider_code", "commissioner_code", "alliance_code", "tumour_group", "rare_less_common",
+    "suspected_cancer_type", "referral_route", "modality", "age_band", "sex", "ethnic_group",
+    "imd_quintile", "stage_group",
+)
+PROPORTION_COLUMNS = ["numerator", "denominator", "value"]
+
+
+def definition(code: str):
+    """The :class:`MeasureDefinition` of ``code``, or NotFound naming the known codes."""
+    try:
+        return MEASURES[code]
+    except KeyError:
+        raise NotFound(f"unknown measure {code!r}; known: {', '.join(MEASURES)}") from None
+
+
+def parse_by(by: Sequence[str] | str | None) -> tuple[list[str], str | None]:
+    """(group columns, time grain or None) from ``("provider_code", "month")`` or a string."""
+    if by is None:
+        return [], None
+    items = [b.strip() for b in (by.split(",") if isinstance(by, str) else by) if b.strip()]
+    groups: list[str] = []
+    grain = None
+    for item in items:
+        item = ALIASES.get(item, item)
+        if item in periods.GRAINS:
+            if grain is not None:
+                raise UsageError(f"by names two time grains ({grain}, {item}); use one")
+            grain = item
+        elif item in GROUP_COLUMNS:
+            if item not in groups:
+                groups.append(item)
+        else:
+            raise UsageError(f"cannot break a measure down by {item!r}; use any of "
+                             f"{', '.join(GROUP_COLUMNS + periods.GRAINS)}")
+    return groups, grain
+
+
+def apply_filters(t: ibis.Table, filters: Mapping[str, Any] | None) -> ibis.Table:
+    """Keep rows whose column equals the value (or is in the list) for every filter."""
+    for key, value in (filters or {}).items():
+        key = ALIASES.get(key, key)
+        if key not in GROUP_COLUMNS:
+            raise UsageError(f"cannot filter a measure on {key!r}; use any of "
+                             f"{', '.join(GROUP_COLUMNS)}")
+        values = list(value) if isinstance(value, list | tuple | set) else [value]
+        t = t.filter(t[key].isin(values))
+    return t
+
+
+def period_filter(t: ibis.Table, period: Any) -> ibis.Table:
+    """Keep rows whose ``_date`` falls in the month or YYYY-MM..YYYY-MM range."""
+    rng = periods.month_range(period)
+    if rng is None:
+        return t
+    first = periods.first_day(rng[0])
+    last = periods.month_end(rng[1])
+    return t.filter((t._date >= first) & (t._date <= last))
+
+
+def label_periods(df: pd.DataFrame, grain: str | None) -> pd.DataFrame:
+    """Turn the engine's ``_month`` (YYYY-MM) into the ``period`` label of ``grain``."""
+    if df.empty:
+        return df.assign(period=pd.Series(dtype="object"))
+    if grain is None:
+        first, last = df["_month"].min(), df["_month"].max()
+        return df.assign(period=first if first == last else f"{first}..{last}")
+    return df.assign(period=df["_month"].map(lambda m: periods.label(m, grain)))
+
+
+def _month_counts(t: ibis.Table, keys: list[str]) -> pd.DataFrame:
+    year, month = t._date.year(), t._date.month()
+    grouped = t.group_by(_y=year, _m=month, **{k: t[k] for k in keys})
+    df = grouped.aggregate(numerator=t._num.sum(), denominator=t.count()).to_pandas()
+    df["_month"] = [f"{int(y):04d}-{int(m):02d}" for y, m in zip(df["_y"], df["_m"], strict=True)]
+    return df.drop(columns=["_y", "_m"])
+
+
+def compute_measure(
+    con: duckdb.DuckDBPyConnection,
+    code: str,
+    by: Sequence[str] | str | None = ("provider_code", "month"),
+    period: str | tuple[str, str] | None = None,
+    filters: Mapping[str, Any] | None = None,
+    engine: str = "duckdb",
+    spark: Any = None,
+) -> pd.DataFrame:
+    """One measure by period and breakdown.
+
+    Proportions: ``measure, period, <groups>, numerator, denominator, value`` (value a
+    percentage). URGENT_REFERRALS: ``measure, period, <groups>, referrals``. SFU_MIX adds
+    ``follow_up_stratum`` after the groups. ONE_YEAR_SURVIVAL_OBSERVED: ``measure, period,
+    <groups>, n, value, lower, upper, label`` (percentages; the period is the diagnosis
+    period's cohort).
+    """
+    defn = definition(code)
+    groups, grain = parse_by(by)
+    if defn.kind == "survival":
+        from cancer_alliance.metrics.measures.survival import survival_measure
+
+        return survival_measure(con, groups, grain, period, filters)
+    with backend_for(con, engine, spark) as backend:
+        t = COHORTS[code](backend)
+        t = apply_filters(period_filter(t, period), filters)
+        keys = [*groups, "_stratum"] if defn.kind == "mix" else groups
+        df = _month_counts(t, keys)
+    df = label_periods(df, grain)
+    rollup = df.groupby(["period", *keys], dropna=False, as_index=False)[
+        ["numerator", "denominator"]].sum()
+    if defn.kind == "count":
+        out = rollup.rename(columns={"denominator": "referrals"})
+        out["referrals"] = out["referrals"].astype("int64")
+        cols = ["measure", "period", *groups, "referrals"]
+        order = ["period", *groups]
+    else:
+        if defn.kind == "mix":
+            rollup = _mix(rollup, groups)
+            rollup = rollup.rename(columns={"_stratum": "follow_up_stratum"})
+            groups_out = [*groups, "follow_up_stratum"]
+        else:
+            groups_out = groups
+        rollup["numerator"] = rollup["numerator"].astype("int64")
+        rollup["denominator"] = rollup["denominator"].astype("int64")
+        rollup["value"] = (100.0 * rollup["numerator"] / rollup["denominator"]).where(
+            rollup["denominator"] > 0).round(2)
+        out = rollup
+        cols = ["measure", "period", *groups_out, *PROPORTION_COLUMNS]
+        order = ["period", *groups_out]
+    out = out.assign(measure=code)
+    if out.empty:
+        return pd.DataFrame(columns=cols)
+    return out.sort_values(order, na_position="last").reset_index(drop=True)[cols]
+
+
+def _mix(rollup: pd.DataFrame, groups: list[str]) -> pd.DataFrame:
+    """Numerator = assignments of the stratum; denominator = all assignments in the cell."""
+    keys = ["period", *groups]
+    totals = rollup.groupby(keys, dropna=False)["numerator"].transform("sum")
+    return rollup.assign(denominator=totals)

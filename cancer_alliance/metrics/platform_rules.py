@@ -1,0 +1,74 @@
+"""Every choice the metrics reference leaves open, in one place.
+
+The reference (``shared/domain/metrics-reference.md``) marks some points **UNCERTAIN** and
+names a **Platform rule** for them; a few more details it does not settle at all. Each
+constant below is one such choice, with the section it belongs to. The page
+``docs/explanation/platform-rules.md`` explains the same list for users; change both together.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+#: C5: clock stops on or after this date use the consolidated standards (§2).
+ERA_CHANGE = date(2023, 10, 1)
+
+#: C1 (UNCERTAIN, low risk): the clock-start day is day 0, so days = stop - start.
+CLOCK_START_IS_DAY_ZERO = True
+
+#: A1: the DNA reset moves a consultant upgrade's clock start only when the upgrade was on
+#: or before the first-seen date (NCL). With no first-seen date we cannot tell: no reset.
+UPGRADE_RESET_NEEDS_UPGRADE_ON_OR_BEFORE_FIRST_SEEN = True
+
+#: §1: the old rare-cancer rule: these suspected types have a 31-day limit inside 62_DAY_USC
+#: (clock stops before October 2023 only).
+RARE_31_DAY_SUSPECTED_TYPES = ("ACUTE_LEUKAEMIA", "TESTICULAR", "CHILDREN")
+RARE_31_DAY_LIMIT = 31
+
+#: §2.3 (UNCERTAIN): platform rule: 62 days for every clock stop from 2023-10-01, rare or not.
+RARE_31_DAY_RULE_IN_COMBINED_62 = False
+
+#: §2.1 (UNCERTAIN code list): any value of ``fds_exclusion`` removes the pathway from FDS.
+FDS_EXCLUDING_VALUES = ("DIED", "DECLINED", "OTHER")
+
+#: §2.2 (UNCERTAIN whether national): subsequent treatments of these modalities are not in the
+#: 31-day combined standard (they still count as a *first* treatment).
+COMBINED_31_EXCLUDED_SUBSEQUENT_MODALITIES = ("ACTIVE_MONITORING", "PALLIATIVE")
+
+#: §1: pre-2023 subsequent-treatment standards, modality -> standard code.
+PRE_2023_SUBSEQUENT = {
+    "SURGERY": "31_DAY_SUBSEQUENT_SURGERY",
+    "ANTICANCER_DRUG": "31_DAY_SUBSEQUENT_DRUG",
+    "RADIOTHERAPY": "31_DAY_SUBSEQUENT_RADIOTHERAPY",
+}
+
+#: §4 (UNCERTAIN rows 2 and 3): the NCL six-row allocation table is the platform rule.
+IPT_INVESTIGATION_LIMIT = 38
+IPT_TREATMENT_LIMIT = 24
+#: §4: the referring provider is the transferring one, else where the patient was first seen.
+#: Different first-seen and treating providers with no transfer date: 0.5 / 0.5 always.
+
+#: Commissioner-based reporting (UNCERTAIN): the whole patient (share 1.0), never split.
+COMMISSIONER_SHARE = 1.0
+
+#: §5 (UNCERTAIN): PTL routes, A1 reset used, the backlog is day 63 or more.
+PTL_ROUTES = ("USC", "BS", "SCREEN", "UPGRADE")
+BACKLOG_AFTER_DAYS = 62
+#: The long-wait subset: more than 104 days waited (day 105 on), matching the ">104" band.
+LONG_WAIT_AFTER_DAYS = 104
+
+#: Thresholds: ``met`` compares performance with the *operational standard* in force on the
+#: first day of the period; interim planning objectives (62-day 70%/75%, FDS 77%) are listed
+#: beside it and shown, but are not what ``met`` means. An objective "by March 2025" applies
+#: from 2025-03-01. FDS rises to 80% in March 2026 as guidance v12.1 states the standard itself.
+MET_USES_OPERATIONAL_STANDARD = True
+
+#: FDS 75% applies from October 2021 (UNCERTAIN exact month); before that: no threshold.
+FDS_THRESHOLD_FROM = date(2021, 10, 1)
+
+#: §7 (UNCERTAIN) early stage: stage 1-2 over stageable with known stage 1-4; 0 is out of both.
+#: (Used by the outcome measures built on this engine.)
+
+#: Excluded pathways (missing a needed date, excluded by rule) are reported in the month of
+#: their clock stop, else of ``pathway_closed_date``; a pathway with neither is still open
+#: and appears only on the PTL (C6).

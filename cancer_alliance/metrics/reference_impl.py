@@ -1,0 +1,252 @@
+"""A slow, plain, pure-Python statement of the per-pathway rules: the test oracle.
+
+It reads pathways and subsequent treatments as dictionaries of Python values (dates as
+``datetime.date``, blanks as ``None``) and returns outcome rows with the columns of the
+``outcomes`` contract. It is written standard by standard, straight from the metrics
+reference, without ibis and without the declarative definitions' machinery, so that the
+engines can be checked against something obviously right. Never use it for real volumes.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from cancer_alliance.metrics.platform_rules import ERA_CHANGE
+
+Row = dict[str, Any]
+
+OLD_CODES = ("2WW_USC", "2WW_BREAST_SYMPTOMATIC", "31_DAY_FIRST", "31_DAY_SUBSEQUENT_SURGERY",
+             "31_DAY_SUBSEQUENT_DRUG", "31_DAY_SUBSEQUENT_RADIOTHERAPY", "62_DAY_USC",
+             "62_DAY_SCREENING", "62_DAY_UPGRADE")
+NEW_CODES = ("31_DAY", "62_DAY")
+OLD_SUBSEQUENT = {"31_DAY_SUBSEQUENT_SURGERY": "SURGERY",
+                  "31_DAY_SUBSEQUENT_DRUG": "ANTICANCER_DRUG",
+                  "31_DAY_SUBSEQUENT_RADIOTHERAPY": "RADIOTHERAPY"}
+ROUTES_62 = {"62_DAY_USC": ("USC",), "62_DAY_SCREENING": ("SCREEN",),
+             "62_DAY_UPGRADE": ("UPGRADE",), "62_DAY": ("USC", "BS", "SCREEN", "UPGRADE")}
+
+
+def clock_start(p: Row) -> date | None:
+    """Route clock start with the A1 DNA reset (upgrades: only if upgraded by first seen)."""
+    reset = p.get("first_seen_clock_reset_date")
+    if p["referral_route"] == "UPGRADE":
+        seen = p.get("first_seen_date")
+        upgraded = p.get("upgrade_date")
+        if reset and seen and upgraded and upgraded <= seen:
+            return reset
+        return upgraded
+    return reset or p.get("referral_received_date")
+
+
+def era_of(d: date) -> str:
+    return "pre_2023" if d < ERA_CHANGE else "from_2023"
+
+
+def _in_era(code: str, d: date) -> bool:
+    if code in OLD_CODES:
+        return d < ERA_CHANGE
+    if code in NEW_CODES:
+        return d >= ERA_CHANGE
+    return True  # FDS
+
+
+def _row(code: str, p: Row, *, number: int, start, stop, era_date, exclusion, adjustment,
+         limit, accountable, share=1.0, rule=None) -> Row:
+    included = exclusion is None
+    days = (stop - start).days - adjustment if included else None
+    outcome = None if not included else ("within" if days <= limit else "breach")
+    return {
+        "standard": code, "provider_code": p["provider_code"], "pathway_id": p["pathway_id"],
+        "treatment_number": number, "included": included, "exclusion_reason": exclusion,
+        "era": era_of(era_date), "clock_start": start, "clock_stop": stop,
+        "adjustment_days": adjustment, "days": days, "limit_days": limit, "outcome": outcome,
+        "reporting_period": era_date.strftime("%Y-%m"), "accountable_provider_code": accountable,
+        "share": share, "allocation_rule": rule if included else None,
+    }
+
+
+def _diagnosed(p: Row) -> bool:
+    return bool(p.get("first_treatment_date") or p.get("primary_diagnosis_icd10")
+                or p.get("fds_outcome") == "CONFIRMED")
+
+
+def two_week_wait(code: str, p: Row) -> list[Row]:
+    route = "USC" if code == "2WW_USC" else "BS"
+    if p["referral_route"] != route:
+        return []
+    start, stop = clock_start(p), p.get("first_seen_date")
+    era_date = stop or p.get("pathway_closed_date")
+    if era_date is None or not _in_era(code, era_date):
+        return []
+    exclusion = ("missing_clock_start" if start is None
+                 else "not_first_seen" if stop is None else None)
+    return [_row(code, p, number=1, start=start, stop=stop, era_date=era_date,
+                 exclusion=exclusion, adjustment=0, limit=14,
+                 accountable=p.get("first_seen_provider_code") or p["provider_code"],
+                 rule="first_seen_provider")]
+
+
+def fds(p: Row) -> list[Row]:
+    if p["referral_route"] not in ("USC", "BS", "SCREEN"):
+        return []
+    start = clock_start(p)
+    candidates = [d for d in (p.get("diagnosis_communicated_date"),
+                              p.get("decision_to_treat_date")) if d is not None]
+    stop = min(candidates) if candidates else None
+    era_date = stop or p.get("pathway_closed_date")
+    if era_date is None:
+        return []
+    if p.get("fds_exclusion"):
+        exclusion = "fds_exclusion_" + p["fds_exclusion"]
+    elif start is None:
+        exclusion = "missing_clock_start"
+    elif stop is None:
+        exclusion = "missing_clock_stop"
+    else:
+        exclusion = None
+    return [_row("FDS", p, number=1, start=start, stop=stop, era_date=era_date,
+                 exclusion=exclusion, adjustment=0, limit=28, accountable=p["provider_code"],
+                 rule="submitting_provider")]
+
+
+def first_treatment_31(code: str, p: Row) -> list[Row]:
+    if not _diagnosed(p):
+        return []
+    start, stop = p.get("decision_to_treat_date"), p.get("first_treatment_date")
+    era_date = stop or p.get("pathway_closed_date")
+    if era_date is None or not _in_era(code, era_date):
+        return []
+    exclusion = ("missing_clock_start" if start is None
+                 else "no_first_treatment" if stop is None else None)
+    return [_row(code, p, number=1, start=start, stop=stop, era_date=era_date,
+                 exclusion=exclusion, adjustment=p.get("treatment_adjustment_days") or 0,
+                 limit=31, accountable=p.get("first_treatment_provider_code")
+                 or p["provider_code"], rule="treating_provider")]
+
+
+def subsequent_31(code: str, p: Row, treatments: list[Row]) -> list[Row]:
+    out = []
+    for t in treatments:
+        stop = t.get("treatment_date")
+        if stop is None or not _in_era(code, stop):
+            continue
+        if code in OLD_SUBSEQUENT and t["modality"] != OLD_SUBSEQUENT[code]:
+            continue
+        if code == "31_DAY" and t["modality"] in ("ACTIVE_MONITORING", "PALLIATIVE"):
+            exclusion = f"subsequent_{t['modality'].lower()}_not_counted"
+        elif t.get("decision_to_treat_date") is None:
+            exclusion = "missing_clock_start"
+        else:
+            exclusion = None
+        out.append(_row(code, p, number=t["treatment_number"],
+                        start=t.get("decision_to_treat_date"), stop=stop, era_date=stop,
+                        exclusion=exclusion, adjustment=t.get("adjustment_days") or 0,
+                        limit=31, accountable=t["treatment_provider_code"],
+                        rule="treating_provider"))
+    return out
+
+
+def ipt_shares(p: Row, start: date, stop: date, adjustment: int, within: bool
+               ) -> list[tuple[str, float, str]]:
+    """§4 allocation: (accountable provider, share, rule) for an included 62-day result."""
+    treating = p.get("first_treatment_provider_code") or p["provider_code"]
+    referring = p.get("transfer_from_provider_code") or p.get("first_seen_provider_code")
+    if referring is None or referring == treating:
+        return [(treating, 1.0, "single_provider")]
+    transfer = p.get("transfer_received_date")
+    if transfer is None:
+        return [(treating, 0.5, "ipt_no_transfer_date"),
+                (referring, 0.5, "ipt_no_transfer_date")]
+    met38 = (transfer - start).days <= 38
+    met24 = (stop - transfer).days - adjustment <= 24
+    table = {  # (62 met, <=38, <=24): row, referring share, treating share
+        (True, True, True): (1, 0.5, 0.5), (True, True, False): (2, 0.5, 0.5),
+        (True, False, True): (3, 0.0, 1.0), (False, True, False): (4, 0.0, 1.0),
+        (False, False, True): (5, 1.0, 0.0), (False, False, False): (6, 0.5, 0.5),
+    }
+    row, ref_share, treat_share = table.get((within, met38, met24), (0, 0.5, 0.5))
+    rule = f"ipt_row_{row}"
+    out = []
+    if treat_share:
+        out.append((treating, treat_share, rule))
+    if ref_share:
+        out.append((referring, ref_share, rule))
+    return out
+
+
+def sixty_two_day(code: str, p: Row) -> list[Row]:
+    if p["referral_route"] not in ROUTES_62[code] or not _diagnosed(p):
+        return []
+    start, stop = clock_start(p), p.get("first_treatment_date")
+    era_date = stop or p.get("pathway_closed_date")
+    if era_date is None or not _in_era(code, era_date):
+        return []
+    exclusion = ("missing_clock_start" if start is None
+                 else "no_first_treatment" if stop is None else None)
+    limit = 62
+    if code == "62_DAY_USC" and p.get("suspected_cancer_type") in (
+            "ACUTE_LEUKAEMIA", "TESTICULAR", "CHILDREN"):
+        limit = 31
+    adjustment = p.get("treatment_adjustment_days") or 0
+    base = dict(number=1, start=start, stop=stop, era_date=era_date, exclusion=exclusion,
+                adjustment=adjustment, limit=limit)
+    if exclusion is not None:
+        return [_row(code, p, **base,
+                     accountable=p.get("first_treatment_provider_code") or p["provider_code"])]
+    within = (stop - start).days - adjustment <= limit
+    return [_row(code, p, **base, accountable=who, share=share, rule=rule)
+            for who, share, rule in ipt_shares(p, start, stop, adjustment, within)]
+
+
+def outcomes(pathways: list[Row], subsequent: list[Row], codes: tuple[str, ...]) -> list[Row]:
+    """Every outcome row of the given standards, in no particular order."""
+    by_pathway: dict[tuple[str, str], list[Row]] = {}
+    for t in subsequent:
+        by_pathway.setdefault((t["provider_code"], t["pathway_id"]), []).append(t)
+    out: list[Row] = []
+    for p in pathways:
+        treatments = by_pathway.get((p["provider_code"], p["pathway_id"]), [])
+        for code in codes:
+            if code.startswith("2WW"):
+                out += two_week_wait(code, p)
+            elif code == "FDS":
+                out += fds(p)
+            elif code in ("31_DAY_FIRST", "31_DAY"):
+                out += first_treatment_31(code, p)
+                if code == "31_DAY":
+                    out += subsequent_31(code, p, treatments)
+            elif code in OLD_SUBSEQUENT:
+                out += subsequent_31(code, p, treatments)
+            elif code in ROUTES_62:
+                out += sixty_two_day(code, p)
+    return out
+
+
+def ptl(pathways: list[Row], census: date) -> list[Row]:
+    """Open urgent pathways on the census date with days waited, band and backlog flags."""
+    out = []
+    for p in pathways:
+        if p["referral_route"] not in ("USC", "BS", "SCREEN", "UPGRADE"):
+            continue
+        start = clock_start(p)
+        original = (p.get("upgrade_date") if p["referral_route"] == "UPGRADE"
+                    else p.get("referral_received_date"))
+        if start is not None and start > census:
+            start = original  # the DNA reset had not happened yet on the census date
+        if start is None or start > census:
+            continue
+        closed = p.get("pathway_closed_date")
+        treated = p.get("first_treatment_date")
+        ruled_out = (p.get("diagnosis_communicated_date")
+                     if p.get("fds_outcome") == "RULED_OUT" else None)
+        if any(d is not None and d <= census for d in (closed, treated, ruled_out)):
+            continue
+        waited = (census - start).days
+        band = ("0-28" if waited <= 28 else "29-62" if waited <= 62
+                else "63-104" if waited <= 104 else ">104")
+        out.append({"provider_code": p["provider_code"], "pathway_id": p["pathway_id"],
+                    "referral_route": p["referral_route"], "clock_start": start,
+                    "days_waited": waited, "band": band,
+                    "in_62_day_backlog": waited > 62, "in_104_day_subset": waited > 104})
+    return out

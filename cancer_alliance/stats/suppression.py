@@ -1,0 +1,222 @@
+"""Small-number protection for every figure a public or board user can see.
+
+Platform rule (metrics reference §8, after NHS Digital's HES/ECDS disclosure control):
+
+* National figures (``national=True``) are shown as they are.
+* Below national level, a count above 0 and below 7.5 is suppressed (``<NA>``, shown
+  ``*``); any larger count is rounded to the nearest 5, halves up (8 → 10, 12.5 → 15).
+  0 stays 0 (the reference marks this UNCERTAIN; we believe NHS Digital shows 0).
+  Fractional counts (the 0.5 inter-provider shares) are summed first and protected
+  once, so 7.5 shares round to 10 and 7 shares are suppressed.
+* Percentages are computed from the protected figures and withheld when either figure
+  is suppressed or the protected denominator is 0; they have 1 decimal place only when
+  the protected denominator is 4,000 or more, otherwise none.
+* Secondary suppression: wherever a total is shown beside its parts (a column's parts
+  and the total row, or a row's parts and its total column), a line with exactly one
+  suppressed part would let anyone recover it by subtraction, so the next smallest
+  visible part is suppressed too (a non-zero one by preference), or the total if there
+  is none. This repeats until no line has exactly one suppressed part.
+
+Written by hand because no maintained Python library implements this method. The web
+layer, reports and downloads call :func:`protect_table` for *every* public or board
+table; it always starts again from raw counts and the same rules, so choosing another
+breakdown or a download cannot reveal a small count. :func:`assert_protected` lets an
+output path refuse a table that did not come through here.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from cancer_alliance.errors import UsageError
+
+SUPPRESS_BELOW = 7.5  # counts above 0 and below this are suppressed ("1 to 7")
+ROUND_TO = 5
+ONE_DP_FROM = 4000  # percentages get 1 decimal place from this protected denominator
+SUPPRESSED = "*"
+TOTAL_LABEL = "Total"
+PROTECTED_ATTR = "small_number_protected"
+
+
+def protect_count(value: float | None, national: bool = False) -> float | None:
+    """One count after protection: ``None`` if suppressed, else the figure to show."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    v = float(value)
+    if v < 0:
+        raise UsageError(f"count {value!r} is negative; only counts can be protected")
+    if national:
+        return v
+    if v == 0:
+        return 0
+    if v < SUPPRESS_BELOW:
+        return None
+    return int(math.floor(v / ROUND_TO + 0.5) * ROUND_TO)
+
+
+def protect_percentage(
+    numerator: float | None, denominator: float | None
+) -> float | None:
+    """A percentage from two *already protected* figures, or ``None`` if withheld."""
+    if numerator is None or denominator is None or pd.isna(numerator) or pd.isna(denominator):
+        return None
+    if denominator <= 0:
+        return None
+    digits = 1 if denominator >= ONE_DP_FROM else 0
+    return round(100 * float(numerator) / float(denominator), digits)
+
+
+def display(value: float | None) -> str:
+    """How a protected figure is printed: ``*`` when suppressed."""
+    if value is None or pd.isna(value):
+        return SUPPRESSED
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _secondary(
+    raw: np.ndarray, hidden: np.ndarray, lines: list[tuple[list[tuple[int, int]], tuple[int, int]]]
+) -> np.ndarray:
+    """Grow ``hidden`` until no line with a visible total has exactly one hidden part."""
+    hidden = hidden.copy()
+    changed = True
+    while changed:
+        changed = False
+        for parts, total in lines:
+            if hidden[total]:
+                continue
+            hidden_parts = [c for c in parts if hidden[c]]
+            if len(hidden_parts) != 1:
+                continue
+            visible = [c for c in parts if not hidden[c]]
+            nonzero = [c for c in visible if raw[c] > 0]
+            pool = nonzero or visible
+            pick = min(pool, key=lambda c: (raw[c], c)) if pool else total
+            hidden[pick] = True
+            changed = True
+    return hidden
+
+
+def protect(
+    df: pd.DataFrame,
+    count_cols: Sequence[str],
+    total_col: str | None = None,
+    national: bool = False,
+    total_row: int | None = None,
+) -> pd.DataFrame:
+    """Protect the count columns of an already aggregated table, in a copy.
+
+    ``total_col`` names a count column that is the row sum of the others (its parts),
+    and ``total_row`` the position of a row that is the column sum of the others; both
+    drive secondary suppression. Protected count columns are nullable integers with
+    ``<NA>`` for suppressed cells.
+    """
+    cols = list(count_cols)
+    missing = [c for c in cols if c not in df.columns]
+    if missing:
+        raise UsageError(f"count column(s) {missing} are not in the table")
+    if total_col is not None and total_col not in cols:
+        raise UsageError(f"total_col {total_col!r} must be one of the count columns")
+    out = df.copy()
+    if national:
+        out.attrs[PROTECTED_ATTR] = "national"
+        return out
+    raw = out[cols].to_numpy(dtype=float)
+    if np.isnan(raw).any():
+        raise UsageError("counts to protect must not be missing; use 0 for none")
+    if (raw < 0).any():
+        raise UsageError("counts to protect must be 0 or more")
+    hidden = (raw > 0) & (raw < SUPPRESS_BELOW)
+    n_rows, _ = raw.shape
+    lines: list[tuple[list[tuple[int, int]], tuple[int, int]]] = []
+    if total_row is not None:
+        data_rows = [r for r in range(n_rows) if r != total_row]
+        for j in range(len(cols)):
+            lines.append(([(r, j) for r in data_rows], (total_row, j)))
+    if total_col is not None:
+        t = cols.index(total_col)
+        parts = [j for j in range(len(cols)) if j != t]
+        for r in range(n_rows):
+            lines.append(([(r, j) for j in parts], (r, t)))
+    hidden = _secondary(raw, hidden, lines)
+    for j, col in enumerate(cols):
+        values = [
+            pd.NA if hidden[r, j] else protect_count(raw[r, j]) for r in range(n_rows)
+        ]
+        out[col] = pd.array(values, dtype="Int64")
+    out.attrs[PROTECTED_ATTR] = "sub-national"
+    return out
+
+
+def protect_table(
+    df: pd.DataFrame,
+    count_cols: Sequence[str],
+    group_cols: Sequence[str],
+    total_row: bool = True,
+    national: bool = False,
+    total_col: str | None = None,
+    percentages: Mapping[str, tuple[str, str]] | None = None,
+) -> pd.DataFrame:
+    """The one call for any public or board table: aggregate, protect, then derive.
+
+    Rows of ``df`` (raw, unprotected counts at any grain, including 0.5 shares) are
+    summed by ``group_cols``; a ``Total`` row is added when ``total_row``; counts are
+    protected with secondary suppression against the total row and ``total_col``; then
+    each ``percentages`` entry ``name: (numerator_col, denominator_col)`` is computed from
+    the protected figures. Secondary suppression always treats the column totals as
+    known, even with ``total_row=False``.
+    """
+    groups = list(group_cols)
+    cols = list(count_cols)
+    for col in groups + cols:
+        if col not in df.columns:
+            raise UsageError(f"column {col!r} is not in the table (have {list(df.columns)})")
+    if df.attrs.get(PROTECTED_ATTR):
+        raise UsageError("this table is already protected; pass the raw counts instead")
+    if groups:
+        table = df.groupby(groups, dropna=False, observed=True, sort=True)[cols].sum()
+        table = table.reset_index()
+    else:
+        table = pd.DataFrame([df[cols].sum()])
+    total_at: int | None = None
+    if groups:
+        # The column totals are computed and used for secondary suppression even when the
+        # Total row is not displayed: a total is always published somewhere (a headline
+        # figure, another breakdown), so a lone hidden cell must never be recoverable.
+        total = {g: TOTAL_LABEL for g in groups} | df[cols].sum().to_dict()
+        for g in groups:
+            if not pd.api.types.is_object_dtype(table[g]) and not pd.api.types.is_string_dtype(
+                table[g]
+            ):
+                table[g] = table[g].astype(object)
+        table = pd.concat([table, pd.DataFrame([total])], ignore_index=True)
+        total_at = len(table) - 1
+    out = protect(table, cols, total_col=total_col, national=national, total_row=total_at)
+    if total_at is not None and not total_row:
+        attrs = dict(out.attrs)
+        out = out.drop(index=total_at)
+        out.attrs.update(attrs)
+    for name, (num, den) in (percentages or {}).items():
+        if num not in cols or den not in cols:
+            raise UsageError(f"percentage {name!r} must use count columns, not {num!r}/{den!r}")
+        if national:
+            out[name] = [
+                None if d <= 0 else 100 * n / d for n, d in zip(out[num], out[den], strict=True)
+            ]
+        else:
+            out[name] = [
+                protect_percentage(None if pd.isna(n) else n, None if pd.isna(d) else d)
+                for n, d in zip(out[num], out[den], strict=True)
+            ]
+    return out
+
+
+def assert_protected(df: pd.DataFrame) -> None:
+    """Raise unless ``df`` came out of :func:`protect`/:func:`protect_table`."""
+    if not df.attrs.get(PROTECTED_ATTR):
+        raise UsageError(
+            "refusing to publish a table that has not been through small-number protection"
+        )

@@ -1,0 +1,120 @@
+"""Turning metric counts into what the pages show: series, SPC, intervals, funnels.
+
+Every function here takes counts that have *already* passed
+:func:`cancer_alliance.web.protect.for_actor`, so statistics are never computed from
+unprotected figures for a protected viewer.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import pandas as pd
+
+from cancer_alliance import stats
+from cancer_alliance.web import data, mdc
+from cancer_alliance.web.charts import builders
+
+
+def monthly(df: pd.DataFrame) -> pd.DataFrame:
+    """Sum counts by period and compute performance (%), oldest first."""
+    if df.empty:
+        return pd.DataFrame(columns=["period", "total", "within", "performance"])
+    g = df.groupby("period", as_index=False)[["total", "within"]].sum(min_count=1)
+    g["performance"] = [
+        (w / t * 100) if (t == t and t and w == w) else float("nan")
+        for w, t in zip(g["within"], g["total"], strict=True)
+    ]
+    return g.sort_values("period").reset_index(drop=True)
+
+
+def with_intervals(df: pd.DataFrame, num: str = "within", den: str = "total") -> pd.DataFrame:
+    """Add Wilson 95% interval columns ci_lower/ci_upper (percent)."""
+    lows, highs = [], []
+    for w, t in zip(df[num], df[den], strict=True):
+        if t is None or w is None or t != t or w != w or not t:
+            lows.append(float("nan"))
+            highs.append(float("nan"))
+            continue
+        lo, hi = stats.wilson_interval(float(w), float(t), 0.95)
+        lows.append(lo * 100)
+        highs.append(hi * 100)
+    out = df.copy()
+    out["ci_lower"], out["ci_upper"] = lows, highs
+    return out
+
+
+def spc_for(series: pd.DataFrame, code: str):
+    """SPC result for a monthly series, or None when too short or with gaps."""
+    values = [_f(v) for v in series["performance"].tolist()]
+    if len(values) < 2 or any(math.isnan(v) for v in values):
+        return None
+    defn = data.standard_defs().get(code)
+    target = None
+    if defn is not None and len(series):
+        target = defn.threshold_on(_month_start(series["period"].iloc[-1]))
+    improvement = getattr(defn, "improvement", "increase")
+    try:
+        return stats.spc([float(v) for v in values], improvement=improvement, target=target)
+    except Exception:  # noqa: BLE001 - a chart we cannot judge is shown without SPC
+        return None
+
+
+def _month_start(period: str) -> date:
+    y, m = str(period).split("-")[:2]
+    return date(int(y), int(m), 1)
+
+
+def _f(v) -> float:
+    """A number or NaN (protected cells arrive as None or pd.NA)."""
+    try:
+        return float(v) if v is not None and not pd.isna(v) else float("nan")
+    except (TypeError, ValueError):
+        return float("nan")
+
+
+def headline(series: pd.DataFrame, code: str) -> dict:
+    """The overview row for one standard: latest value, change, threshold, MDC icons, chart."""
+    defn = data.standard_defs()[code]
+    row: dict = {"code": code, "name": defn.short_name, "href": f"/standards/{code}"}
+    if series.empty:
+        row.update(period=None, performance=None, change=None, threshold=None, met=None,
+                   variation=None, assurance=None, spark=None, total=None)
+        return row
+    last = series.iloc[-1]
+    prev = series.iloc[-2] if len(series) > 1 else None
+    threshold = defn.threshold_on(_month_start(last["period"]))
+    result = spc_for(series, code)
+    variation = assurance = None
+    if result is not None:
+        seg = result.segments[-1]
+        variation = mdc.variation_key(result.variation, perf, seg.mean)
+        assurance = result.assurance
+    perf = _f(last["performance"])
+    change = perf - _f(prev["performance"]) if prev is not None else float("nan")
+    row.update(
+        period=last["period"],
+        performance=perf,
+        total=last["total"],
+        change=None if math.isnan(change) else change,
+        threshold=threshold,
+        met=(perf >= threshold) if threshold is not None and not math.isnan(perf) else None,
+        variation=variation,
+        assurance=assurance,
+        spark=builders.line_chart(f"{defn.short_name}, last {len(series)} months",
+                                  series["period"].tolist(),
+                                  [_f(v) for v in series["performance"]]),
+    )
+    return row
+
+
+def funnel(df: pd.DataFrame, unit_col: str) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """Funnel points and curves across units (providers, commissioners) for one period."""
+    g = df.groupby(unit_col, as_index=False)[["within", "total"]].sum(min_count=1).dropna()
+    g = g[g["total"] > 0]
+    if len(g) < 2:
+        return None
+    units = pd.DataFrame({"unit": g[unit_col].astype(str), "numerator": g["within"].astype(float),
+                          "denominator": g["total"].astype(float)})
+    return stats.funnel_plot_data(units)

@@ -1,0 +1,333 @@
+"""Draw a :class:`ChartSpec` as SVG, in pure Python (no browser, no JavaScript).
+
+The same function serves the page (``interactive=True`` adds focusable points and data
+attributes the page script uses for tooltips) and PDF reports (plain, static SVG that
+WeasyPrint renders). Colour is never the only signal: special-cause points change shape,
+limits are dashed, targets dotted, and every series is named in a legend.
+"""
+
+from __future__ import annotations
+
+import math
+import zlib
+from html import escape
+
+from cancer_alliance.web.charts.spec import ChartSpec, Point, Series
+
+# Making Data Count palette (blue improvement, orange concern, grey common cause).
+COLOURS = {
+    "improvement": "#289de0",
+    "concern": "#e46c0a",
+    "neutral": "#7b7d7d",
+    "data": "#1f4e79",
+    "centre": "#231f20",
+    "limit": "#6c6c6c",
+    "target": "#b2006e",
+    "band": "#6c6c6c",
+}
+SERIES_COLOURS = ["#1f4e79", "#b2006e", "#2e7d32", "#6a1b9a", "#8d6e00", "#00695c"]
+MARGIN = {"left": 56, "right": 16, "top": 36, "bottom": 48}
+
+
+def _fmt(v: float, unit: str = "") -> str:
+    if unit == "%":
+        return f"{v:.1f}%"
+    if abs(v) >= 1000:
+        return f"{v:,.0f}{unit}"
+    if float(v).is_integer():
+        return f"{int(v)}{unit}"
+    return f"{v:.2f}{unit}"
+
+
+def _nice_ticks(lo: float, hi: float, n: int = 5) -> list[float]:
+    if hi <= lo:
+        hi = lo + 1
+    raw = (hi - lo) / n
+    mag = 10 ** math.floor(math.log10(raw))
+    step = min((m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw), default=raw)
+    start = math.floor(lo / step) * step
+    ticks, t = [], start
+    while t <= hi + step * 1e-9:
+        ticks.append(round(t, 10))
+        t += step
+    return ticks
+
+
+class _Frame:
+    """Scales from data to pixels for one chart."""
+
+    def __init__(self, spec: ChartSpec, width: int, height: int, compact: bool):
+        self.spec, self.w, self.h, self.compact = spec, width, height, compact
+        m = {"left": 2, "right": 2, "top": 2, "bottom": 2} if compact else MARGIN
+        self.x0, self.x1 = m["left"], width - m["right"]
+        self.y0, self.y1 = height - m["bottom"], m["top"]
+        pts = [p for s in spec.series for p in s.points]
+        ys = [p.y for p in pts if p.y is not None]
+        lo = min(ys) if ys else 0.0
+        hi = max(ys) if ys else 1.0
+        if spec.y_min is not None:
+            lo = min(lo, spec.y_min) if ys else spec.y_min
+        if spec.y_max is not None:
+            hi = max(hi, spec.y_max) if ys else spec.y_max
+        if spec.kind == "bar":
+            lo = min(lo, 0.0)
+        if hi == lo:
+            hi, lo = hi + 1, lo - 1
+        pad = 0 if compact else (hi - lo) * 0.05
+        self.ticks = _nice_ticks(lo - pad, hi + pad)
+        self.lo, self.hi = (lo - pad, hi + pad) if compact else (self.ticks[0], self.ticks[-1])
+        if spec.numeric_x:
+            xs = [float(p.x) for p in pts] or [0.0, 1.0]
+            self.xlo = 0.0 if spec.kind in ("funnel", "survival") else min(xs)
+            self.xhi = max(xs) if max(xs) > self.xlo else self.xlo + 1
+            self.cats: list[str] = []
+        else:
+            seen: dict[str, None] = {}
+            for s in spec.series:
+                for p in s.points:
+                    seen.setdefault(str(p.x), None)
+            self.cats = list(seen)
+
+    def sx(self, x: str | float) -> float:
+        if self.spec.numeric_x:
+            return self.x0 + (float(x) - self.xlo) / (self.xhi - self.xlo) * (self.x1 - self.x0)
+        n = max(len(self.cats), 1)
+        i = self.cats.index(str(x))
+        return self.x0 + (i + 0.5) * (self.x1 - self.x0) / n
+
+    def sy(self, y: float) -> float:
+        return self.y0 - (y - self.lo) / (self.hi - self.lo) * (self.y0 - self.y1)
+
+
+def _marker(p: Point, cx: float, cy: float, colour: str, r: float) -> str:
+    """Circle for common cause; square up (improvement) or triangle (concern): shape + colour."""
+    if p.flag == "improvement":
+        c = COLOURS["improvement"]
+        return (
+            f'<rect x="{cx - r:.1f}" y="{cy - r:.1f}" width="{2 * r:.1f}" height="{2 * r:.1f}" '
+            f'fill="{c}" stroke="#fff" stroke-width="0.8"'
+        )
+    if p.flag == "concern":
+        c = COLOURS["concern"]
+        top, left, right = (cx, cy - r * 1.3), (cx - r * 1.2, cy + r), (cx + r * 1.2, cy + r)
+        pts = " ".join(f"{a:.1f},{b:.1f}" for a, b in (top, left, right))
+        return f'<polygon points="{pts}" fill="{c}" stroke="#fff" stroke-width="0.8"'
+    return f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{r:.1f}" fill="{colour}"'
+
+
+def _tip(spec: ChartSpec, s: Series, p: Point) -> str:
+    if p.label:
+        return p.label
+    x = _fmt(float(p.x)) if isinstance(p.x, float) else str(p.x)
+    flag = {"improvement": " (special cause: improvement)", "concern": " (special cause: concern)"}
+    return f"{s.name}, {x}: {_fmt(p.y, spec.unit) if p.y is not None else 'no data'}" + flag.get(
+        p.flag or "", ""
+    )
+
+
+def _path(f: _Frame, pts: list[Point], step: bool) -> str:
+    """A polyline through the points, broken at gaps; steps for survival curves."""
+    parts, pen = [], False
+    prev_y = None
+    for p in pts:
+        if p.y is None:
+            pen = False
+            continue
+        x, y = f.sx(p.x), f.sy(p.y)
+        if not pen:
+            parts.append(f"M{x:.1f},{y:.1f}")
+            pen = True
+        else:
+            if step and prev_y is not None:
+                parts.append(f"H{x:.1f}")
+            parts.append(f"L{x:.1f},{y:.1f}")
+        prev_y = y
+    return " ".join(parts)
+
+
+def _series_svg(f: _Frame, spec: ChartSpec, s: Series, colour: str, interactive: bool) -> str:
+    out = [f'<g class="series series-{s.role}" data-series="{escape(s.name)}">']
+    pts = list(s.points)
+    if spec.numeric_x:
+        pts.sort(key=lambda p: float(p.x))
+    if s.role == "data" and spec.kind == "bar":
+        n = max(len(f.cats), 1)
+        bw = (f.x1 - f.x0) / n * 0.7
+        base = f.sy(max(f.lo, 0.0))
+        for p in pts:
+            if p.y is None:
+                continue
+            cx, cy = f.sx(p.x), f.sy(p.y)
+            attrs = _point_attrs(spec, s, p, interactive)
+            out.append(
+                f'<rect x="{cx - bw / 2:.1f}" y="{min(cy, base):.1f}" width="{bw:.1f}" '
+                f'height="{abs(base - cy):.1f}" fill="{colour}"{attrs}>'
+                f"<title>{escape(_tip(spec, s, p))}</title></rect>"
+            )
+        out.append("</g>")
+        return "".join(out)
+    dash = {"limit": ' stroke-dasharray="6 4"', "target": ' stroke-dasharray="2 3"'}.get(s.role, "")
+    width = 1.2 if s.role in ("limit", "target", "centre") else 2
+    draw_line = not (spec.kind == "funnel" and s.role == "data")
+    if draw_line:
+        d = _path(f, pts, step=spec.kind == "survival")
+        if d:
+            out.append(
+                f'<path d="{d}" fill="none" stroke="{colour}" stroke-width="{width}"{dash}/>'
+            )
+    if s.role == "data" and not f.compact:
+        r = 4.0 if spec.kind == "funnel" else 3.2
+        for p in pts:
+            if p.y is None or (spec.kind == "survival" and not interactive):
+                continue
+            if spec.kind == "survival" and interactive:
+                r = 2.0
+            m = _marker(p, f.sx(p.x), f.sy(p.y), colour, r)
+            attrs = _point_attrs(spec, s, p, interactive)
+            out.append(f"{m}{attrs}><title>{escape(_tip(spec, s, p))}</title>")
+            out.append(
+                "</rect>"
+                if p.flag == "improvement"
+                else "</polygon>"
+                if p.flag == "concern"
+                else "</circle>"
+            )
+    out.append("</g>")
+    return "".join(out)
+
+
+def _point_attrs(spec: ChartSpec, s: Series, p: Point, interactive: bool) -> str:
+    if not interactive:
+        return ""
+    return f' class="pt" tabindex="0" data-tip="{escape(_tip(spec, s, p))}"'
+
+
+def _axes(f: _Frame, spec: ChartSpec) -> str:
+    out = ['<g class="axes" font-size="11" fill="#231f20">']
+    for t in f.ticks:
+        y = f.sy(t)
+        out.append(
+            f'<line x1="{f.x0}" x2="{f.x1}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e8e8e8"/>'
+            f'<text x="{f.x0 - 6}" y="{y + 4:.1f}" text-anchor="end">{_fmt(t, spec.unit)}</text>'
+        )
+    out.append(
+        f'<line x1="{f.x0}" x2="{f.x1}" y1="{f.y0}" y2="{f.y0}" stroke="#231f20"/>'
+        f'<line x1="{f.x0}" x2="{f.x0}" y1="{f.y0}" y2="{f.y1}" stroke="#231f20"/>'
+    )
+    if spec.numeric_x:
+        for t in _nice_ticks(f.xlo, f.xhi):
+            if t > f.xhi * 1.001:
+                continue
+            x = f.sx(t)
+            out.append(f'<text x="{x:.1f}" y="{f.y0 + 16}" text-anchor="middle">{_fmt(t)}</text>')
+    else:
+        every = max(1, math.ceil(len(f.cats) / 12))
+        for i, c in enumerate(f.cats):
+            if i % every:
+                continue
+            x = f.sx(c)
+            out.append(f'<text x="{x:.1f}" y="{f.y0 + 16}" text-anchor="middle">{escape(c)}</text>')
+    if spec.x_title:
+        out.append(
+            f'<text x="{(f.x0 + f.x1) / 2:.1f}" y="{f.h - 8}" text-anchor="middle">'
+            f"{escape(spec.x_title)}</text>"
+        )
+    if spec.y_title:
+        out.append(
+            f'<text transform="translate(12,{(f.y0 + f.y1) / 2:.1f}) rotate(-90)" '
+            f'text-anchor="middle">{escape(spec.y_title)}</text>'
+        )
+    out.append("</g>")
+    return "".join(out)
+
+
+def _legend(spec: ChartSpec, colours: list[str], width: int) -> str:
+    out, x = ['<g class="legend" font-size="11" fill="#231f20">'], MARGIN["left"]
+    items = [(s.name, c, s.role) for s, c in zip(spec.series, colours, strict=True)]
+    if spec.kind == "spc":
+        items += [
+            ("special cause: improvement (square)", COLOURS["improvement"], "imp"),
+            ("special cause: concern (triangle)", COLOURS["concern"], "con"),
+        ]
+    for name, colour, role in items:
+        if x > width - 80:
+            break
+        dash = {"limit": ' stroke-dasharray="6 4"', "target": ' stroke-dasharray="2 3"'}.get(
+            role, ""
+        )
+        if role == "imp":
+            out.append(
+                f'<rect x="{x}" y="{MARGIN["top"] - 18}" width="8" height="8" fill="{colour}"/>'
+            )
+        elif role == "con":
+            y = MARGIN["top"] - 14
+            out.append(
+                f'<polygon points="{x + 4},{y - 5} {x},{y + 4} {x + 8},{y + 4}" fill="{colour}"/>'
+            )
+        else:
+            y = MARGIN["top"] - 14
+            out.append(
+                f'<line x1="{x}" x2="{x + 16}" y1="{y}" y2="{y}" stroke="{colour}" '
+                f'stroke-width="2"{dash}/>'
+            )
+        out.append(f'<text x="{x + 20}" y="{MARGIN["top"] - 10}">{escape(name)}</text>')
+        x += 28 + 6 * len(name)
+    out.append("</g>")
+    return "".join(out)
+
+
+def series_colours(spec: ChartSpec) -> list[str]:
+    """Colours by role; data series cycle through a palette distinguishable in greyscale too."""
+    out, i = [], 0
+    for s in spec.series:
+        if s.role == "data":
+            out.append(SERIES_COLOURS[i % len(SERIES_COLOURS)])
+            i += 1
+        else:
+            out.append(COLOURS[s.role])
+    return out
+
+
+def render_svg(
+    spec: ChartSpec,
+    *,
+    width: int = 720,
+    height: int = 320,
+    compact: bool = False,
+    interactive: bool = False,
+    element_id: str | None = None,
+) -> str:
+    """The chart as an SVG document fragment (static unless ``interactive``).
+
+    ``compact`` draws a sparkline: no axes, legend or markers.
+    """
+    f = _Frame(spec, width, height, compact)
+    colours = series_colours(spec)
+    ident = element_id or f"chart-{zlib.crc32((spec.kind + spec.title).encode()):08x}"
+    desc = spec.description or spec.title
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" class="chart chart-{spec.kind}" '
+        f'aria-labelledby="{ident}-t {ident}-d" font-family="Arial, Helvetica, sans-serif">',
+        f'<title id="{ident}-t">{escape(spec.title)}</title>',
+        f'<desc id="{ident}-d">{escape(desc)}</desc>',
+    ]
+    if not compact:
+        out.append(_axes(f, spec))
+        out.append(_legend(spec, colours, width))
+    if not spec.numeric_x and not compact:
+        for a in spec.annotations:
+            if str(a.x) in f.cats:
+                x = f.sx(a.x)
+                out.append(
+                    f'<g class="annotation"><line x1="{x:.1f}" x2="{x:.1f}" y1="{f.y0}" '
+                    f'y2="{f.y1}" stroke="#999" stroke-dasharray="1 3"/>'
+                    f'<text x="{x + 3:.1f}" y="{f.y1 + 10}" font-size="10">{escape(a.text)}'
+                    f"</text></g>"
+                )
+    # limits and targets under the data
+    order = sorted(range(len(spec.series)), key=lambda i: spec.series[i].role == "data")
+    for i in order:
+        out.append(_series_svg(f, spec, spec.series[i], colours[i], interactive))
+    out.append("</svg>")
+    return "".join(out)

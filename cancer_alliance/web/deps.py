@@ -1,0 +1,175 @@
+"""FastAPI dependencies every page and API route uses: who is asking, may they, the store.
+
+* :func:`current_actor`: the logged-in user (session cookie), else the anonymous public.
+* :func:`require`: the ONE path to a 401/403: asks :func:`cancer_alliance.auth.policy.decide`
+  and, when the decision says so, writes the audit row before the page is built.
+* :func:`get_con`: a DuckDB cursor on the app's store for the length of one request.
+* :func:`render`: a page in the base layout, with the CSRF token and the navigation for
+  the actor's role.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import duckdb
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from cancer_alliance.auth import audit, policy, sessions, tokens
+from cancer_alliance.auth.model import Actor
+from cancer_alliance.web.security import CSRF_COOKIE, csrf_token
+
+SESSION_COOKIE = "ca_session"
+
+
+class LoginRequired(Exception):
+    """The anonymous public asked for something that needs an account."""
+
+
+class Forbidden(Exception):
+    """A logged-in actor asked for something their role or scope does not allow."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def get_con(request: Request) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A cursor on the app's one store connection, closed when the request ends."""
+    cur = request.app.state.con.cursor()
+    try:
+        yield cur
+    finally:
+        cur.close()
+
+
+def _session_serializer(request: Request) -> URLSafeSerializer:
+    return URLSafeSerializer(request.app.state.settings.secret, salt="session")
+
+
+def sign_session(request: Request, session_id: str) -> str:
+    """The cookie value for a session id (signed, so a forged cookie is never looked up)."""
+    return _session_serializer(request).dumps(session_id)
+
+
+def session_id(request: Request) -> str | None:
+    raw = request.cookies.get(SESSION_COOKIE)
+    if not raw:
+        return None
+    try:
+        return str(_session_serializer(request).loads(raw))
+    except BadSignature:
+        return None
+
+
+def current_actor(request: Request) -> Actor:
+    """Who is asking: a live session's user, a provider API token, else the public."""
+    cached = getattr(request.state, "actor", None)
+    if cached is not None:
+        return cached
+    cur = request.app.state.con.cursor()
+    try:
+        actor = None
+        auth = request.headers.get("authorization", "")
+        if request.url.path.startswith("/api/") and auth.lower().startswith("bearer "):
+            actor = tokens.actor_for_token(cur, auth[7:].strip())
+        if actor is None:
+            actor = sessions.resolve(cur, session_id(request))
+    finally:
+        cur.close()
+    actor = actor or Actor.anonymous()
+    request.state.actor = actor
+    return actor
+
+
+def _org_from(request: Request, org_param: str | None) -> str | None:
+    if not org_param:
+        return None
+    return request.path_params.get(org_param) or request.query_params.get(org_param) or None
+
+
+def check(request: Request, actor: Actor, action: str, org_code: str | None = None):
+    """Decide, raise the one 401/403, and audit when the decision says so."""
+    decision = policy.decide(actor, action, org_code)
+    if not decision.allowed:
+        if actor.is_anonymous:
+            raise LoginRequired()
+        raise Forbidden(decision.reason)
+    if decision.audit:
+        detail = " ".join(f"{k}={v}" for k, v in sorted(request.query_params.items()))
+        cur = request.app.state.con.cursor()
+        try:
+            audit.record(
+                cur, actor, action, resource=f"{request.method} {request.url.path}",
+                detail=detail or None,
+            )
+        finally:
+            cur.close()
+    return decision
+
+
+def require(action: str, org_param: str | None = None):
+    """A dependency allowing ``action`` (on the organisation named by ``org_param``) or refusing.
+
+    Returns the Actor. ``org_param`` names a path or query parameter holding an
+    organisation code, checked against a scoped user's own organisation.
+    """
+
+    def dependency(request: Request, actor: Actor = Depends(current_actor)) -> Actor:
+        check(request, actor, action, _org_from(request, org_param))
+        return actor
+
+    dependency.__name__ = f"require_{action}"
+    return dependency
+
+
+NAV = [
+    ("Overview", "/", "view_operations"),
+    ("Standards", "/standards", "view_operations"),
+    ("Providers", "/providers", "view_operations"),
+    ("Tumour groups", "/tumour-groups", "view_operations"),
+    ("Equity", "/equity", "view_operations"),
+    ("Outcomes", "/outcomes", "view_operations"),
+    ("Patient tracking list", "/ptl", "view_patient"),
+    ("Submissions", "/submissions", "submit_data"),
+    ("Public view", "/public", "view_aggregate"),
+    ("Definitions", "/definitions", "view_aggregate"),
+    ("Audit log", "/admin/audit", "admin"),
+    ("Users", "/admin/users", "admin"),
+]
+
+
+def nav_for(actor: Actor) -> list[tuple[str, str]]:
+    """The menu: only the pages the actor may open."""
+    return [(label, href) for label, href, action in NAV if policy.decide(actor, action).allowed]
+
+
+def render(request: Request, template: str, status_code: int = 200, **ctx) -> HTMLResponse:
+    """Render ``template`` in the base layout with actor, nav and CSRF token in the context."""
+    actor = current_actor(request)
+    context = {
+        "request": request,
+        "actor": actor,
+        "nav": nav_for(actor),
+        "csrf_token": csrf_token(request),
+        "protected": policy.aggregates_protected(actor),
+        "oidc": request.app.state.settings.oidc,
+        **ctx,
+    }
+    response = request.app.state.templates.TemplateResponse(
+        request, template, context, status_code=status_code
+    )
+    set_csrf_cookie(request, response)
+    return response
+
+
+def set_csrf_cookie(request: Request, response) -> None:
+    """Send a newly minted CSRF secret to the browser."""
+    new = getattr(request.state, "new_csrf", None)
+    if new:
+        response.set_cookie(
+            CSRF_COOKIE, new, httponly=True, samesite="strict",
+            secure=request.app.state.settings.secure_cookies, path="/",
+        )

@@ -1,0 +1,68 @@
+"""Jinja filters: numbers, percentages and suppressed cells written the same way everywhere."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+from urllib.parse import urlencode
+
+from jinja2 import Environment
+
+from cancer_alliance.web import mdc
+from cancer_alliance.web.charts import render_interactive, render_sparkline
+
+SUPPRESSED = "*"
+
+
+def _missing(v: Any) -> bool:
+    if v is None:
+        return True
+    try:
+        return bool(v != v) or v is __import__("pandas").NA
+    except (TypeError, ValueError):
+        return False
+
+
+def num(v: Any) -> str:
+    """A count; ``*`` when suppressed (missing)."""
+    if _missing(v):
+        return SUPPRESSED
+    f = float(v)
+    return f"{int(round(f)):,}" if math.isfinite(f) else SUPPRESSED
+
+
+def pct(v: Any, digits: int = 1) -> str:
+    """A percentage already in 0-100; an en dash when not calculable."""
+    if _missing(v):
+        return "–"
+    return f"{float(v):.{digits}f}%"
+
+
+def signed(v: Any, unit: str = " pts") -> str:
+    if _missing(v):
+        return "–"
+    f = float(v)
+    arrow = "▲" if f > 0 else "▼" if f < 0 else "■"
+    return f"{arrow} {f:+.1f}{unit}"
+
+
+def query_with(request, **changes: Any) -> str:
+    """The current query string with some parameters changed (None removes one), encoded."""
+    params = dict(request.query_params)
+    for k, v in changes.items():
+        if v is None:
+            params.pop(k, None)
+        else:
+            params[k] = str(v)
+    return "?" + urlencode(params) if params else "?"
+
+
+def install(env: Environment) -> None:
+    env.filters.update(num=num, pct=pct, signed=signed)
+    env.globals.update(
+        chart=render_interactive,
+        sparkline=render_sparkline,
+        variation_icon=mdc.variation_icon,
+        assurance_icon=mdc.assurance_icon,
+        query_with=query_with,
+    )

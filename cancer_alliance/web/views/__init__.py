@@ -1,0 +1,1 @@
+"""Page families: one module per family, each exposing ``router`` (see ``web/routes.py``)."""

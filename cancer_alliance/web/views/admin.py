@@ -1,0 +1,61 @@
+"""Administration: the audit log, user accounts and provider API tokens (administrators only)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse
+
+from cancer_alliance.auth import audit, tokens, users
+from cancer_alliance.auth.model import Actor
+from cancer_alliance.errors import AllianceError
+from cancer_alliance.web.deps import get_con, render, require
+
+router = APIRouter(prefix="/admin")
+
+
+@router.get("/audit", include_in_schema=False)
+def audit_log(request: Request, username: str | None = None, action: str | None = None,
+              con=Depends(get_con), actor: Actor = Depends(require("admin"))):
+    rows = audit.read(con, username=username or None, action=action or None).to_dict("records")
+    return render(request, "admin_audit.html", title="Audit log", rows=rows,
+                  username=username or "", action=action or "")
+
+
+@router.get("/users", include_in_schema=False)
+def users_page(request: Request, con=Depends(get_con), actor: Actor = Depends(require("admin")),
+               message: str | None = None):
+    return render(request, "admin_users.html", title="Users and API tokens",
+                  users=users.list_users(con).to_dict("records"),
+                  tokens=tokens.list_tokens(con).to_dict("records"), message=message,
+                  new_token=None)
+
+
+@router.post("/users", include_in_schema=False)
+def add_user(request: Request, username: str = Form(...), role: str = Form(...),
+             org_code: str = Form(""), password: str = Form(...), con=Depends(get_con),
+             actor: Actor = Depends(require("admin"))):
+    try:
+        users.add_user(con, username, role, org_code.strip() or None, password)
+    except AllianceError as exc:
+        raise HTTPException(400, str(exc)) from exc
+    audit.record(con, actor, "admin", resource="users", detail=f"added {username} as {role}")
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+@router.post("/users/disable", include_in_schema=False)
+def disable(request: Request, username: str = Form(...), con=Depends(get_con),
+            actor: Actor = Depends(require("admin"))):
+    users.disable_user(con, username)
+    audit.record(con, actor, "admin", resource="users", detail=f"disabled {username}")
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+@router.post("/tokens", include_in_schema=False)
+def new_token(request: Request, provider_code: str = Form(...), label: str = Form(""),
+              con=Depends(get_con), actor: Actor = Depends(require("admin"))):
+    token = tokens.create_token(con, provider_code.strip(), actor.username, label)
+    audit.record(con, actor, "admin", resource="api_tokens", detail=f"token for {provider_code}")
+    return render(request, "admin_users.html", title="Users and API tokens",
+                  users=users.list_users(con).to_dict("records"),
+                  tokens=tokens.list_tokens(con).to_dict("records"), message=None,
+                  new_token=token)

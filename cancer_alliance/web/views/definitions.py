@@ -1,0 +1,31 @@
+"""Definitions: every measure, its rule, threshold history and source, from the definitions."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+
+from cancer_alliance.web import data
+from cancer_alliance.web.deps import render, require
+
+router = APIRouter()
+
+
+@router.get("/definitions", include_in_schema=False)
+def definitions(request: Request, actor=Depends(require("view_aggregate"))):
+    try:
+        standards = list(data.standard_defs().values())
+    except data.DataUnavailable:
+        standards = []
+    return render(request, "definitions.html", title="Definitions", standards=standards,
+                  measures=list(data.measure_defs().items()))
+
+
+@router.get("/api/docs", include_in_schema=False)
+def api_docs(request: Request):
+    """Swagger UI from vendored files (no CDN, no inline script) over /api/openapi.json."""
+    return request.app.state.templates.TemplateResponse(request, "api_docs.html", {})
+
+
+@router.get("/healthz", include_in_schema=False)
+def healthz():
+    return {"status": "ok"}

@@ -1,0 +1,110 @@
+"""Pages per provider, per commissioner and per tumour group, and the rare-cancers view."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+
+from cancer_alliance.auth.model import Actor
+from cancer_alliance.web import data
+from cancer_alliance.web.deps import get_con, render, require
+from cancer_alliance.web.views.overview import headline_rows
+from cancer_alliance.web.views.standards import breakdown_table
+
+router = APIRouter()
+
+KINDS = {
+    "providers": ("PROVIDER", "provider_code", "Provider", "tumour_group"),
+    "commissioners": ("COMMISSIONER", "commissioner_code", "Commissioner", "provider"),
+}
+
+
+def _org_index(request: Request, con, kind: str):
+    org_type, _, label, _ = KINDS[kind]
+    orgs = data.organisations(con, org_type).to_dict("records")
+    return render(request, "org_index.html", title=f"{label}s", orgs=orgs, kind=kind, label=label)
+
+
+def _org_page(request: Request, con, actor: Actor, kind: str, code: str,
+              period: str | None, standard: str):
+    org_type, col, label, breakdown = KINDS[kind]
+    name = data.org_name(con, code) or code
+    ctx: dict = {"title": f"{label} {name}", "name": name, "code": code, "label": label,
+                 "unavailable": None, "headlines": [], "rows": [], "standard": standard}
+    try:
+        filters = {col: code}
+        ctx["headlines"] = headline_rows(con, actor, filters)
+        ctx["breakdown_label"] = data.BREAKDOWNS[breakdown][1]
+        ctx["breakdown_col"] = data.BREAKDOWNS[breakdown][0]
+        ctx["rows"] = breakdown_table(con, actor, standard, breakdown, period,
+                                      filters).to_dict("records")
+    except data.DataUnavailable as exc:
+        ctx["unavailable"] = str(exc)
+    return render(request, "organisation.html", **ctx)
+
+
+@router.get("/providers", include_in_schema=False)
+def providers(request: Request, con=Depends(get_con), actor=Depends(require("view_operations"))):
+    return _org_index(request, con, "providers")
+
+
+@router.get("/commissioners", include_in_schema=False)
+def commissioners(request: Request, con=Depends(get_con),
+                  actor=Depends(require("view_operations"))):
+    return _org_index(request, con, "commissioners")
+
+
+@router.get("/providers/{code}", include_in_schema=False)
+def provider_page(request: Request, code: str, period: str | None = None,
+                  standard: str = "62_DAY", con=Depends(get_con),
+                  actor: Actor = Depends(require("view_operations"))):
+    return _org_page(request, con, actor, "providers", code, period, standard)
+
+
+@router.get("/commissioners/{code}", include_in_schema=False)
+def commissioner_page(request: Request, code: str, period: str | None = None,
+                      standard: str = "62_DAY", con=Depends(get_con),
+                      actor: Actor = Depends(require("view_operations"))):
+    return _org_page(request, con, actor, "commissioners", code, period, standard)
+
+
+@router.get("/tumour-groups", include_in_schema=False)
+def tumour_groups(request: Request, con=Depends(get_con),
+                  actor=Depends(require("view_operations"))):
+    groups = data.tumour_groups(con).to_dict("records")
+    return render(request, "tumour_groups.html", title="Tumour groups", groups=groups)
+
+
+@router.get("/tumour-groups/{group}", include_in_schema=False)
+def tumour_group_page(request: Request, group: str, period: str | None = None,
+                      standard: str = "62_DAY", con=Depends(get_con),
+                      actor: Actor = Depends(require("view_operations"))):
+    ctx: dict = {"title": f"Tumour group {group}", "name": group, "code": group,
+                 "label": "Tumour group", "unavailable": None, "headlines": [], "rows": [],
+                 "standard": standard}
+    try:
+        filters = {"tumour_group": group}
+        ctx["headlines"] = headline_rows(con, actor, filters)
+        ctx["breakdown_label"], ctx["breakdown_col"] = "Provider", "provider_code"
+        ctx["rows"] = breakdown_table(con, actor, standard, "provider", period,
+                                      filters).to_dict("records")
+    except data.DataUnavailable as exc:
+        ctx["unavailable"] = str(exc)
+    return render(request, "organisation.html", **ctx)
+
+
+@router.get("/rare-cancers", include_in_schema=False)
+def rare_cancers(request: Request, period: str | None = None, standard: str = "62_DAY",
+                 con=Depends(get_con), actor: Actor = Depends(require("view_operations"))):
+    """Rare and less common cancers: small groups, so protection matters most here."""
+    ctx: dict = {"title": "Rare and less common cancers", "name": "Rare and less common cancers",
+                 "code": "", "label": "", "unavailable": None, "headlines": [], "rows": [],
+                 "standard": standard}
+    try:
+        filters = {"rare_less_common": True}
+        ctx["headlines"] = headline_rows(con, actor, filters)
+        ctx["breakdown_label"], ctx["breakdown_col"] = "Tumour group", "tumour_group"
+        ctx["rows"] = breakdown_table(con, actor, standard, "tumour_group", period,
+                                      filters).to_dict("records")
+    except data.DataUnavailable as exc:
+        ctx["unavailable"] = str(exc)
+    return render(request, "organisation.html", **ctx)

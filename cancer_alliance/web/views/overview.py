@@ -1,0 +1,102 @@
+"""The alliance overview: every headline standard for the latest month, backlog, freshness."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+from fastapi import APIRouter, Depends, Request
+
+from cancer_alliance.auth.model import Actor
+from cancer_alliance.web import analysis, data
+from cancer_alliance.web.deps import check, current_actor, get_con, render
+from cancer_alliance.web.protect import for_actor
+
+router = APIRouter()
+
+COUNTS = ["within", "breaches", "total"]
+
+
+def standard_series(con, actor: Actor, code: str, filters: dict | None = None) -> pd.DataFrame:
+    """Monthly counts and performance for one standard, protected for the actor."""
+    df = data.metric(con, code, by=("month",), filters=filters)
+    if df.empty:
+        return pd.DataFrame(columns=["period", *COUNTS, "performance"])
+    out = for_actor(actor, df, COUNTS, ["period"], total_col="total",
+                    percentages={"performance": ("within", "total")})
+    return out.sort_values("period").reset_index(drop=True)
+
+
+def headline_rows(con, actor: Actor, filters: dict | None = None) -> list[dict]:
+    rows = []
+    for code in data.HEADLINE:
+        if code in data.standard_defs():
+            series = standard_series(con, actor, code, filters)
+            rows.append(analysis.headline(series, code))
+    return rows
+
+
+def census_date(request: Request) -> date:
+    fixed = request.app.state.settings.census
+    return date.fromisoformat(fixed) if fixed else date.today()
+
+
+def backlog_summary(con, actor: Actor, census: date) -> pd.DataFrame:
+    """Open pathways past day 62 and past day 104 by provider, protected for the actor."""
+    ptl = data.ptl(con, census, {})
+    if ptl.empty:
+        return pd.DataFrame(columns=["provider_code", "open", "backlog_62", "over_104"])
+    ptl = ptl.assign(open=1, backlog_62=ptl["in_62_day_backlog"].astype(int),
+                     over_104=ptl["in_104_day_subset"].astype(int))
+    return for_actor(actor, ptl, ["open", "backlog_62", "over_104"], ["provider_code"],
+                     total_row=True)
+
+
+@router.get("/", include_in_schema=False)
+def overview(request: Request, con=Depends(get_con), actor: Actor = Depends(current_actor)):
+    if actor.is_anonymous:
+        from fastapi.responses import RedirectResponse
+
+        return RedirectResponse("/public", status_code=302)
+    check(request, actor, "view_operations")
+    ctx: dict = {"title": "Alliance overview", "unavailable": None}
+    try:
+        ctx["headlines"] = headline_rows(con, actor)
+        ctx["backlog"] = backlog_summary(con, actor, census_date(request)).to_dict("records")
+        ctx["census"] = census_date(request).isoformat()
+    except data.DataUnavailable as exc:
+        ctx.update(headlines=[], backlog=[], unavailable=str(exc))
+    ctx["measures"] = measure_rows(con, actor)
+    fresh = data.freshness(con)
+    ctx["freshness"] = for_actor(actor, fresh, ["accepted", "rejected"],
+                                 ["provider_code", "latest_period", "last_submitted"]
+                                 ).to_dict("records")
+    ctx["latest"] = data.latest_period(con)
+    return render(request, "overview.html", **ctx)
+
+
+KEY_MEASURES = ("EARLY_STAGE", "RECOVERY_HNA", "RECOVERY_CARE_PLAN", "RECOVERY_TREATMENT_SUMMARY")
+
+
+def measure_rows(con, actor: Actor) -> list[dict]:
+    """Early stage and Recovery Package measures (latest month), if the measures layer has them."""
+    out = []
+    defs = data.measure_defs()
+    for code, defn in defs.items():
+        if not any(k in code.upper() for k in ("EARLY", "STAGE", "HNA", "RECOVERY", "PLAN",
+                                               "SUMMARY")):
+            continue
+        try:
+            df = data.measure(con, code, by=("month",))
+        except Exception:  # noqa: BLE001 - one broken measure must not hide the overview
+            continue
+        if df.empty:
+            continue
+        t = for_actor(actor, df, ["numerator", "denominator"], ["period"],
+                      percentages={"value": ("numerator", "denominator")})
+        t = t.sort_values("period")
+        last = t.iloc[-1]
+        out.append({"code": code, "name": getattr(defn, "name", code), "period": last["period"],
+                    "numerator": last["numerator"], "denominator": last["denominator"],
+                    "value": last["value"]})
+    return out

@@ -1,0 +1,104 @@
+"""The patient tracking list: open pathways, days waited, band, next step, days to breach.
+
+Patient-level, so every request passes ``require("view_patient", org_param="provider")``
+(provider users only their trust, commissioners only their population) and is written to
+the audit log with its filters. Filters and sorting travel in the query string, which by
+design never holds a patient identifier.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from fastapi import APIRouter, Depends, Request
+
+from cancer_alliance.auth import policy
+from cancer_alliance.auth.model import Actor
+from cancer_alliance.web import data
+from cancer_alliance.web.deps import get_con, render, require
+from cancer_alliance.web.views.overview import census_date
+from cancer_alliance.web.views.standards import csv_response
+
+router = APIRouter()
+
+COLUMNS = [
+    ("provider_code", "Provider", "text"),
+    ("pathway_id", "Pathway", "text"),
+    ("referral_route", "Route", "text"),
+    ("tumour_group", "Tumour group", "text"),
+    ("clock_start", "Clock start", "text"),
+    ("days_waited", "Days waited", "num"),
+    ("band", "Band", "text"),
+    ("next_step", "Next step", "text"),
+    ("days_to_breach", "Days to breach", "num"),
+    ("transferred", "Transferred", "text"),
+]
+SORTABLE = {c for c, _, _ in COLUMNS}
+PAGE_SIZE = 200
+
+
+def filtered(con, actor: Actor, request: Request, provider: str | None, band: str | None,
+             route: str | None, backlog: bool, sort: str, desc: bool) -> pd.DataFrame:
+    scope = policy.patient_scope(actor)
+    if scope is None:  # never reached: require() refused already
+        return pd.DataFrame(columns=[c for c, _, _ in COLUMNS])
+    df = data.ptl(con, census_date(request), scope)
+    if provider:
+        df = df[df["provider_code"] == provider]
+    if band:
+        df = df[df["band"] == band]
+    if route:
+        df = df[df["referral_route"] == route]
+    if backlog:
+        df = df[df["in_62_day_backlog"].fillna(False).astype(bool)]
+    if sort not in SORTABLE:
+        sort = "days_waited"
+    return df.sort_values(sort, ascending=not desc, na_position="last", kind="stable")
+
+
+@router.get("/ptl", include_in_schema=False)
+def ptl_page(
+    request: Request, provider: str | None = None, band: str | None = None,
+    route: str | None = None, backlog: bool = False, sort: str = "days_waited",
+    desc: bool = True, page: int = 1, con=Depends(get_con),
+    actor: Actor = Depends(require("view_patient", org_param="provider")),
+):
+    ctx: dict = {"title": "Patient tracking list", "unavailable": None, "rows": [],
+                 "columns": COLUMNS, "filters": {"provider": provider or "", "band": band or "",
+                                                 "route": route or "", "backlog": backlog},
+                 "sort": sort, "desc": desc, "census": census_date(request).isoformat()}
+    try:
+        df = filtered(con, actor, request, provider, band, route, backlog, sort, desc)
+        page = max(1, page)
+        ctx.update(
+            total=len(df),
+            backlog_count=int(df["in_62_day_backlog"].fillna(False).astype(bool).sum()),
+            over_104=int(df["in_104_day_subset"].fillna(False).astype(bool).sum()),
+            rows=_display(df.iloc[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]),
+            page=page, pages=max(1, -(-len(df) // PAGE_SIZE)),
+            providers=sorted(data.ptl(con, census_date(request),
+                                      policy.patient_scope(actor) or {})["provider_code"]
+                             .dropna().unique()),
+        )
+    except data.DataUnavailable as exc:
+        ctx["unavailable"] = str(exc)
+    return render(request, "ptl.html", **ctx)
+
+
+def _display(df: pd.DataFrame) -> list[dict]:
+    out = df.copy()
+    out["transferred"] = out["transferred"].map({True: "Yes", False: "No"}).fillna("")
+    out["clock_start"] = out["clock_start"].astype(str)
+    return out.to_dict("records")
+
+
+@router.get("/ptl.csv", include_in_schema=False)
+def ptl_csv(
+    request: Request, provider: str | None = None, band: str | None = None,
+    route: str | None = None, backlog: bool = False, sort: str = "days_waited",
+    desc: bool = True, con=Depends(get_con),
+    actor: Actor = Depends(require("view_patient", org_param="provider")),
+):
+    df = filtered(con, actor, request, provider, band, route, backlog, sort, desc)
+    cols = [c for c, _, _ in COLUMNS] + ["in_62_day_backlog", "in_104_day_subset"]
+    return csv_response(df[[c for c in cols if c in df.columns]],
+                        f"ptl-{census_date(request).isoformat()}.csv")

@@ -1,0 +1,137 @@
+"""A page per standard: SPC over time, funnel plot, breakdown tables with intervals, CSVs."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import Response
+
+from cancer_alliance.auth.model import Actor
+from cancer_alliance.auth.policy import aggregates_protected
+from cancer_alliance.web import analysis, data
+from cancer_alliance.web.charts import builders
+from cancer_alliance.web.deps import get_con, render, require
+from cancer_alliance.web.protect import for_actor, is_protected
+from cancer_alliance.web.views.overview import COUNTS, standard_series
+
+router = APIRouter()
+
+TABLE_BREAKDOWNS = ("provider", "commissioner", "tumour_group", "route", "modality")
+
+
+def _definition(code: str):
+    defs = data.standard_defs()
+    if code not in defs:
+        raise HTTPException(404)
+    return defs[code]
+
+
+def breakdown_table(con, actor: Actor, code: str, breakdown: str, period: str | None,
+                    filters: dict | None = None) -> pd.DataFrame:
+    """One breakdown for one period, protected for the actor, with 95% intervals if allowed."""
+    if breakdown not in data.BREAKDOWNS:
+        raise HTTPException(404)
+    col = data.BREAKDOWNS[breakdown][0]
+    df = data.metric(con, code, by=(col, "month"), period=period, filters=filters)
+    if df.empty:
+        return pd.DataFrame(columns=[col, *COUNTS, "performance"])
+    df[col] = df[col].astype(object).where(df[col].notna(), "Not known")
+    out = for_actor(actor, df, COUNTS, [col], total_col="total", total_row=True,
+                    percentages={"performance": ("within", "total")})
+    if not aggregates_protected(actor):
+        out = analysis.with_intervals(out)
+    return out
+
+
+def _period(con, code: str, period: str | None) -> str | None:
+    if period:
+        return period
+    df = data.metric(con, code, by=("month",))
+    return str(df["period"].max()) if not df.empty else None
+
+
+@router.get("/standards", include_in_schema=False)
+def standards_index(request: Request, actor: Actor = Depends(require("view_operations"))):
+    defs = data.standard_defs()
+    return render(request, "standards_index.html", title="Standards", standards=defs.values())
+
+
+@router.get("/standards/{code}", include_in_schema=False)
+def standard_page(
+    request: Request, code: str, period: str | None = None, provider: str | None = None,
+    funnel_by: str = "provider", con=Depends(get_con),
+    actor: Actor = Depends(require("view_operations")),
+):
+    defn = _definition(code)
+    ctx: dict = {"title": defn.short_name, "defn": defn, "unavailable": None, "tables": [],
+                 "ipt": None, "provider": provider, "funnel_by": funnel_by}
+    try:
+        filters = {"provider_code": provider} if provider else None
+        series = standard_series(con, actor, code, filters)
+        result = analysis.spc_for(series, code)
+        target = defn.threshold_on(analysis._month_start(series["period"].iloc[-1])) if len(
+            series) else None
+        name = f"{defn.short_name}, {provider or 'alliance'}"
+        ctx["spc"] = builders.spc_chart(name, series["period"].tolist(),
+                                        series["performance"].tolist(), result, target=target)
+        ctx["period"] = period = _period(con, code, period)
+        unit_col = data.BREAKDOWNS.get(funnel_by, data.BREAKDOWNS["provider"])[0]
+        tables = {b: breakdown_table(con, actor, code, b, period) for b in TABLE_BREAKDOWNS}
+        fun_df = tables.get(funnel_by if funnel_by in tables else "provider")
+        fun_df = fun_df[fun_df[unit_col] != "Total"].dropna(subset=["within", "total"])
+        funnel = analysis.funnel(fun_df, unit_col)
+        if funnel is not None:
+            ctx["funnel"] = builders.funnel_chart(
+                f"{defn.short_name} by {funnel_by}, {period}", *funnel,
+                unit_label=data.BREAKDOWNS[funnel_by][1] if funnel_by in data.BREAKDOWNS
+                else "Provider")
+        ctx["tables"] = [(b, data.BREAKDOWNS[b][0], data.BREAKDOWNS[b][1],
+                          t.to_dict("records")) for b, t in tables.items()]
+        if code.startswith("62_DAY") and defn.era != "open":
+            ctx["ipt"] = ipt_table(con, actor, period).to_dict("records")
+        ctx["providers"] = data.organisations(con, "PROVIDER")["org_code"].tolist()
+    except data.DataUnavailable as exc:
+        ctx["unavailable"] = str(exc)
+    return render(request, "standard.html", **ctx)
+
+
+def ipt_table(con, actor: Actor, period: str | None) -> pd.DataFrame:
+    """The inter-provider 38-day and 24-day phases by provider."""
+    try:
+        df = data.transfer_phases(con, period)
+    except data.DataUnavailable:
+        return pd.DataFrame()
+    if df.empty:
+        return df
+    if period and "period" in df.columns:
+        df = df[df["period"].astype(str).str.slice(0, 7) == period]
+    return for_actor(actor, df, COUNTS, ["phase", "provider_code"], total_col="total",
+                     percentages={"performance": ("within", "total")})
+
+
+@router.get("/standards/{code}/{breakdown}.csv", include_in_schema=False)
+def standard_csv(
+    request: Request, code: str, breakdown: str, period: str | None = None,
+    con=Depends(get_con), actor: Actor = Depends(require("view_aggregate")),
+):
+    """Any breakdown as CSV, through the same protection as the page (public gets it too)."""
+    _definition(code)
+    period = _period(con, code, period)
+    table = breakdown_table(con, actor, code, breakdown, period)
+    table.insert(0, "period", period)
+    table.insert(0, "standard", code)
+    return csv_response(table, f"{code}-{breakdown}-{period}.csv")
+
+
+def csv_response(df: pd.DataFrame, filename: str) -> Response:
+    buf = io.StringIO()
+    out = df.copy()
+    if is_protected(df):
+        for c in out.columns:
+            out[c] = out[c].astype(object).where(out[c].notna(), "*")
+    out.to_csv(buf, index=False, float_format="%.4g")
+    safe = "".join(ch for ch in filename if ch.isalnum() or ch in "-_.")
+    return Response(buf.getvalue(), media_type="text/csv; charset=utf-8",
+                    headers={"content-disposition": f'attachment; filename="{safe}"'})

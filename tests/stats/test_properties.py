@@ -1,0 +1,90 @@
+"""Invariants checked on many generated inputs (hypothesis, derandomised for CI).
+
+Set ``STATS_EXAMPLES`` to run more examples locally, e.g. ``STATS_EXAMPLES=5000``.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cancer_alliance.stats import funnel_limits, protect, protect_table, spc, wilson_interval
+
+EXAMPLES = int(os.environ.get("STATS_EXAMPLES", "150"))
+SETTINGS = settings(max_examples=EXAMPLES, derandomize=True, deadline=None)
+
+counts = st.integers(min_value=0, max_value=60) | st.sampled_from([0.5, 3.5, 7.0, 7.5])
+confidences = st.sampled_from([0.9, 0.95, 0.99, 0.998])
+
+
+@SETTINGS
+@given(st.integers(0, 5000), st.integers(1, 5000), confidences)
+def test_wilson_interval_contains_the_proportion_and_stays_in_unit_range(x, n, confidence):
+    x = min(x, n)
+    lower, upper = wilson_interval(x, n, confidence)
+    assert 0.0 <= lower <= x / n <= upper <= 1.0
+
+
+@SETTINGS
+@given(st.floats(0.01, 0.99), st.integers(1, 20000), st.integers(1, 20000), confidences)
+def test_funnel_limits_widen_as_the_denominator_shrinks(p, n1, n2, confidence):
+    small, large = sorted((n1, n2))
+    lo_small, hi_small = funnel_limits(p, small, confidence)
+    lo_large, hi_large = funnel_limits(p, large, confidence)
+    assert lo_small <= lo_large + 1e-12
+    assert hi_small >= hi_large - 1e-12
+    assert lo_large <= p <= hi_large
+
+
+@SETTINGS
+@given(st.lists(st.lists(counts, min_size=3, max_size=3), min_size=1, max_size=8))
+def test_no_small_count_survives_and_no_hidden_cell_is_recoverable(rows):
+    parts = pd.DataFrame(rows, columns=["a", "b", "c"])
+    parts["group"] = [f"g{i}" for i in range(len(parts))]
+    parts["total"] = parts[["a", "b", "c"]].sum(axis=1)
+    table = protect_table(parts, ["a", "b", "c", "total"], ["group"], total_col="total")
+    cells = table[["a", "b", "c", "total"]]
+    shown = cells.to_numpy(dtype=float, na_value=np.nan)
+    visible = shown[~np.isnan(shown)]
+    assert not ((visible > 0) & (visible < 8)).any()
+    assert (visible % 5 == 0).all()
+    hidden = cells.isna().to_numpy()
+    body, total_row = hidden[:-1], hidden[-1]
+    # down every column: a visible total never sits over exactly one hidden cell
+    for j in range(4):
+        if not total_row[j]:
+            assert body[:, j].sum() != 1
+    # across every row: a visible row total never sits beside exactly one hidden part
+    for r in range(hidden.shape[0]):
+        if not hidden[r, 3]:
+            assert hidden[r, :3].sum() != 1
+
+
+@SETTINGS
+@given(st.lists(counts, min_size=1, max_size=12))
+def test_protect_only_ever_shows_zero_or_multiples_of_five_from_ten(values):
+    out = protect(pd.DataFrame({"n": values}), ["n"])["n"]
+    for raw, shown in zip(values, out, strict=True):
+        if raw == 0:
+            assert shown == 0
+        elif raw < 7.5:
+            assert pd.isna(shown)
+        else:
+            assert shown >= 10 and shown % 5 == 0 and abs(shown - raw) <= 2.5
+
+
+@SETTINGS
+@given(st.lists(st.integers(0, 40), min_size=1, max_size=40), st.booleans())
+def test_spc_points_are_special_exactly_when_a_rule_fired(values, screen):
+    neutral = spc(values, improvement="neutral", screen_outliers=screen)
+    rising = spc(values, improvement="increase", screen_outliers=screen)
+    covered = [i for s in rising.segments for i in range(s.start, s.end + 1)]
+    assert covered == list(range(len(values)))
+    for p_neutral, p_rising in zip(neutral.points, rising.points, strict=True):
+        assert (p_rising.point_type == "common_cause") == (not p_rising.rules)
+        assert p_neutral.rules == p_rising.rules
+    assert rising.variation == rising.points[-1].point_type

@@ -1,0 +1,141 @@
+"""Small-number protection: primary suppression, rounding, percentages, secondary."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from cancer_alliance.errors import UsageError
+from cancer_alliance.stats import (
+    assert_protected,
+    display,
+    protect,
+    protect_count,
+    protect_percentage,
+    protect_table,
+)
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [(0, 0), (1, None), (7, None), (0.5, None), (7.4, None), (7.5, 10), (8, 10), (12, 10),
+     (12.5, 15), (13, 15), (1003, 1005)],
+)
+def test_counts_one_to_seven_are_suppressed_and_others_rounded_to_five(raw, shown):
+    assert protect_count(raw) == shown
+
+
+def test_national_counts_are_shown_as_they_are():
+    assert protect_count(3, national=True) == 3
+    assert protect_count(7.5, national=True) == 7.5
+
+
+def test_percentages_come_from_protected_figures_and_are_withheld_when_suppressed():
+    assert protect_percentage(10, 15) == 67  # 0 dp below 4,000
+    assert protect_percentage(3000, 4000) == 75.0
+    assert protect_percentage(2999 // 5 * 5, 4005) == pytest.approx(74.8)  # 1 dp from 4,000
+    assert protect_percentage(None, 20) is None
+    assert protect_percentage(10, None) is None
+    assert protect_percentage(0, 0) is None
+
+
+def test_display_marks_suppressed_cells_with_a_star():
+    table = protect_table(pd.DataFrame({"g": ["a", "b"], "n": [3, 40]}), ["n"], ["g"])
+    assert [display(v) for v in table["n"]] == ["*", "*", "45"]
+
+
+def test_shares_are_summed_before_protection():
+    # Fifteen half-shares are 7.5 pathways: rounded to 10, never suppressed piecemeal.
+    rows = pd.DataFrame({"provider": ["RAA"] * 15, "within": [0.5] * 15})
+    table = protect_table(rows, ["within"], ["provider"], total_row=False)
+    assert table["within"].tolist() == [10]
+
+
+def test_one_suppressed_cell_in_a_column_forces_the_next_smallest():
+    raw = pd.DataFrame({"provider": ["RAA", "RBB", "RCC", "RDD"],
+                        "breaches": [4, 0, 23, 61]})
+    table = protect_table(raw, ["breaches"], ["provider"]).set_index("provider")
+    assert pd.isna(table.loc["RAA", "breaches"])
+    assert pd.isna(table.loc["RCC", "breaches"])  # smallest non-zero visible cell
+    assert table.loc["RBB", "breaches"] == 0
+    assert table.loc["RDD", "breaches"] == 60
+    assert table.loc["Total", "breaches"] == 90  # 88 rounded
+
+
+def test_a_row_total_column_protects_its_parts():
+    raw = pd.DataFrame({"provider": ["RAA", "RBB"], "within": [95, 40],
+                        "breaches": [3, 20], "total": [98, 60]})
+    table = protect(raw, ["within", "breaches", "total"], total_col="total")
+    assert pd.isna(table.loc[0, "breaches"]) and pd.isna(table.loc[0, "within"])
+    assert table.loc[0, "total"] == 100
+    assert table.loc[1, ["within", "breaches", "total"]].tolist() == [40, 20, 60]
+
+
+def test_when_no_other_part_is_visible_the_total_is_suppressed():
+    # y = 3 is the only part of t: t - (nothing) would give it away, so t goes too.
+    single = protect(pd.DataFrame({"y": [3], "t": [15]}), ["y", "t"], total_col="t")
+    assert pd.isna(single.loc[0, "y"]) and pd.isna(single.loc[0, "t"])
+    # with a second part, that part is hidden instead and the total stays
+    pair = protect(pd.DataFrame({"x": [12], "y": [3], "t": [15]}), ["x", "y", "t"],
+                   total_col="t")
+    assert pd.isna(pair.loc[0, "x"]) and pair.loc[0, "t"] == 15
+
+
+def test_performance_is_withheld_where_its_total_is_suppressed():
+    raw = pd.DataFrame({"provider": ["RAA", "RBB", "RCC"], "within": [5, 80, 150],
+                        "total": [6, 100, 160]})
+    table = protect_table(raw, ["within", "total"], ["provider"],
+                          percentages={"performance": ("within", "total")})
+    table = table.set_index("provider")
+    assert pd.isna(table.loc["RAA", "performance"])
+    assert table.loc["RCC", "performance"] == round(100 * 150 / 160)
+    assert table.loc["Total", "performance"] == round(100 * 235 / 265)
+
+
+def test_protection_cannot_be_bypassed_by_another_breakdown():
+    # Pathways by provider and sex: any breakdown is built from the same raw rows.
+    raw = pd.DataFrame({
+        "provider": ["RAA", "RAA", "RBB", "RBB"],
+        "sex": ["1", "2", "1", "2"],
+        "count": [40, 3, 52, 61],
+    })
+    for groups in (["provider", "sex"], ["sex"], ["provider"]):
+        table = protect_table(raw, ["count"], groups)
+        shown = table["count"].dropna().tolist()
+        assert all(v == 0 or v >= 10 for v in shown)
+        assert all(v % 5 == 0 for v in shown)
+    by_both = protect_table(raw, ["count"], ["provider", "sex"])
+    assert by_both["count"].isna().sum() == 2  # the 3 and, secondarily, the 40
+
+
+def test_a_protected_table_is_marked_and_cannot_be_protected_twice():
+    table = protect_table(pd.DataFrame({"g": ["a"], "n": [20]}), ["n"], ["g"])
+    assert_protected(table)
+    with pytest.raises(UsageError, match="already protected"):
+        protect_table(table, ["n"], ["g"])
+    with pytest.raises(UsageError, match="not been through"):
+        assert_protected(pd.DataFrame({"n": [20]}))
+
+
+def test_national_tables_keep_their_figures():
+    raw = pd.DataFrame({"g": ["a", "b"], "within": [3, 40.5], "total": [4, 50]})
+    table = protect_table(raw, ["within", "total"], ["g"], national=True,
+                          percentages={"performance": ("within", "total")})
+    assert table["within"].tolist() == [3, 40.5, 43.5]
+    assert table["performance"].tolist()[0] == 75.0
+    assert_protected(table)
+
+
+def test_negative_or_missing_counts_are_refused():
+    with pytest.raises(UsageError, match="0 or more"):
+        protect(pd.DataFrame({"n": [-1]}), ["n"])
+    with pytest.raises(UsageError, match="missing"):
+        protect(pd.DataFrame({"n": [None, 1.0]}), ["n"])
+
+
+def test_hidden_cells_stay_unrecoverable_even_when_the_total_row_is_not_shown():
+    # The alliance total appears elsewhere (a headline), so the 40 must still hide the 3.
+    raw = pd.DataFrame({"age_band": ["0-64", "65+"], "count": [40, 3]})
+    table = protect_table(raw, ["count"], ["age_band"], total_row=False)
+    assert len(table) == 2 and table["count"].isna().all()
+    assert_protected(table)

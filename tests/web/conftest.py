@@ -1,0 +1,81 @@
+"""Fixtures for the web tests: one seeded store and app per test process, a client per role.
+
+The store holds the small synthetic alliance of :mod:`tests.web.synthetic` and one account
+per role. Tests that change state (logins, uploads, audit rows) use their own usernames or
+compare before/after, so they do not depend on order or on each other.
+"""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from cancer_alliance.auth import users
+from cancer_alliance.store import connect
+from cancer_alliance.web.app import create_app
+from cancer_alliance.web.settings import WebSettings
+from tests.web import synthetic
+
+PASSWORD = "correct-horse-battery"
+# role -> (username, org_code)
+ACCOUNTS = {
+    "admin": ("t-admin", None),
+    "analyst": ("t-analyst", None),
+    "provider": ("t-provider", "RAA"),
+    "commissioner": ("t-commissioner", "QAA"),
+    "board": ("t-board", None),
+}
+SECRET = "test-secret-not-for-production-0123456789"
+
+
+@pytest.fixture(scope="session")
+def store(tmp_path_factory):
+    path = tmp_path_factory.mktemp("web") / "alliance.duckdb"
+    con = connect(path)
+    synthetic.load(con)
+    for role, (username, org) in ACCOUNTS.items():
+        users.add_user(con, username, role, org, PASSWORD)
+    yield con
+    con.close()
+
+
+@pytest.fixture(scope="session")
+def app(store):
+    settings = WebSettings(db=None, secret=SECRET, secure_cookies=True, oidc=None,
+                           census=synthetic.CENSUS)
+    return create_app(settings, con=store)
+
+
+def login(client: TestClient, username: str, password: str = PASSWORD):
+    """Log in through the real form (fetching its CSRF token first)."""
+    page = client.get("/login")
+    token = csrf_from(page.text)
+    return client.post("/login", data={"username": username, "password": password,
+                                       "csrf_token": token, "next": "/"},
+                       follow_redirects=False)
+
+
+def csrf_from(html: str) -> str:
+    from bs4 import BeautifulSoup
+
+    field = BeautifulSoup(html, "html.parser").find("input", attrs={"name": "csrf_token"})
+    assert field is not None, "page has no CSRF field"
+    return field["value"]
+
+
+@pytest.fixture(scope="session")
+def clients(app):
+    """A logged-in TestClient per role (plus 'public', not logged in)."""
+    out = {"public": TestClient(app, base_url="https://testserver")}
+    for role, (username, _) in ACCOUNTS.items():
+        c = TestClient(app, base_url="https://testserver")
+        r = login(c, username)
+        assert r.status_code == 303, r.text
+        out[role] = c
+    return out
+
+
+@pytest.fixture
+def client(app):
+    """A fresh anonymous client (own cookies)."""
+    return TestClient(app, base_url="https://testserver")
