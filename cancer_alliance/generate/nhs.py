@@ -22,22 +22,34 @@ def check_digits(stems: np.ndarray) -> np.ndarray:
     return np.where(check == 11, 0, check)
 
 
-def nhs_numbers(count: int, rng: np.random.Generator) -> np.ndarray:
-    """``count`` distinct valid synthetic NHS numbers (10-character strings), in random order."""
-    out: list[np.ndarray] = []
-    need = count
-    prefix = 999
-    while need > 0:
-        if prefix < 900:
-            raise ValueError(f"cannot make {count} distinct synthetic NHS numbers")
-        stems = prefix * 1_000_000 + rng.permutation(1_000_000).astype(np.int64)
+class NhsNumberPool:
+    """Hands out distinct synthetic NHS numbers: all valid ``999`` numbers, then ``998`` ..."""
+
+    def __init__(self, rng: np.random.Generator) -> None:
+        self.rng = rng
+        self.prefix = 1000
+        self.buffer = np.array([], dtype=np.int64)
+
+    def _refill(self) -> None:
+        self.prefix -= 1
+        if self.prefix < 900:
+            raise ValueError("the synthetic NHS number range (900-999) is used up")
+        stems = self.prefix * 1_000_000 + self.rng.permutation(1_000_000).astype(np.int64)
         check = check_digits(stems)
         keep = check != 10
-        numbers = stems[keep] * 10 + check[keep]
-        out.append(numbers[:need])
-        need -= len(out[-1])
-        prefix -= 1
-    return np.concatenate(out).astype("U10") if out else np.array([], dtype="U10")
+        self.buffer = np.concatenate([self.buffer, stems[keep] * 10 + check[keep]])
+
+    def take(self, count: int) -> np.ndarray:
+        """``count`` numbers (10-character strings) never handed out before by this pool."""
+        while len(self.buffer) < count:
+            self._refill()
+        out, self.buffer = self.buffer[:count], self.buffer[count:]
+        return out.astype("U10")
+
+
+def nhs_numbers(count: int, rng: np.random.Generator) -> np.ndarray:
+    """``count`` distinct valid synthetic NHS numbers (10-character strings), in random order."""
+    return NhsNumberPool(rng).take(count)
 
 
 def with_wrong_check_digit(number: str) -> str:

@@ -83,42 +83,46 @@ def _tumour_group_lookup(backend: Any) -> ibis.Table:
 
 
 def enriched_pathways(backend: Any) -> ibis.Table:
-    """One row per stored pathway: the dataset columns plus the derived columns above."""
+    """One row per stored pathway: the dataset columns plus the derived columns above.
+
+    Written as one chain of left joins and a single projection, so the SQL stays small and
+    both engines plan it quickly.
+    """
     p = backend.table("pathways")
-    p = p.mutate(_icd=_norm_icd10(p.primary_diagnosis_icd10))
+    icd = _norm_icd10(p.primary_diagnosis_icd10)
     lookup = _tumour_group_lookup(backend)
+    imd = backend.table("lsoa_imd").select(_lsoa=_.lsoa_code, _imd=_.imd_quintile)
+    orgs = backend.table("organisations").select(_org=_.org_code, _alliance=_.alliance_code)
 
     # Longest prefix wins: one equi-join per prefix length (fast on both engines, unlike a
-    # LIKE join), then the longest match that exists is taken.
-    matched = []
-    for n in range(_ICD10_MAX, 0, -1):
+    # LIKE join); the longest length that matched is taken.
+    lengths = range(_ICD10_MAX, 0, -1)
+    parts = {}
+    chain = p
+    for n in lengths:
         lk = lookup.filter(lookup.prefix.length() == n).select(
             **{f"_k{n}": _.prefix, f"_tg{n}": _.tumour_group,
-               f"_rl{n}": _.rare_less_common, f"_st{n}": _.stageable}
-        )
-        p = p.left_join(lk, p._icd.substr(0, n) == lk[f"_k{n}"]).drop(f"_k{n}")
-        matched.append(n)
+               f"_rl{n}": _.rare_less_common, f"_st{n}": _.stageable})
+        parts[n] = lk
+        chain = chain.left_join(lk, icd.substr(0, n) == lk[f"_k{n}"])
+    chain = chain.left_join(imd, p.lsoa_code == imd._lsoa)
+    chain = chain.left_join(orgs, p.provider_code == orgs._org)
 
-    def first_of(prefix: str) -> Any:
-        cols = [p[f"{prefix}{n}"] for n in matched]
-        return ibis.coalesce(*cols)
+    def longest(prefix: str) -> Any:
+        return ibis.coalesce(*(parts[n][f"{prefix}{n}"] for n in lengths))
 
-    p = p.mutate(
-        tumour_group=first_of("_tg"),
-        rare_less_common=first_of("_rl"),
-        stageable=first_of("_st"),
-    ).drop(*[f"{k}{n}" for n in matched for k in ("_tg", "_rl", "_st")], "_icd")
-
-    start = route_clock_start(p)
-    age_on = ibis.coalesce(p.referral_received_date, p.upgrade_date, p.decision_to_treat_date)
-    p = p.mutate(clock_start=start, age_at_referral=whole_years(p.date_of_birth, age_on))
-    p = p.mutate(
-        age_band=age_band(p.age_at_referral),
+    age = whole_years(
+        p.date_of_birth,
+        ibis.coalesce(p.referral_received_date, p.upgrade_date, p.decision_to_treat_date))
+    return chain.select(
+        *[p[c] for c in p.columns],
+        tumour_group=longest("_tg"),
+        rare_less_common=longest("_rl"),
+        stageable=longest("_st"),
+        clock_start=route_clock_start(p),
+        age_at_referral=age,
+        age_band=age_band(age),
         ethnic_group=ethnic_group(p.ethnic_category),
+        imd_quintile=imd._imd,
+        alliance_code=orgs._alliance,
     )
-
-    imd = backend.table("lsoa_imd").select(_lsoa=_.lsoa_code, imd_quintile=_.imd_quintile)
-    p = p.left_join(imd, p.lsoa_code == imd._lsoa).drop("_lsoa")
-    orgs = backend.table("organisations").select(_org=_.org_code, alliance_code=_.alliance_code)
-    p = p.left_join(orgs, p.provider_code == orgs._org).drop("_org")
-    return p

@@ -98,8 +98,10 @@ def _pathway_events(defn: StandardDefinition, part: Part, p: ibis.Table) -> ibis
     if part.event == "fds":
         exclusions.append((p.fds_exclusion.isin(rules.FDS_EXCLUDING_VALUES),
                            ibis.literal("fds_exclusion_") + p.fds_exclusion))
-    exclusions.append((start.isnull(), ibis.literal("missing_clock_start")))
+    # A pathway that closed without its clock-stop event is excluded for that reason first:
+    # a missing start (e.g. no decision to treat) is then a consequence, not the cause.
     exclusions.append((stop.isnull(), ibis.literal(missing_stop)))
+    exclusions.append((start.isnull(), ibis.literal("missing_clock_start")))
     adjustment = (p.treatment_adjustment_days.coalesce(0) if part.adjust_a2
                   else ibis.literal(0)).cast("int32")
     limit = ibis.literal(defn.limit_days)
@@ -254,6 +256,10 @@ def outcomes_table(backend: Any, codes: list[str] | tuple[str, ...],
     if providers is not None:
         p = p.filter(p.provider_code.isin(providers))
         s = s.filter(s.provider_code.isin(providers))
+    if len(codes) > 1 and backend.name == "duckdb":
+        # Several standards read the same enriched rows: on DuckDB compute them once into a
+        # temporary table. (On Spark a cache costs a job of its own; one plan is cheaper.)
+        p = p.cache()
     tables = [standard_outcomes(STANDARDS[c], p, s) for c in codes]
     out = tables[0]
     for more in tables[1:]:

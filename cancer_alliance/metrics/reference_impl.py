@@ -79,8 +79,8 @@ def two_week_wait(code: str, p: Row) -> list[Row]:
     era_date = stop or p.get("pathway_closed_date")
     if era_date is None or not _in_era(code, era_date):
         return []
-    exclusion = ("missing_clock_start" if start is None
-                 else "not_first_seen" if stop is None else None)
+    exclusion = ("not_first_seen" if stop is None
+                 else "missing_clock_start" if start is None else None)
     return [_row(code, p, number=1, start=start, stop=stop, era_date=era_date,
                  exclusion=exclusion, adjustment=0, limit=14,
                  accountable=p.get("first_seen_provider_code") or p["provider_code"],
@@ -99,10 +99,10 @@ def fds(p: Row) -> list[Row]:
         return []
     if p.get("fds_exclusion"):
         exclusion = "fds_exclusion_" + p["fds_exclusion"]
-    elif start is None:
-        exclusion = "missing_clock_start"
     elif stop is None:
         exclusion = "missing_clock_stop"
+    elif start is None:
+        exclusion = "missing_clock_start"
     else:
         exclusion = None
     return [_row("FDS", p, number=1, start=start, stop=stop, era_date=era_date,
@@ -117,8 +117,8 @@ def first_treatment_31(code: str, p: Row) -> list[Row]:
     era_date = stop or p.get("pathway_closed_date")
     if era_date is None or not _in_era(code, era_date):
         return []
-    exclusion = ("missing_clock_start" if start is None
-                 else "no_first_treatment" if stop is None else None)
+    exclusion = ("no_first_treatment" if stop is None
+                 else "missing_clock_start" if start is None else None)
     return [_row(code, p, number=1, start=start, stop=stop, era_date=era_date,
                  exclusion=exclusion, adjustment=p.get("treatment_adjustment_days") or 0,
                  limit=31, accountable=p.get("first_treatment_provider_code")
@@ -182,8 +182,8 @@ def sixty_two_day(code: str, p: Row) -> list[Row]:
     era_date = stop or p.get("pathway_closed_date")
     if era_date is None or not _in_era(code, era_date):
         return []
-    exclusion = ("missing_clock_start" if start is None
-                 else "no_first_treatment" if stop is None else None)
+    exclusion = ("no_first_treatment" if stop is None
+                 else "missing_clock_start" if start is None else None)
     limit = 62
     if code == "62_DAY_USC" and p.get("suspected_cancer_type") in (
             "ACUTE_LEUKAEMIA", "TESTICULAR", "CHILDREN"):

@@ -14,7 +14,8 @@ inter-provider 0.5 shares are included as NHS England includes them), their diff
 
 Only providers that appear in the local store are reconciled (a published national file
 lists every trust in England), and only months a published file covers, so a month that
-is simply not loaded yet is not reported as a difference.
+is simply not loaded yet is not reported as a difference (any published
+standard for a month counts as covering it).
 """
 
 from __future__ import annotations
@@ -69,11 +70,12 @@ def reconcile(
             "SELECT DISTINCT standard FROM published_cwt WHERE basis = 'Provider' ORDER BY 1"
         ).fetchall()]
     providers = _local_providers(con)
+    months = {r[0] for r in con.execute(
+        "SELECT DISTINCT period FROM published_cwt WHERE basis = 'Provider'").fetchall()}
     frames = []
     for code in standards:
         pub = published_metrics(con, code, by=("provider_code", "month"), period=period)
         pub = pub[pub["provider_code"].isin(providers)]
-        months = set(pub["period"])
         local = compute_metrics(con, code, by=("provider_code", "month"), period=period)
         local = local[local["period"].isin(months)]
         pub = pub.rename(columns={c: f"published_{c}" for c in ("total", "within", "breaches")})

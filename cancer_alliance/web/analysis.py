@@ -85,13 +85,13 @@ def headline(series: pd.DataFrame, code: str) -> dict:
     last = series.iloc[-1]
     prev = series.iloc[-2] if len(series) > 1 else None
     threshold = defn.threshold_on(_month_start(last["period"]))
+    perf = _f(last["performance"])
     result = spc_for(series, code)
     variation = assurance = None
     if result is not None:
         seg = result.segments[-1]
         variation = mdc.variation_key(result.variation, perf, seg.mean)
         assurance = result.assurance
-    perf = _f(last["performance"])
     change = perf - _f(prev["performance"]) if prev is not None else float("nan")
     row.update(
         period=last["period"],

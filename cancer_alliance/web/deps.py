@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import duckdb
@@ -90,15 +91,33 @@ def _org_from(request: Request, org_param: str | None) -> str | None:
     return request.path_params.get(org_param) or request.query_params.get(org_param) or None
 
 
-def check(request: Request, actor: Actor, action: str, org_code: str | None = None):
-    """Decide, raise the one 401/403, and audit when the decision says so."""
+_SAFE_VALUE = re.compile(r"^[A-Za-z0-9_<>\-]{1,20}$")
+_LONG_NUMBER = re.compile(r"\d{6,}")
+
+
+def audit_detail(request: Request) -> str:
+    """The request's filters for the audit row: codes and options kept, anything that could
+    be free text (or an identifier typed into a URL) replaced by ``?``."""
+    parts = []
+    for key, value in sorted(request.query_params.items()):
+        ok = _SAFE_VALUE.match(key) and _SAFE_VALUE.match(value) and not _LONG_NUMBER.search(value)
+        parts.append(f"{key}={value}" if ok else f"{key[:20] if _SAFE_VALUE.match(key) else '?'}=?")
+    return " ".join(parts)
+
+
+def check(request: Request, actor: Actor, action: str, org_code: str | None = None, *,
+          audit_view: bool = True):
+    """Decide, raise the one 401/403, and audit when the decision says so.
+
+    ``audit_view=False`` is for a second, narrower check within a request already audited.
+    """
     decision = policy.decide(actor, action, org_code)
     if not decision.allowed:
         if actor.is_anonymous:
             raise LoginRequired()
         raise Forbidden(decision.reason)
-    if decision.audit:
-        detail = " ".join(f"{k}={v}" for k, v in sorted(request.query_params.items()))
+    if decision.audit and audit_view:
+        detail = audit_detail(request)
         cur = request.app.state.con.cursor()
         try:
             audit.record(
@@ -110,15 +129,18 @@ def check(request: Request, actor: Actor, action: str, org_code: str | None = No
     return decision
 
 
-def require(action: str, org_param: str | None = None):
+def require(action: str, org_param: str | None = None,
+            org_roles: tuple[str, ...] = ("provider", "commissioner")):
     """A dependency allowing ``action`` (on the organisation named by ``org_param``) or refusing.
 
     Returns the Actor. ``org_param`` names a path or query parameter holding an
-    organisation code, checked against a scoped user's own organisation.
+    organisation code, checked against the own organisation of actors whose role is in
+    ``org_roles`` (e.g. only providers, when the parameter holds a provider code).
     """
 
     def dependency(request: Request, actor: Actor = Depends(current_actor)) -> Actor:
-        check(request, actor, action, _org_from(request, org_param))
+        org = _org_from(request, org_param) if actor.role in org_roles else None
+        check(request, actor, action, org)
         return actor
 
     dependency.__name__ = f"require_{action}"

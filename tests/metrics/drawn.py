@@ -29,12 +29,12 @@ _BOOLS = ("included", "in_62_day_backlog", "in_104_day_subset")
 def parse(text: str) -> list[dict[str, str | None]]:
     """Rows of a drawn table as text cells (None for blank or ``-``)."""
     lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
-    header = [h.strip() for h in lines[0].strip("|").split("|")]
+    header = [h.strip() for h in lines[0].split("|")]
     out = []
     for line in lines[1:]:
         if set(line) <= set("-|+ "):
             continue
-        cells = [c.strip() for c in line.strip("|").split("|")]
+        cells = [c.strip() for c in line.split("|")]
         assert len(cells) == len(header), f"row {line!r} has {len(cells)} cells"
         out.append({h: (None if c in ("", "-") else c) for h, c in zip(header, cells,
                                                                          strict=True)})

@@ -58,10 +58,14 @@ def test_no_small_count_survives_and_no_hidden_cell_is_recoverable(rows):
     for j in range(4):
         if not total_row[j]:
             assert body[:, j].sum() != 1
+        else:  # a hidden total is never the sum of parts that are all visible
+            assert body[:, j].any()
     # across every row: a visible row total never sits beside exactly one hidden part
     for r in range(hidden.shape[0]):
         if not hidden[r, 3]:
             assert hidden[r, :3].sum() != 1
+        else:
+            assert hidden[r, :3].any()
 
 
 @SETTINGS

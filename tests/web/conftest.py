@@ -14,7 +14,8 @@ from cancer_alliance.auth import users
 from cancer_alliance.store import connect
 from cancer_alliance.web.app import create_app
 from cancer_alliance.web.settings import WebSettings
-from tests.web import synthetic
+
+from . import synthetic
 
 PASSWORD = "correct-horse-battery"
 # role -> (username, org_code)

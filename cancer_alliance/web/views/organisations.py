@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 
 from cancer_alliance.auth.model import Actor
 from cancer_alliance.web import data
@@ -27,7 +27,9 @@ def _org_index(request: Request, con, kind: str):
 def _org_page(request: Request, con, actor: Actor, kind: str, code: str,
               period: str | None, standard: str):
     org_type, col, label, breakdown = KINDS[kind]
-    name = data.org_name(con, code) or code
+    name = data.org_name(con, code)
+    if name is None:  # never echo an unknown code back: it could be anything typed in a URL
+        raise HTTPException(404)
     ctx: dict = {"title": f"{label} {name}", "name": name, "code": code, "label": label,
                  "unavailable": None, "headlines": [], "rows": [], "standard": standard}
     try:
@@ -78,7 +80,10 @@ def tumour_groups(request: Request, con=Depends(get_con),
 def tumour_group_page(request: Request, group: str, period: str | None = None,
                       standard: str = "62_DAY", con=Depends(get_con),
                       actor: Actor = Depends(require("view_operations"))):
-    ctx: dict = {"title": f"Tumour group {group}", "name": group, "code": group,
+    labels = dict(data.tumour_groups(con)[["tumour_group", "label"]].itertuples(index=False))
+    if group not in labels:
+        raise HTTPException(404)
+    ctx: dict = {"title": labels[group], "name": labels[group], "code": group,
                  "label": "Tumour group", "unavailable": None, "headlines": [], "rows": [],
                  "standard": standard}
     try:

@@ -75,16 +75,16 @@ def overview(request: Request, con=Depends(get_con), actor: Actor = Depends(curr
     return render(request, "overview.html", **ctx)
 
 
-KEY_MEASURES = ("EARLY_STAGE", "RECOVERY_HNA", "RECOVERY_CARE_PLAN", "RECOVERY_TREATMENT_SUMMARY")
+KEY_MEASURES = ("EARLY_STAGE", "HNA_COVERAGE", "CARE_PLAN_COVERAGE", "TREATMENT_SUMMARY_COVERAGE")
 
 
 def measure_rows(con, actor: Actor) -> list[dict]:
     """Early stage and Recovery Package measures (latest month), if the measures layer has them."""
     out = []
     defs = data.measure_defs()
-    for code, defn in defs.items():
-        if not any(k in code.upper() for k in ("EARLY", "STAGE", "HNA", "RECOVERY", "PLAN",
-                                               "SUMMARY")):
+    for code in KEY_MEASURES:
+        defn = defs.get(code)
+        if defn is None:
             continue
         try:
             df = data.measure(con, code, by=("month",))

@@ -60,7 +60,8 @@ def ptl_page(
     request: Request, provider: str | None = None, band: str | None = None,
     route: str | None = None, backlog: bool = False, sort: str = "days_waited",
     desc: bool = True, page: int = 1, con=Depends(get_con),
-    actor: Actor = Depends(require("view_patient", org_param="provider")),
+    actor: Actor = Depends(require("view_patient", org_param="provider",
+                                   org_roles=("provider",))),
 ):
     ctx: dict = {"title": "Patient tracking list", "unavailable": None, "rows": [],
                  "columns": COLUMNS, "filters": {"provider": provider or "", "band": band or "",
@@ -96,7 +97,8 @@ def ptl_csv(
     request: Request, provider: str | None = None, band: str | None = None,
     route: str | None = None, backlog: bool = False, sort: str = "days_waited",
     desc: bool = True, con=Depends(get_con),
-    actor: Actor = Depends(require("view_patient", org_param="provider")),
+    actor: Actor = Depends(require("view_patient", org_param="provider",
+                                   org_roles=("provider",))),
 ):
     df = filtered(con, actor, request, provider, band, route, backlog, sort, desc)
     cols = [c for c, _, _ in COLUMNS] + ["in_62_day_backlog", "in_104_day_subset"]

@@ -1,0 +1,128 @@
+"""The permission matrix: every role x scope x route -> allowed / forbidden / login, and audit.
+
+Expected outcomes are written out by hand from the access rules in the issue (not derived
+from the policy module), so a change to the policy that breaks a rule fails here.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import ACCOUNTS
+
+ROLES = ("admin", "analyst", "provider", "commissioner", "board", "public")
+OK, DENY, LOGIN, TO_PUBLIC, UNAUTH = 200, 403, "login", "to-public", 401
+
+# submission 1 is RAA's (the provider user's trust); submission 7 is RBB's.
+MATRIX: list[tuple[str, dict[str, object], bool]] = [
+    # path, expected by role (default for unlisted roles given by "*"), audited when allowed
+    ("/", {"public": TO_PUBLIC, "*": OK}, False),
+    ("/standards", {"public": LOGIN, "*": OK}, False),
+    ("/standards/62_DAY", {"public": LOGIN, "*": OK}, False),
+    ("/standards/FDS?provider=RBB", {"public": LOGIN, "*": OK}, False),
+    ("/providers", {"public": LOGIN, "*": OK}, False),
+    ("/providers/RBB", {"public": LOGIN, "*": OK}, False),
+    ("/commissioners", {"public": LOGIN, "*": OK}, False),
+    ("/commissioners/QBB", {"public": LOGIN, "*": OK}, False),
+    ("/tumour-groups", {"public": LOGIN, "*": OK}, False),
+    ("/tumour-groups/LUNG", {"public": LOGIN, "*": OK}, False),
+    ("/rare-cancers", {"public": LOGIN, "*": OK}, False),
+    ("/equity", {"public": LOGIN, "*": OK}, False),
+    ("/outcomes", {"public": LOGIN, "*": OK}, False),
+    ("/public", {"*": OK}, False),
+    ("/definitions", {"*": OK}, False),
+    ("/standards/62_DAY/provider.csv", {"*": OK}, False),
+    ("/api/docs", {"*": OK}, False),
+    ("/api/openapi.json", {"*": OK}, False),
+    ("/api/v1/standards", {"*": OK}, False),
+    ("/api/v1/metrics/FDS?by=commissioner", {"*": OK}, False),
+    ("/healthz", {"*": OK}, False),
+    ("/login", {"*": OK}, False),
+    # patient-level: audited
+    ("/ptl", {"board": DENY, "public": LOGIN, "*": OK}, True),
+    ("/ptl.csv", {"board": DENY, "public": LOGIN, "*": OK}, True),
+    ("/ptl?provider=RAA", {"board": DENY, "public": LOGIN, "*": OK}, True),
+    ("/ptl?provider=RBB", {"provider": DENY, "board": DENY, "public": LOGIN, "*": OK}, True),
+    ("/submissions/1", {"commissioner": DENY, "board": DENY, "public": LOGIN, "*": OK}, True),
+    ("/submissions/1/rejections.csv",
+     {"commissioner": DENY, "board": DENY, "public": LOGIN, "*": OK}, True),
+    ("/submissions/7", {"provider": DENY, "commissioner": DENY, "board": DENY,
+                        "public": LOGIN, "*": OK}, True),
+    # submitting and administration
+    ("/submissions", {"commissioner": DENY, "board": DENY, "public": LOGIN, "*": OK}, False),
+    ("/submissions?provider=RBB", {"provider": DENY, "commissioner": DENY, "board": DENY,
+                                   "public": LOGIN, "*": OK}, False),
+    ("/api/v1/submissions/1", {"commissioner": DENY, "board": DENY, "public": UNAUTH,
+                               "*": OK}, False),
+    ("/admin/audit", {"admin": OK, "public": LOGIN, "*": DENY}, False),
+    ("/admin/users", {"admin": OK, "public": LOGIN, "*": DENY}, False),
+]
+
+CASES = [
+    pytest.param(path, role, expected.get(role, expected["*"]), audited,
+                 id=f"{role}:{path}")
+    for path, expected, audited in MATRIX
+    for role in ROLES
+]
+
+
+def _audit_rows(store, username: str) -> int:
+    cur = store.cursor()
+    try:
+        return cur.execute(
+            "SELECT count(*) FROM audit_log WHERE username = ? AND action = 'view_patient'",
+            [username]).fetchall()[0][0]
+    finally:
+        cur.close()
+
+
+@pytest.mark.parametrize("path, role, expected, audited", CASES)
+def test_permission_matrix(clients, store, path, role, expected, audited):
+    username = ACCOUNTS[role][0] if role in ACCOUNTS else "anonymous"
+    before = _audit_rows(store, username)
+    r = clients[role].get(path, follow_redirects=False)
+    if expected == LOGIN:
+        assert r.status_code == 302
+        assert r.headers["location"].startswith("/login?next=")
+    elif expected == TO_PUBLIC:
+        assert r.status_code == 302 and r.headers["location"] == "/public"
+    else:
+        assert r.status_code == expected, r.text[:300]
+    after = _audit_rows(store, username)
+    if expected == OK and audited:
+        assert after == before + 1, "a patient-level view must write exactly one audit row"
+    else:
+        assert after == before, "only allowed patient-level views are audited"
+
+
+def test_every_route_is_in_the_matrix(app):
+    """A new page must be added to the matrix above (so its access is decided on purpose)."""
+    covered = {p.split("?")[0] for p, _, _ in MATRIX}
+    covered |= {"/standards/{code}", "/providers/{code}", "/commissioners/{code}",
+                "/tumour-groups/{group}", "/standards/{code}/{breakdown}.csv",
+                "/submissions/{submission_id}", "/submissions/{submission_id}/rejections.csv",
+                "/api/v1/metrics/{standard}", "/api/v1/submissions/{submission_id}"}
+    # POST-only routes and sign-on are tested in test_auth, test_api and test_upload.
+    covered |= {"/logout", "/login/sso", "/login/sso/callback", "/api/v1/submissions",
+                "/admin/users/disable", "/admin/tokens"}
+    paths = {getattr(r, "path", None) for r in app.routes}
+    paths -= {None, "/static"}
+    missing = sorted(p for p in paths if p not in covered and not p.startswith("/operations"))
+    assert not missing, f"routes missing from the permission matrix: {missing}"
+
+
+def test_forbidden_page_says_why_without_detail(clients):
+    r = clients["board"].get("/ptl")
+    assert r.status_code == 403
+    assert "never see patient-level data" in r.text
+    r = clients["provider"].get("/submissions/7")
+    assert "RAA" in r.text and "RAA-0" not in r.text
+
+
+def test_api_errors_have_one_json_shape(clients):
+    r = clients["public"].get("/api/v1/submissions/1")
+    assert r.status_code == 401
+    assert set(r.json()) == {"error"}
+    assert set(r.json()["error"]) == {"status", "title", "message"}
+    r = clients["board"].get("/api/v1/submissions/1")
+    assert r.status_code == 403 and r.json()["error"]["status"] == 403

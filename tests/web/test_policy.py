@@ -1,0 +1,72 @@
+"""The one permission decision, role by role, written out from the issue's access rules."""
+
+from __future__ import annotations
+
+import pytest
+
+from cancer_alliance.auth.model import Actor
+from cancer_alliance.auth.policy import aggregates_protected, decide, patient_scope
+
+A = {
+    "admin": Actor("a", "admin", user_id=1),
+    "analyst": Actor("b", "analyst", user_id=2),
+    "provider": Actor("c", "provider", "RAA", 3),
+    "commissioner": Actor("d", "commissioner", "QAA", 4),
+    "board": Actor("e", "board", user_id=5),
+    "public": Actor.anonymous(),
+}
+
+# (role, action, org) -> allowed
+EXPECTED = {
+    ("admin", "view_patient", "RBB"): True,
+    ("analyst", "view_patient", "RBB"): True,
+    ("provider", "view_patient", "RAA"): True,
+    ("provider", "view_patient", "RBB"): False,
+    ("commissioner", "view_patient", "QAA"): True,
+    ("commissioner", "view_patient", "QBB"): False,
+    ("board", "view_patient", None): False,
+    ("public", "view_patient", None): False,
+    ("provider", "submit_data", "RAA"): True,
+    ("provider", "submit_data", "RBB"): False,
+    ("commissioner", "submit_data", "QAA"): False,
+    ("board", "submit_data", None): False,
+    ("analyst", "submit_data", "RBB"): True,
+    ("analyst", "edit_operations", None): True,
+    ("provider", "edit_operations", None): False,
+    ("board", "view_operations", None): True,
+    ("public", "view_operations", None): False,
+    ("public", "view_aggregate", None): True,
+    ("admin", "admin", None): True,
+    ("analyst", "admin", None): False,
+}
+
+
+@pytest.mark.parametrize("key", list(EXPECTED), ids=lambda k: "-".join(map(str, k)))
+def test_decide(key):
+    role, action, org = key
+    d = decide(A[role], action, org)
+    assert d.allowed is EXPECTED[key]
+    assert d.reason
+
+
+def test_patient_views_are_audited_and_nothing_else_is():
+    assert decide(A["provider"], "view_patient", "RAA").audit
+    assert decide(A["analyst"], "view_patient").audit
+    assert not decide(A["analyst"], "view_aggregate").audit
+    assert not decide(A["provider"], "view_patient", "RBB").audit
+
+
+def test_protection_and_scope():
+    assert aggregates_protected(A["public"]) and aggregates_protected(A["board"])
+    assert not aggregates_protected(A["analyst"])
+    assert patient_scope(A["provider"]) == {"provider_code": "RAA"}
+    assert patient_scope(A["commissioner"]) == {"commissioner_code": "QAA"}
+    assert patient_scope(A["admin"]) == {}
+    assert patient_scope(A["board"]) is None
+
+
+def test_unknown_action_and_scoped_role_without_org_are_errors():
+    with pytest.raises(ValueError):
+        decide(A["admin"], "delete_everything")
+    with pytest.raises(ValueError):
+        Actor("x", "provider")

@@ -1,0 +1,106 @@
+"""Security headers, strict CSP without inline code, vendored assets, no identifiers leaked."""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from cancer_alliance.web.security import CSP
+
+from . import synthetic
+
+PAGES = ["/", "/standards/62_DAY", "/providers/RAA", "/equity", "/outcomes", "/ptl",
+         "/submissions", "/submissions/1", "/public", "/definitions", "/admin/audit",
+         "/admin/users", "/rare-cancers", "/login", "/api/docs"]
+VENDOR = Path(__file__).parents[2] / "cancer_alliance" / "web" / "static" / "vendor"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_pages_have_strict_headers_and_no_inline_code(clients, path):
+    r = clients["admin"].get(path)
+    assert r.status_code == 200
+    csp = r.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert r.headers["x-frame-options"] == "DENY"
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert r.headers["referrer-policy"] == "no-referrer"
+    assert r.headers["cache-control"] == "no-store"
+    soup = BeautifulSoup(r.text, "html.parser")
+    for script in soup.find_all("script"):
+        assert script.get("src", "").startswith("/static/"), "inline or external script"
+        assert not script.string
+    assert not soup.find_all("style"), "inline <style> breaks the CSP"
+    for tag in soup.find_all(True):
+        assert "style" not in tag.attrs, f"inline style attribute on <{tag.name}>"
+        assert not any(a.startswith("on") for a in tag.attrs), f"event handler on <{tag.name}>"
+    for link in soup.find_all(["link", "script", "img"]):
+        url = link.get("href") or link.get("src") or ""
+        assert not re.match(r"^(https?:)?//", url), f"external asset {url}"
+
+
+def test_vendored_assets_carry_versions_and_are_served(clients):
+    names = sorted(p.name for p in VENDOR.iterdir() if p.suffix in (".js", ".css"))
+    assert names, "no vendored assets"
+    for name in names:
+        assert re.search(r"-\d+\.\d+\.\d+\.min\.(js|css)$", name), name
+        r = clients["public"].get(f"/static/vendor/{name}")
+        assert r.status_code == 200
+        assert "immutable" in r.headers["cache-control"]
+    page = clients["public"].get("/public").text
+    assert "/static/vendor/htmx-" in page
+
+
+def test_error_pages_do_not_echo_what_was_asked(clients):
+    nhs = "9434765919"
+    for path in (f"/providers/{nhs}", f"/commissioners/{nhs}", f"/tumour-groups/{nhs}",
+                 f"/no-such-page/{nhs}", f"/submissions/{nhs}", f"/standards/{nhs}",
+                 f"/ptl?band={nhs}&sort={nhs}"):
+        r = clients["analyst"].get(path)
+        assert nhs not in r.text
+        assert "content-security-policy" in r.headers
+
+
+def test_no_patient_identifier_in_any_link(clients, store):
+    """Links and form actions on every page never carry an NHS number or pathway id."""
+    cur = store.cursor()
+    ids = {r[0] for r in cur.execute("SELECT nhs_number FROM pathways").fetchall()}
+    ids |= {r[0] for r in cur.execute("SELECT pathway_id FROM pathways").fetchall()}
+    cur.close()
+    for path in PAGES:
+        soup = BeautifulSoup(clients["admin"].get(path).text, "html.parser")
+        for tag in soup.find_all(["a", "form"]):
+            url = tag.get("href") or tag.get("action") or ""
+            assert not any(i in url for i in ids if i), f"identifier in link on {path}: {url}"
+    # but the tracking list does show pathway ids to someone allowed to see them
+    assert any(i in clients["admin"].get("/ptl").text for i in ids)
+
+
+def test_crash_logs_and_pages_hold_no_patient_data(app, clients, caplog, monkeypatch):
+    from cancer_alliance.web import data
+
+    def boom(*a, **k):
+        raise RuntimeError("NHS number 9434765919 broke")
+
+    monkeypatch.setattr(data, "ptl", boom)
+    with caplog.at_level(logging.ERROR, logger="cancer_alliance.web"):
+        from fastapi.testclient import TestClient
+
+        c = TestClient(app, base_url="https://testserver", raise_server_exceptions=False)
+        c.cookies = clients["admin"].cookies
+        r = c.get("/ptl")
+    assert r.status_code == 500
+    assert "9434765919" not in r.text
+    assert "9434765919" not in caplog.text
+    assert "RuntimeError" in caplog.text
+
+
+def test_csp_constant_is_what_is_sent(clients):
+    assert clients["public"].get("/public").headers["content-security-policy"] == CSP
+
+
+def test_census_fixture_is_used():
+    assert synthetic.CENSUS == "2024-06-30"
