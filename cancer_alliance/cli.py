@@ -58,10 +58,9 @@ def main() -> None:
     except typer.Abort:
         Console(stderr=True).print("Aborted.")
         sys.exit(1)
-    except Exception as exc:  # click usage errors
-        import click
-
-        if isinstance(exc, click.ClickException):
+    except Exception as exc:
+        # usage errors of Typer's (vendored) click: print them the way click does
+        if hasattr(exc, "show") and isinstance(getattr(exc, "exit_code", None), int):
             exc.show()
             sys.exit(exc.exit_code)
         raise

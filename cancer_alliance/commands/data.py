@@ -1,7 +1,209 @@
-"""Commands: data (see cli.COMMAND_MODULES)."""
+"""Commands for data coming in: ingest, ingest-folder, submissions, rejections, reference."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
 
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from cancer_alliance.commands.options import DbOption
+from cancer_alliance.errors import UsageError
+from cancer_alliance.store import connect
+
+REJECTION_COLUMNS = ["file", "row", "column", "value", "rule", "message"]
+
+reference_app = typer.Typer(help="Reference data: organisations, the alliance footprint, "
+                            "tumour groups, the ICD-10 map, deprivation and populations.",
+                            no_args_is_help=True)
+
+
+def ingest(
+    path: Annotated[Path, typer.Argument(help="A folder of the month's files (pathways.csv and "
+                                          "the optional tables), one file, or one .xlsx "
+                                          "workbook with a sheet per table.")],
+    provider: Annotated[str, typer.Option(help="ODS code of the submitting provider, e.g. RAA.")],
+    period: Annotated[str, typer.Option(help="The reporting month, YYYY-MM.")],
+    db: DbOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as one JSON "
+                                          "object.")] = False,
+    by: Annotated[str | None, typer.Option(help="Who is submitting (recorded with the "
+                                           "submission); default: your user name.")] = None,
+) -> None:
+    """Validate and load one provider's monthly submission.
+
+    Every row is checked against the dataset rules; rows that break a rule are kept with
+    their reasons (see `rejections`) and the rest are loaded in one transaction. Exit 0 when
+    the submission was loaded, even with rejected rows; a file that cannot be read at all
+    rejects the whole submission and changes nothing.
+    """
+    from cancer_alliance.ingest import ingest_submission
+
+    with connect(db) as con:
+        result = ingest_submission(con, path, provider=provider, period=period,
+                                   submitted_by=by)
+    if as_json:
+        print(json.dumps(result.as_dict()))
+        return
+    console = Console()
+    console.print(f"Submission [bold]{result.submission_id}[/]: provider {result.provider}, "
+                  f"period {result.period}")
+    table = Table("file", "rows read", "accepted", "rejected")
+    for f in result.files:
+        table.add_row(f.file_name, str(f.rows_read), str(f.accepted), str(f.rejected))
+    table.add_row("[bold]total", str(result.rows_read), str(result.accepted),
+                  str(result.rejected))
+    console.print(table)
+    for w in result.warnings:
+        console.print(f"[yellow]Warning:[/] {w}")
+    if result.rejected:
+        console.print(f"{result.rejected} row(s) rejected: see "
+                      f"`cancer-alliance rejections --submission {result.submission_id}`")
+
+
+def ingest_folder_command(
+    folder: Annotated[Path, typer.Argument(help="A folder laid out like the generator's output: "
+                                            "reference/ and submissions/<PROVIDER>/<YYYY-MM>/.")],
+    db: DbOption = None,
+) -> None:
+    """Load a whole folder of submissions (reference data first, then months in order)."""
+    from cancer_alliance.ingest.folder import folder_submissions, ingest_folder
+
+    subs = folder_submissions(folder)
+    totals = {"submissions": 0, "rows_read": 0, "accepted": 0, "rejected": 0}
+    with connect(db) as con, Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=Console(stderr=True),
+    ) as progress:
+        task = progress.add_task("Ingesting submissions", total=len(subs))
+
+        def step(result) -> None:
+            totals["submissions"] += 1
+            for k in ("rows_read", "accepted", "rejected"):
+                totals[k] += getattr(result, k)
+            progress.advance(task)
+
+        ingest_folder(con, folder, on_submission=step)
+    print(json.dumps(totals))
+
+
+def submissions(
+    db: DbOption = None,
+    provider: Annotated[str | None, typer.Option(help="Only this provider's.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+) -> None:
+    """List submissions: who sent what, when, and how many rows were accepted or rejected."""
+    sql = ("SELECT submission_id, provider_code, period, submitted_by, "
+           "strftime(submitted_at, '%Y-%m-%d %H:%M:%S') AS submitted_at, status, rows_read, "
+           "accepted, rejected FROM submissions")
+    params = []
+    if provider:
+        sql += " WHERE provider_code = ?"
+        params.append(provider)
+    sql += " ORDER BY submission_id"
+    with connect(db) as con:
+        cur = con.execute(sql, params)
+        names = [d[0] for d in cur.description]
+        rows = cur.fetchall()
+    _emit(names, rows, fmt, title="Submissions")
+
+
+def rejections(
+    submission: Annotated[int, typer.Option(help="The submission id (see `submissions`).")],
+    db: DbOption = None,
+    out: Annotated[Path | None, typer.Option(help="Write the CSV here instead of to the "
+                                             "screen.")] = None,
+) -> None:
+    """The rejected rows of a submission as CSV: file, row, column, value, rule, message.
+
+    One line per rule broken; the row number is the spreadsheet row (the header is row 1).
+    The report contains patient-level values: keep it within your organisation.
+    """
+    from cancer_alliance.ingest.submission import require_submission
+
+    with connect(db) as con:
+        require_submission(con, submission)
+        rows = con.execute(
+            'SELECT file, "row", "column", value, rule, message FROM rejections '
+            'WHERE submission_id = ? ORDER BY file, "row", "column", rule', [submission]
+        ).fetchall()
+    handle = out.open("w", newline="", encoding="utf-8") if out else sys.stdout
+    writer = csv.writer(handle, lineterminator="\n")
+    writer.writerow(REJECTION_COLUMNS)
+    writer.writerows(rows)
+    if out:
+        handle.close()
+
+
+@reference_app.command("load")
+def reference_load(
+    kind: Annotated[str, typer.Argument(help="alliances, organisations, lsoa_imd, populations, "
+                                        "icd10_tumour_groups, tumour_groups or cancer_types.")],
+    file: Annotated[Path, typer.Argument(help="A CSV file with that table's columns.")],
+    db: DbOption = None,
+) -> None:
+    """Replace one reference table with the rows of a CSV file (checked first)."""
+    from cancer_alliance.reference import load_reference_file
+
+    with connect(db) as con:
+        n = load_reference_file(con, kind, file)
+    print(f"{kind}: {n} rows loaded")
+
+
+@reference_app.command("show")
+def reference_show(
+    kind: Annotated[str, typer.Argument(help="Which reference table.")],
+    db: DbOption = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "csv",
+) -> None:
+    """Print a reference table."""
+    from cancer_alliance.reference import KINDS
+
+    if kind not in KINDS:
+        raise UsageError(f"unknown reference kind {kind!r}; choose one of {', '.join(KINDS)}")
+    with connect(db) as con:
+        cur = con.execute(f"SELECT * FROM {KINDS[kind].table} ORDER BY 1")
+        names = [d[0] for d in cur.description]
+        rows = cur.fetchall()
+    _emit(names, rows, fmt, title=kind)
+
+
+@reference_app.command("init")
+def reference_init(db: DbOption = None) -> None:
+    """Load the reference data shipped with the platform (cancer types, tumour groups, ICD-10)."""
+    from cancer_alliance.reference import load_reference_data
+
+    with connect(db) as con:
+        counts = load_reference_data(con)
+    print(json.dumps(counts))
+
+
+def _emit(names: list[str], rows: list[tuple], fmt: str, title: str) -> None:
+    if fmt == "csv":
+        w = csv.writer(sys.stdout, lineterminator="\n")
+        w.writerow(names)
+        w.writerows(rows)
+    elif fmt == "json":
+        print(json.dumps([dict(zip(names, r, strict=True)) for r in rows], default=str))
+    elif fmt == "table":
+        t = Table(*names, title=title)
+        for r in rows:
+            t.add_row(*("" if v is None else str(v) for v in r))
+        Console().print(t)
+    else:
+        raise UsageError(f"--format must be table, csv or json, not {fmt!r}")
 
 
 def register(app: typer.Typer) -> None:
     """Add this family's commands to the app."""
+    app.command("ingest")(ingest)
+    app.command("ingest-folder")(ingest_folder_command)
+    app.command("submissions")(submissions)
+    app.command("rejections")(rejections)
+    app.add_typer(reference_app, name="reference")

@@ -26,12 +26,14 @@ CALIBRATION_RUN = {"scale": "alliance", "start": "2024-01", "months": 24, "seed"
 def _views(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
     sub = (folder / "submissions").as_posix()
     con.execute(f"""
-        CREATE TEMP TABLE raw AS SELECT *, regexp_extract(filename, '/(\\d{{4}}-\\d{{2}})/', 1) AS period
+        CREATE TEMP TABLE raw AS
+        SELECT *, regexp_extract(filename, '/(\\d{{4}}-\\d{{2}})/', 1) AS period
         FROM read_csv('{sub}/*/*/pathways.csv', all_varchar=true, filename=true, header=true);
         CREATE TEMP TABLE latest AS SELECT * EXCLUDE (rn) FROM (
             SELECT *, row_number() OVER (PARTITION BY provider_code, pathway_id
                                          ORDER BY period DESC) AS rn FROM raw) WHERE rn = 1;
-        CREATE TEMP TABLE p AS SELECT provider_code, pathway_id, nhs_number, referral_route AS route,
+        CREATE TEMP TABLE p AS
+        SELECT provider_code, pathway_id, nhs_number, referral_route AS route,
             suspected_cancer_type AS ctype, fds_outcome, fds_exclusion, stage_group,
             first_treatment_provider_code AS treat_provider, transfer_received_date,
             pathway_closed_reason AS closed_reason, date_of_birth::DATE AS dob,

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 # Headline national figures the generator aims at (name -> (target, how measured)).
 NATIONAL_FIGURES: dict[str, tuple[float, str]] = {
-    "usc_referrals_per_year": (3_000_000, "urgent suspected cancer referrals, England"),
+    "usc_referrals_per_year": (3_000_000, "urgent suspected cancer referrals a year, England "
+                               "(2023 level; growth lifts later years)"),
     "conversion_rate": (0.06, "cancers diagnosed per urgent suspected cancer referral"),
     "fds_performance": (0.77, "28-day Faster Diagnosis Standard, share within 28 days"),
     "d31_performance": (0.91, "31-day first treatment, share within 31 days"),
@@ -197,13 +198,13 @@ AGE_BAND_SHARE = (0.056, 0.060, 0.061, 0.057, 0.060, 0.066, 0.069, 0.067, 0.064,
 # Waiting-time shape (days), before provider and site multipliers.
 FIRST_SEEN_MEDIAN = 9.0
 RULED_OUT_MEDIAN = 16.0  # clock start to being told cancer is ruled out
-CONFIRMED_MEDIAN = 23.0  # clock start to being told cancer is confirmed
+CONFIRMED_MEDIAN = 21.0  # clock start to being told cancer is confirmed
 DIAGNOSIS_SIGMA = 0.55
 DTT_MEDIAN = 7.0  # told -> decision to treat
 TREAT_MEDIAN = 11.0  # decision to treat -> first treatment
 TREAT_SIGMA = 0.75
 PROVIDER_SPEED_RANGE = (0.78, 1.38)  # fastest and slowest trusts
-LOST_SHARE = 0.006  # referrals that stall for months (the long-wait backlog)
+LOST_SHARE = 0.03  # referrals that stall for months (the long-wait backlog)
 DNA_SHARE = 0.025
 ADJUSTMENT_SHARE = 0.02
 TRANSFER_SHARE = 0.20

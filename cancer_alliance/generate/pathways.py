@@ -246,7 +246,7 @@ def _diagnostics(pw: Pathways, alliance: Alliance, rng) -> None:
     median = np.where(pw.cancer, P.CONFIRMED_MEDIAN, P.RULED_OUT_MEDIAN) * diag_speed
     wait = lognormal_days(rng, median, P.DIAGNOSIS_SIGMA)
     lost = rng.random(n) < P.LOST_SHARE
-    wait = wait + np.where(lost, rng.integers(60, 220, n), 0).astype(np.int32)
+    wait = wait + np.where(lost, rng.integers(40, 200, n), 0).astype(np.int32)
     told = clock + wait
     told = np.where(fds_route, np.maximum(told, pw.first_seen), told)
     told = np.where(other, NA, told)
@@ -299,9 +299,11 @@ def _treatment(pw: Pathways, alliance: Alliance, rng) -> None:
         site_speed[sel] = P.SITE_SPEED[s]
         if sel.any():
             mod_idx[sel] = categorical(rng, int(sel.sum()), P.SITES[s]["mod"])
-    transfer = treated & ~other & (rng.random(n) < P.TRANSFER_SHARE * 1.25) & (n_prov > 1)
-    transfer &= pw.provider != alliance.specialist if n_prov > 1 else transfer
-    treat_provider = np.where(transfer, alliance.specialist, pw.provider)
+    # Transfers go to the tertiary centre; its own patients go to the next-largest trust.
+    transfer = treated & ~other & (rng.random(n) < P.TRANSFER_SHARE) & (n_prov > 1)
+    receiver = np.where(pw.provider == alliance.specialist, (alliance.specialist + 1) % n_prov,
+                        alliance.specialist)
+    treat_provider = np.where(transfer, receiver, pw.provider)
     tspeed = alliance.treat_speed[treat_provider]
     handover = pw.told + rng.integers(0, 8, n, dtype=np.int32)
     base = np.where(transfer, handover, pw.told)

@@ -61,7 +61,7 @@ def wilson_arrays(
         raise UsageError("numerators and denominators must be 0 or more")
     if np.any(x > n):
         raise UsageError("a numerator is larger than its denominator")
-    ok = n > 0
+    ok = (n > 0) & ~np.isnan(x)
     lower = np.full(x.shape, np.nan)
     upper = np.full(x.shape, np.nan)
     if ok.any():
@@ -84,15 +84,16 @@ def proportion_table(
 
     Added columns: ``proportion``, then ``lower_95``/``upper_95`` and
     ``lower_99_8``/``upper_99_8`` for the default levels (named by :func:`level_suffix`).
-    Rows with a denominator of 0 get NaN everywhere rather than an error, so one empty
-    provider does not blank a whole dashboard table.
+    Rows with a denominator of 0, or a missing (suppressed) figure, get NaN everywhere
+    rather than an error, so one empty provider does not blank a whole dashboard table.
     """
     for col in (numerator_col, denominator_col):
         if col not in df.columns:
             raise UsageError(f"column {col!r} is not in the table (have {list(df.columns)})")
     out = df.copy()
-    x = out[numerator_col].to_numpy(dtype=float)
-    n = out[denominator_col].to_numpy(dtype=float)
+    # Nullable columns (protected figures use <NA> for suppressed) become NaN rows.
+    x = out[numerator_col].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    n = out[denominator_col].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
     with np.errstate(divide="ignore", invalid="ignore"):
         out["proportion"] = np.where(n > 0, x / np.where(n > 0, n, 1), np.nan)
     for level in confidence_levels:

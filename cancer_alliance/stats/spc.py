@@ -31,6 +31,7 @@ that assurance cannot be judged).
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Literal
@@ -210,8 +211,11 @@ def spc(
         raise UsageError(
             f"improvement {improvement!r} must be 'increase', 'decrease' or 'neutral'"
         )
-    if fix_after is not None and (isinstance(fix_after, bool) or int(fix_after) != fix_after
-                                  or fix_after < MIN_FIX_AFTER):
+    if fix_after is not None and (
+        isinstance(fix_after, bool)
+        or not isinstance(fix_after, numbers.Integral)
+        or fix_after < MIN_FIX_AFTER
+    ):
         raise UsageError(
             f"fix_after {fix_after!r} must be a whole number of at least {MIN_FIX_AFTER} "
             "(as NHSRplotthedots' fix_after_n_points)"

@@ -13,9 +13,12 @@ Platform rule (metrics reference §8, after NHS Digital's HES/ECDS disclosure co
   the protected denominator is 4,000 or more, otherwise none.
 * Secondary suppression: wherever a total is shown beside its parts (a column's parts
   and the total row, or a row's parts and its total column), a line with exactly one
-  suppressed part would let anyone recover it by subtraction, so the next smallest
-  visible part is suppressed too (a non-zero one by preference), or the total if there
-  is none. This repeats until no line has exactly one suppressed part.
+  suppressed cell (a part, or the total itself) would let anyone recover it by
+  subtraction or addition, so the smallest visible part is suppressed too (a non-zero
+  one by preference), or the total if there is none. This repeats until no line has
+  exactly one suppressed cell. This is the usual per-line rule; we do not run a full
+  linear-programming audit across lines, and rounding to 5 blurs what any combination
+  of lines could reveal.
 
 Written by hand because no maintained Python library implements this method. The web
 layer, reports and downloads call :func:`protect_table` for *every* public or board
@@ -80,16 +83,19 @@ def display(value: float | None) -> str:
 def _secondary(
     raw: np.ndarray, hidden: np.ndarray, lines: list[tuple[list[tuple[int, int]], tuple[int, int]]]
 ) -> np.ndarray:
-    """Grow ``hidden`` until no line with a visible total has exactly one hidden part."""
+    """Grow ``hidden`` until no line (parts plus total) has exactly one hidden cell.
+
+    A line is the equation ``sum(parts) = total``: with one unknown it can be solved, with
+    two or more it cannot. The cell added is the smallest visible non-zero part, else a
+    visible zero part, else the total, so as little as possible is lost.
+    """
     hidden = hidden.copy()
     changed = True
     while changed:
         changed = False
         for parts, total in lines:
-            if hidden[total]:
-                continue
-            hidden_parts = [c for c in parts if hidden[c]]
-            if len(hidden_parts) != 1:
+            cells = [*parts, total]
+            if sum(bool(hidden[c]) for c in cells) != 1:
                 continue
             visible = [c for c in parts if not hidden[c]]
             nonzero = [c for c in visible if raw[c] > 0]

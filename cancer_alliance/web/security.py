@@ -4,7 +4,8 @@ CSRF: each browser gets a random ``ca_csrf`` cookie (HttpOnly, SameSite=Strict);
 carry a signed copy of it as ``csrf_token`` (or the ``X-CSRF-Token`` header for scripts).
 :func:`csrf_protect` runs as an app-wide dependency, so every unsafe request to a page is
 checked in one place and no form can forget. API calls authenticated with a bearer token
-carry no cookies and are exempt.
+carry no cookies and are exempt (an API request that does carry the session cookie is
+checked like a form).
 """
 
 from __future__ import annotations
@@ -96,9 +97,8 @@ async def csrf_protect(request: Request) -> None:
     """App-wide dependency: refuse an unsafe request without a valid CSRF token."""
     if request.method in SAFE_METHODS:
         return
-    auth = request.headers.get("authorization", "")
-    if request.url.path.startswith("/api/") and auth.lower().startswith("bearer "):
-        return
+    if request.url.path.startswith("/api/") and "ca_session" not in request.cookies:
+        return  # no cookie, no ambient authority to abuse: bearer tokens or nothing
     token = request.headers.get(CSRF_HEADER)
     if not token:
         ctype = request.headers.get("content-type", "")

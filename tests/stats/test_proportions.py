@@ -82,3 +82,13 @@ def test_proportion_table_adds_both_levels_and_blanks_empty_rows():
 def test_proportion_table_names_a_missing_column():
     with pytest.raises(UsageError, match="'denom'"):
         proportion_table(pd.DataFrame({"met": [1]}), "met", "denom")
+
+
+def test_proportion_table_leaves_suppressed_figures_empty():
+    df = pd.DataFrame({"met": pd.array([None, 40], dtype="Int64"),
+                       "total": pd.array([10, 50], dtype="Int64")})
+    out = proportion_table(df, "met", "total")
+    assert out.loc[0, ["proportion", "lower_95", "upper_95"]].isna().all()
+    assert out.loc[1, "proportion"] == 0.8
+    assert (out.loc[1, "lower_95"], out.loc[1, "upper_95"]) == pytest.approx(
+        phe_wilson(40, 50, 0.95))

@@ -7,6 +7,10 @@ compare before/after, so they do not depend on order or on each other.
 
 from __future__ import annotations
 
+import fcntl
+import os
+import shutil
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -29,13 +33,32 @@ ACCOUNTS = {
 SECRET = "test-secret-not-for-production-0123456789"
 
 
-@pytest.fixture(scope="session")
-def store(tmp_path_factory):
-    path = tmp_path_factory.mktemp("web") / "alliance.duckdb"
+def _build(path) -> None:
     con = connect(path)
     synthetic.load(con)
     for role, (username, org) in ACCOUNTS.items():
         users.add_user(con, username, role, org, PASSWORD)
+    con.close()
+
+
+@pytest.fixture(scope="session")
+def store(tmp_path_factory):
+    """The seeded store. Under xdist the first worker builds it once for this run and the
+    others copy it (building means materialising every standard: the slow part)."""
+    path = tmp_path_factory.mktemp("web") / "alliance.duckdb"
+    run_id = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    if run_id:
+        shared = tmp_path_factory.getbasetemp().parent
+        template = shared / f"web-store-{run_id}.duckdb"
+        with open(shared / f"web-store-{run_id}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not template.exists():
+                _build(shared / f"web-store-{run_id}.tmp")
+                (shared / f"web-store-{run_id}.tmp").rename(template)
+        shutil.copyfile(template, path)
+    else:
+        _build(path)
+    con = connect(path)
     yield con
     con.close()
 

@@ -58,7 +58,11 @@ def test_error_pages_do_not_echo_what_was_asked(clients):
     nhs = "9434765919"
     for path in (f"/providers/{nhs}", f"/commissioners/{nhs}", f"/tumour-groups/{nhs}",
                  f"/no-such-page/{nhs}", f"/submissions/{nhs}", f"/standards/{nhs}",
-                 f"/ptl?band={nhs}&sort={nhs}"):
+                 f"/ptl?band={nhs}&sort={nhs}", f"/ptl?provider={nhs}",
+                 f"/standards/FDS?provider={nhs}", f"/standards/FDS?period={nhs}",
+                 f"/standards/FDS/provider.csv?period={nhs}", f"/providers/RAA?standard={nhs}",
+                 f"/equity?standard={nhs}", f"/api/v1/metrics/FDS?period={nhs}",
+                 f"/submissions?provider={nhs}", f"/api/v1/metrics/FDS?by={nhs}"):
         r = clients["analyst"].get(path)
         assert nhs not in r.text
         assert "content-security-policy" in r.headers

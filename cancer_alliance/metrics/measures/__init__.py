@@ -11,12 +11,18 @@ Public API::
     MEASURES                                   # code -> MeasureDefinition
     compute_measure(con, code, by=("provider_code", "month"), period=None, filters=None,
                     engine="duckdb", spark=None) -> DataFrame
+    compute_measures(con, codes=None, by=..., ...) -> {code: DataFrame}   # one shared run
     survival(con, by=None, filters=None) -> DataFrame          # observed KM curves to 1 year
     one_year_survival(con, by=None, filters=None) -> DataFrame
     survival_by_stage(con) -> DataFrame
 """
 
-from cancer_alliance.metrics.measures.compute import GROUP_COLUMNS, compute_measure, definition
+from cancer_alliance.metrics.measures.compute import (
+    GROUP_COLUMNS,
+    compute_measure,
+    compute_measures,
+    definition,
+)
 from cancer_alliance.metrics.measures.definitions import MEASURES, MeasureDefinition
 from cancer_alliance.metrics.measures.rules import SURVIVAL_LABEL
 from cancer_alliance.metrics.measures.survival import (
@@ -28,5 +34,6 @@ from cancer_alliance.metrics.measures.survival import (
 
 __all__ = [
     "GROUP_COLUMNS", "MEASURES", "SURVIVAL_LABEL", "MeasureDefinition", "censor_date",
-    "compute_measure", "definition", "one_year_survival", "survival", "survival_by_stage",
+    "compute_measure", "compute_measures", "definition", "one_year_survival", "survival",
+    "survival_by_stage",
 ]

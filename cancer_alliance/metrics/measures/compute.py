@@ -21,7 +21,7 @@ import pandas as pd
 from cancer_alliance.errors import NotFound, UsageError
 from cancer_alliance.metrics import periods
 from cancer_alliance.metrics.api import ALIASES, backend_for
-from cancer_alliance.metrics.measures.cohorts import COHORTS
+from cancer_alliance.metrics.measures.cohorts import COHORTS, enriched
 from cancer_alliance.metrics.measures.definitions import MEASURES
 
 #: Breakdown columns a measure can be grouped or filtered by (dataset names).
@@ -95,12 +95,24 @@ def label_periods(df: pd.DataFrame, grain: str | None) -> pd.DataFrame:
     return df.assign(period=df["_month"].map(lambda m: periods.label(m, grain)))
 
 
-def _month_counts(t: ibis.Table, keys: list[str]) -> pd.DataFrame:
-    year, month = t._date.year(), t._date.month()
-    grouped = t.group_by(_y=year, _m=month, **{k: t[k] for k in keys})
-    df = grouped.aggregate(numerator=t._num.sum(), denominator=t.count()).to_pandas()
-    df["_month"] = [f"{int(y):04d}-{int(m):02d}" for y, m in zip(df["_y"], df["_m"], strict=True)]
-    return df.drop(columns=["_y", "_m"])
+def _month_counts(t: ibis.Table, code: str, groups: list[str], mix: bool) -> ibis.Table:
+    """Numerator and denominator by year, month and groups, tagged with the measure code.
+
+    Every measure's counts have the same columns (``_stratum`` is null except for the
+    follow-up mix), so several measures can be unioned and run as one query.
+    """
+    stratum = t._stratum if mix else ibis.null("string")
+    return t.group_by(
+        _measure=ibis.literal(code), _y=t._date.year(), _m=t._date.month(),
+        _stratum=stratum, **{k: t[k] for k in groups},
+    ).aggregate(numerator=t._num.sum().cast("int64"), denominator=t.count().cast("int64"))
+
+
+def _split(df: pd.DataFrame, codes: list[str]) -> dict[str, pd.DataFrame]:
+    df = df.assign(_month=[f"{int(y):04d}-{int(m):02d}"
+                           for y, m in zip(df["_y"], df["_m"], strict=True)])
+    df = df.drop(columns=["_y", "_m"])
+    return {code: df[df["_measure"] == code].drop(columns="_measure") for code in codes}
 
 
 def compute_measure(
@@ -121,26 +133,69 @@ def compute_measure(
     period's cohort).
     """
     defn = definition(code)
-    groups, grain = parse_by(by)
     if defn.kind == "survival":
         from cancer_alliance.metrics.measures.survival import survival_measure
 
+        groups, grain = parse_by(by)
         return survival_measure(con, groups, grain, period, filters)
+    return compute_measures(con, [code], by, period, filters, engine, spark)[code]
+
+
+def compute_measures(
+    con: duckdb.DuckDBPyConnection,
+    codes: Sequence[str] | None = None,
+    by: Sequence[str] | str | None = ("provider_code", "month"),
+    period: str | tuple[str, str] | None = None,
+    filters: Mapping[str, Any] | None = None,
+    engine: str = "duckdb",
+    spark: Any = None,
+) -> dict[str, pd.DataFrame]:
+    """Several measures in one run: ``{code: compute_measure's table}``.
+
+    Every measure's monthly counts are unioned into one ibis query, so the engine runs
+    once; on Spark the enriched pathways are cached first, as Spark would otherwise
+    recompute their joins for every measure in the union. Survival is not an
+    ibis aggregate and is left to :func:`compute_measure`.
+    """
+    codes = list(codes) if codes is not None else [
+        c for c, m in MEASURES.items() if m.kind != "survival"]
+    defs = {c: definition(c) for c in codes}
+    if any(d.kind == "survival" for d in defs.values()):
+        raise UsageError("ONE_YEAR_SURVIVAL_OBSERVED is computed by compute_measure alone")
+    groups, grain = parse_by(by)
     with backend_for(con, engine, spark) as backend:
-        t = COHORTS[code](backend)
-        t = apply_filters(period_filter(t, period), filters)
-        keys = [*groups, "_stratum"] if defn.kind == "mix" else groups
-        df = _month_counts(t, keys)
+        p = enriched(backend)
+        cached = p.cache() if engine == "spark" and len(codes) > 1 else None
+        try:
+            parts = []
+            for code in codes:
+                t = COHORTS[code](backend, p if cached is None else cached)
+                t = apply_filters(period_filter(t, period), filters)
+                parts.append(_month_counts(t, code, groups, defs[code].kind == "mix"))
+            monthly = _split(ibis.union(*parts).to_pandas(), codes)
+        finally:
+            if cached is not None:
+                cached.release()
+    return {code: _finish(code, defs[code].kind, monthly[code], groups, grain)
+            for code in codes}
+
+
+def _finish(code: str, kind: str, df: pd.DataFrame, groups: list[str],
+            grain: str | None) -> pd.DataFrame:
+    """Roll months up to the grain and add the value (a percentage)."""
+    keys = [*groups, "_stratum"] if kind == "mix" else groups
+    if kind != "mix":
+        df = df.drop(columns="_stratum")
     df = label_periods(df, grain)
     rollup = df.groupby(["period", *keys], dropna=False, as_index=False)[
         ["numerator", "denominator"]].sum()
-    if defn.kind == "count":
+    if kind == "count":
         out = rollup.rename(columns={"denominator": "referrals"})
         out["referrals"] = out["referrals"].astype("int64")
         cols = ["measure", "period", *groups, "referrals"]
         order = ["period", *groups]
     else:
-        if defn.kind == "mix":
+        if kind == "mix":
             rollup = _mix(rollup, groups)
             rollup = rollup.rename(columns={"_stratum": "follow_up_stratum"})
             groups_out = [*groups, "follow_up_stratum"]

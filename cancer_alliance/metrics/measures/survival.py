@@ -24,7 +24,7 @@ import pandas as pd
 from cancer_alliance.metrics import periods
 from cancer_alliance.metrics.api import backend_for
 from cancer_alliance.metrics.measures import rules
-from cancer_alliance.metrics.measures.cohorts import survival_cohort
+from cancer_alliance.metrics.measures.cohorts import enriched, survival_cohort
 from cancer_alliance.metrics.measures.compute import (
     apply_filters,
     parse_by,
@@ -73,7 +73,8 @@ def follow_up(diagnosed: pd.Series, died: pd.Series, censor: date,
 def _frame(con: duckdb.DuckDBPyConnection, groups: list[str], grain: str | None,
            period: Any, filters: Mapping[str, Any] | None) -> tuple[pd.DataFrame, list[str]]:
     with backend_for(con, "duckdb") as backend:
-        t = apply_filters(period_filter(survival_cohort(backend), period), filters)
+        t = survival_cohort(backend, enriched(backend))
+        t = apply_filters(period_filter(t, period), filters)
         df = t.select(*groups, "_date", "date_of_death").to_pandas()
     keys = list(groups)
     if grain is not None:

@@ -91,7 +91,7 @@ def funnel_chart(title: str, points: pd.DataFrame, curve: pd.DataFrame,
                             (curve["baseline"] * 100).tolist(), role="centre"))
     for col in curve.columns:
         if col.startswith(("lower_", "upper_")):
-            level = col.split("_", 1)[1]
+            level = col.split("_", 1)[1].replace("_", ".") + "%"
             name = f"{'Lower' if col.startswith('lower') else 'Upper'} limit ({level})"
             series.append(Series.of(name, curve["denominator"].tolist(),
                                     (curve[col] * 100).tolist(), role="limit"))

@@ -74,7 +74,11 @@ class _Frame:
         if hi == lo:
             hi, lo = hi + 1, lo - 1
         pad = 0 if compact else (hi - lo) * 0.05
-        self.ticks = _nice_ticks(lo - pad, hi + pad)
+        lo, hi = lo - pad, hi + pad
+        if spec.unit == "%":  # a percentage axis never runs below 0 or above 100
+            lo, hi = max(lo, 0.0), min(hi, 100.0)
+        pad = 0
+        self.ticks = _nice_ticks(lo, hi)
         self.lo, self.hi = (lo - pad, hi + pad) if compact else (self.ticks[0], self.ticks[-1])
         if spec.numeric_x:
             xs = [float(p.x) for p in pts] or [0.0, 1.0]
@@ -325,9 +329,15 @@ def render_svg(
                     f'<text x="{x + 3:.1f}" y="{f.y1 + 10}" font-size="10">{escape(a.text)}'
                     f"</text></g>"
                 )
-    # limits and targets under the data
+    # limits and targets under the data, all clipped to the plot area (an SPC limit may
+    # run past 100%)
+    out.append(
+        f'<clipPath id="{ident}-clip"><rect x="{f.x0 - 6}" y="{f.y1 - 6}" '
+        f'width="{f.x1 - f.x0 + 12}" height="{f.y0 - f.y1 + 12}"/></clipPath>'
+        f'<g clip-path="url(#{ident}-clip)">'
+    )
     order = sorted(range(len(spec.series)), key=lambda i: spec.series[i].role == "data")
     for i in order:
         out.append(_series_svg(f, spec, spec.series[i], colours[i], interactive))
-    out.append("</svg>")
+    out.append("</g></svg>")
     return "".join(out)

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from cancer_alliance.auth.model import Actor
 from cancer_alliance.errors import SubmissionRejected
-from cancer_alliance.web import data
+from cancer_alliance.web import data, params
 from cancer_alliance.web.deps import check, current_actor, get_con, require
 from cancer_alliance.web.views.standards import breakdown_table
 from cancer_alliance.web.views.submissions import read_files, run_ingest, validate_upload
@@ -72,6 +72,7 @@ def get_metric(standard: str, by: str = "provider", period: str | None = None,
         raise HTTPException(404, f"No standard {standard!r}.")
     if by not in data.BREAKDOWNS:
         raise HTTPException(400, f"by must be one of {', '.join(data.BREAKDOWNS)}.")
+    period = params.period(period)
     if period is None:
         df = data.metric(con, standard, by=("month",))
         period = str(df["period"].max()) if not df.empty else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, HTTPException, Request
 
 from cancer_alliance.auth.model import Actor
-from cancer_alliance.web import data
+from cancer_alliance.web import data, params
 from cancer_alliance.web.deps import get_con, render, require
 from cancer_alliance.web.views.overview import headline_rows
 from cancer_alliance.web.views.standards import breakdown_table
@@ -27,6 +27,7 @@ def _org_index(request: Request, con, kind: str):
 def _org_page(request: Request, con, actor: Actor, kind: str, code: str,
               period: str | None, standard: str):
     org_type, col, label, breakdown = KINDS[kind]
+    period, standard = params.period(period), params.standard(standard)
     name = data.org_name(con, code)
     if name is None:  # never echo an unknown code back: it could be anything typed in a URL
         raise HTTPException(404)
@@ -80,6 +81,7 @@ def tumour_groups(request: Request, con=Depends(get_con),
 def tumour_group_page(request: Request, group: str, period: str | None = None,
                       standard: str = "62_DAY", con=Depends(get_con),
                       actor: Actor = Depends(require("view_operations"))):
+    period, standard = params.period(period), params.standard(standard)
     labels = dict(data.tumour_groups(con)[["tumour_group", "label"]].itertuples(index=False))
     if group not in labels:
         raise HTTPException(404)
@@ -101,6 +103,7 @@ def tumour_group_page(request: Request, group: str, period: str | None = None,
 def rare_cancers(request: Request, period: str | None = None, standard: str = "62_DAY",
                  con=Depends(get_con), actor: Actor = Depends(require("view_operations"))):
     """Rare and less common cancers: small groups, so protection matters most here."""
+    period, standard = params.period(period), params.standard(standard)
     ctx: dict = {"title": "Rare and less common cancers", "name": "Rare and less common cancers",
                  "code": "", "label": "", "unavailable": None, "headlines": [], "rows": [],
                  "standard": standard}

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from cancer_alliance import stats
 from cancer_alliance.auth.model import Actor
 from cancer_alliance.auth.policy import aggregates_protected
-from cancer_alliance.web import data
+from cancer_alliance.web import data, params
 from cancer_alliance.web.charts import builders
 from cancer_alliance.web.deps import get_con, render, require
 from cancer_alliance.web.protect import for_actor
@@ -46,8 +46,7 @@ def equity_table(con, actor: Actor, code: str, dimension: str,
 def equity(request: Request, standard: str = "FDS", period: str | None = None,
            con=Depends(get_con), actor: Actor = Depends(require("view_operations"))):
     defs = data.standard_defs()
-    if standard not in defs:
-        standard = "FDS"
+    standard, period = params.standard(standard), params.period(period)
     ctx: dict = {"title": "Equity", "standard": standard, "defs": defs, "unavailable": None,
                  "tables": []}
     try:

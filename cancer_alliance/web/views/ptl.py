@@ -8,8 +8,10 @@ design never holds a patient identifier.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 
 from cancer_alliance.auth import policy
 from cancer_alliance.auth.model import Actor
@@ -33,6 +35,17 @@ COLUMNS = [
     ("transferred", "Transferred", "text"),
 ]
 SORTABLE = {c for c, _, _ in COLUMNS}
+BANDS = ("0-28", "29-62", "63-104", ">104")
+ROUTES = ("USC", "BS", "SCREEN", "UPGRADE")
+ORG_CODE = re.compile(r"^[A-Z0-9]{3,5}$")
+
+
+def validate(provider: str | None, band: str | None, route: str | None, sort: str) -> None:
+    """Refuse unknown filter values (without repeating them), so nothing typed into the
+    query string is ever echoed into the page, its links or the audit log."""
+    if (provider and not ORG_CODE.match(provider)) or (band and band not in BANDS) or (
+            route and route not in ROUTES) or sort not in SORTABLE:
+        raise HTTPException(400, "A filter or sort value is not one the list offers.")
 PAGE_SIZE = 200
 
 
@@ -50,8 +63,6 @@ def filtered(con, actor: Actor, request: Request, provider: str | None, band: st
         df = df[df["referral_route"] == route]
     if backlog:
         df = df[df["in_62_day_backlog"].fillna(False).astype(bool)]
-    if sort not in SORTABLE:
-        sort = "days_waited"
     return df.sort_values(sort, ascending=not desc, na_position="last", kind="stable")
 
 
@@ -63,6 +74,7 @@ def ptl_page(
     actor: Actor = Depends(require("view_patient", org_param="provider",
                                    org_roles=("provider",))),
 ):
+    validate(provider, band, route, sort)
     ctx: dict = {"title": "Patient tracking list", "unavailable": None, "rows": [],
                  "columns": COLUMNS, "filters": {"provider": provider or "", "band": band or "",
                                                  "route": route or "", "backlog": backlog},
@@ -100,6 +112,7 @@ def ptl_csv(
     actor: Actor = Depends(require("view_patient", org_param="provider",
                                    org_roles=("provider",))),
 ):
+    validate(provider, band, route, sort)
     df = filtered(con, actor, request, provider, band, route, backlog, sort, desc)
     cols = [c for c, _, _ in COLUMNS] + ["in_62_day_backlog", "in_104_day_subset"]
     return csv_response(df[[c for c in cols if c in df.columns]],

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 
 from cancer_alliance.auth.model import Actor
 from cancer_alliance.auth.policy import aggregates_protected
-from cancer_alliance.web import analysis, data
+from cancer_alliance.web import analysis, data, params
 from cancer_alliance.web.charts import builders
 from cancer_alliance.web.deps import get_con, render, require
 from cancer_alliance.web.protect import for_actor, is_protected
@@ -65,6 +65,8 @@ def standard_page(
     actor: Actor = Depends(require("view_operations")),
 ):
     defn = _definition(code)
+    period, provider = params.period(period), params.org_code(provider)
+    funnel_by = params.breakdown(funnel_by)
     ctx: dict = {"title": defn.short_name, "defn": defn, "unavailable": None, "tables": [],
                  "ipt": None, "provider": provider, "funnel_by": funnel_by}
     try:
@@ -118,7 +120,8 @@ def standard_csv(
 ):
     """Any breakdown as CSV, through the same protection as the page (public gets it too)."""
     _definition(code)
-    period = _period(con, code, period)
+    params.breakdown(breakdown)
+    period = _period(con, code, params.period(period))
     table = breakdown_table(con, actor, code, breakdown, period)
     table.insert(0, "period", period)
     table.insert(0, "standard", code)

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, Uplo
 from cancer_alliance.auth import policy
 from cancer_alliance.auth.model import Actor
 from cancer_alliance.errors import SubmissionRejected
-from cancer_alliance.web import data
+from cancer_alliance.web import data, params
 from cancer_alliance.web.deps import Forbidden, check, get_con, render, require
 from cancer_alliance.web.views.standards import csv_response
 
@@ -68,7 +68,7 @@ async def read_files(uploads: list[UploadFile]) -> dict[str, bytes]:
 def submissions_page(request: Request, provider: str | None = None, con=Depends(get_con),
                      actor: Actor = Depends(require("submit_data", org_param="provider"))):
     own = policy.submit_scope(actor)
-    provider = own or provider
+    provider = own or params.org_code(provider)
     providers = [own] if own else data.organisations(con, "PROVIDER")["org_code"].tolist()
     return render(
         request, "submissions.html", title="Submissions and data quality",

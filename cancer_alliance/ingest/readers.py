@@ -1,0 +1,239 @@
+"""Reading a submission's files into all-text Arrow tables, losing nothing.
+
+Every cell is kept as text exactly as written (trimmed of surrounding spaces; a blank cell
+becomes null) so validation can report the value the provider sent. Each row carries
+``_row``, its spreadsheet row number (the header is row 1). A file that cannot be read at
+all raises :class:`~cancer_alliance.errors.SubmissionRejected` with one clear message.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from cancer_alliance.dataset import TABLES, Table
+from cancer_alliance.errors import SubmissionRejected
+
+EXTENSIONS = (".csv", ".parquet", ".xlsx")
+ROW = "_row"
+
+
+@dataclass
+class RawFile:
+    """One uploaded file: its bytes' fingerprint and its rows as text."""
+
+    file_name: str
+    table: Table
+    sha256: str
+    size: int
+    content: bytes
+    data: pa.Table  # all string columns + _row (int64)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        return self.data.num_rows
+
+
+def _table_for(file_name: str) -> Table | None:
+    stem = Path(file_name).stem
+    for t in TABLES:
+        if stem == t.name:
+            return t
+    return None
+
+
+def _check_columns(file_name: str, table: Table, header: list[str]) -> list[str]:
+    """Reject when required columns are missing; warn about extra ones."""
+    if not header or all(not h.strip() for h in header):
+        raise SubmissionRejected(f"{file_name}: the file has no header row")
+    present = {h.strip() for h in header}
+    missing = [c.name for c in table.columns if c.required and c.name not in present]
+    if missing:
+        raise SubmissionRejected(
+            f"{file_name}: required column(s) missing: {', '.join(missing)}. The header row "
+            f"must name every required column of {table.file_name} (see the dataset reference)"
+        )
+    extra = sorted(present - set(table.column_names))
+    if not extra:
+        return []
+    return [f"{file_name}: column(s) not in the dataset were ignored: {', '.join(extra)}"]
+
+
+def _normalise(data: pa.Table, table: Table) -> pa.Table:
+    """All dataset columns as trimmed text (blank -> null), in spec order, plus _row."""
+    columns = {}
+    for col in table.column_names:
+        if col in data.column_names:
+            arr = data[col]
+            if not pa.types.is_string(arr.type) and not pa.types.is_large_string(arr.type):
+                arr = _to_text(arr)
+            arr = pc.utf8_trim_whitespace(arr)
+            arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.string()), arr)
+            columns[col] = arr.cast(pa.string())
+        else:
+            columns[col] = pa.nulls(data.num_rows, pa.string())
+    columns[ROW] = pa.array(range(2, data.num_rows + 2), pa.int64())
+    return pa.table(columns)
+
+
+def _to_text(arr: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Typed Parquet columns as the text a CSV would have had (dates ISO, ints plain)."""
+    if pa.types.is_timestamp(arr.type):
+        arr = arr.cast(pa.date32())
+    if pa.types.is_floating(arr.type):
+        # whole numbers written as floats by some exporters: 3.0 -> "3"
+        as_int = pc.cast(arr, pa.int64(), safe=False)
+        whole = pc.equal(pc.cast(as_int, arr.type), arr)
+        return pc.if_else(whole, pc.cast(as_int, pa.string()), pc.cast(arr, pa.string()))
+    return pc.cast(arr, pa.string())
+
+
+def read_csv_bytes(file_name: str, content: bytes, table: Table) -> tuple[pa.Table, list[str]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SubmissionRejected(
+            f"{file_name}: the file is not UTF-8 text (undecodable byte at position {exc.start}); "
+            "save it as CSV UTF-8"
+        ) from None
+    if "\x00" in text[:65536]:
+        raise SubmissionRejected(f"{file_name}: the file is not a CSV text file (binary content)")
+    first_line = text.split("\n", 1)[0].rstrip("\r")
+    if not first_line.strip():
+        raise SubmissionRejected(f"{file_name}: the file is empty or has no header row")
+    header = next(csv.reader([first_line]))
+    warnings = _check_columns(file_name, table, header)
+    if len(set(header)) != len(header):
+        raise SubmissionRejected(f"{file_name}: the header names a column more than once")
+    try:
+        data = pacsv.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            read_options=pacsv.ReadOptions(use_threads=True, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(newlines_in_values=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types={h: pa.string() for h in header},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowInvalid as exc:
+        raise SubmissionRejected(f"{file_name}: not a readable CSV table ({exc})") from None
+    return data, warnings
+
+
+def read_parquet_bytes(file_name: str, content: bytes, table: Table) -> tuple[pa.Table, list[str]]:
+    try:
+        data = pq.read_table(io.BytesIO(content))
+    except Exception as exc:  # pyarrow raises several types for a damaged file
+        raise SubmissionRejected(f"{file_name}: not a readable Parquet file ({exc})") from None
+    return data, _check_columns(file_name, table, data.column_names)
+
+
+def _cell_text(v: object) -> str | None:
+    if v is None:
+        return None
+    if isinstance(v, dt.datetime):
+        return v.date().isoformat()
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def read_xlsx_bytes(file_name: str, content: bytes) -> dict[str, tuple[pa.Table, list[str]]]:
+    """Each sheet named after a dataset file (``pathways`` or ``pathways.csv``) is a table."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:
+        raise SubmissionRejected(f"{file_name}: not a readable .xlsx workbook ({exc})") from None
+    out: dict[str, tuple[pa.Table, list[str]]] = {}
+    for sheet in book.worksheets:
+        table = _table_for(sheet.title)
+        if table is None:
+            continue
+        rows = sheet.iter_rows(values_only=True)
+        header_row = next(rows, None)
+        label = f"{file_name} sheet {sheet.title}"
+        if header_row is None:
+            raise SubmissionRejected(f"{label}: the sheet has no header row")
+        header = [str(h).strip() if h is not None else "" for h in header_row]
+        warnings = _check_columns(label, table, header)
+        cols: dict[str, list] = {h: [] for h in header if h}
+        for r in rows:
+            if r is None or all(v is None for v in r):
+                continue
+            for h, v in zip(header, r, strict=False):
+                if h:
+                    cols[h].append(_cell_text(v))
+        out[table.name] = (pa.table({h: pa.array(v, pa.string()) for h, v in cols.items()}),
+                           warnings)
+    if "pathways" not in out:
+        raise SubmissionRejected(f"{file_name}: the workbook has no sheet named pathways")
+    return out
+
+
+def read_submission(
+    path: str | Path | None = None, files: dict[str, bytes] | None = None
+) -> tuple[list[RawFile], list[str]]:
+    """Read a folder, a single file, a workbook, or in-memory files into RawFile objects."""
+    if files is None:
+        if path is None:
+            raise SubmissionRejected("nothing to ingest: give a folder, a file or a workbook")
+        p = Path(path)
+        if p.is_dir():
+            files = {f.name: f.read_bytes() for f in sorted(p.iterdir())
+                     if f.is_file() and f.suffix.lower() in EXTENSIONS}
+            if not files:
+                raise SubmissionRejected(
+                    f"{p}: the folder has no .csv, .parquet or .xlsx files"
+                )
+        elif p.is_file():
+            files = {p.name: p.read_bytes()}
+        else:
+            raise SubmissionRejected(f"{p}: no such file or folder")
+    warnings: list[str] = []
+    out: list[RawFile] = []
+    seen: set[str] = set()
+    for name, content in files.items():
+        suffix = Path(name).suffix.lower()
+        digest = hashlib.sha256(content).hexdigest()
+        if suffix == ".xlsx":
+            for tname, (data, w) in read_xlsx_bytes(name, content).items():
+                table = _table_for(tname)
+                out.append(RawFile(f"{name}:{tname}", table, digest, len(content), content,
+                                   _normalise(data, table), w))
+            continue
+        table = _table_for(name)
+        if table is None or suffix not in EXTENSIONS:
+            warnings.append(f"{name}: not a file of the dataset; ignored")
+            continue
+        if suffix == ".csv":
+            data, w = read_csv_bytes(name, content, table)
+        else:
+            data, w = read_parquet_bytes(name, content, table)
+        out.append(RawFile(name, table, digest, len(content), content, _normalise(data, table), w))
+    for f in out:
+        if f.table.name in seen:
+            raise SubmissionRejected(f"{f.file_name}: the submission has two {f.table.name} files")
+        seen.add(f.table.name)
+    if "pathways" not in seen:
+        raise SubmissionRejected(
+            "the submission has no pathways file (pathways.csv, pathways.parquet or a "
+            "pathways sheet); it is required"
+        )
+    order = {t.name: i for i, t in enumerate(TABLES)}
+    out.sort(key=lambda f: order[f.table.name])
+    return out, warnings

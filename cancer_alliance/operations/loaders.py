@@ -1,0 +1,207 @@
+"""Bulk set-up from files: CSV (one table) or an .xlsx workbook (one sheet per table).
+
+Each load family (governance, plan, trajectories, bids, voice) lists the tables it accepts and
+their required columns. A CSV is matched to a table by its file name (``actions.csv``) or,
+when the family has one table, taken as that table. Every row goes through the same domain
+functions the browser uses, so the same checks apply; an error names the file, row (header is
+row 1), column, value and rule, and nothing of that load is kept (one transaction).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from cancer_alliance.errors import UsageError
+from cancer_alliance.operations import bids, governance, plan, trajectories, voice
+
+
+def _txt(v):
+    if v is None or (isinstance(v, float) and pd.isna(v)):
+        return None
+    s = str(v).strip()
+    return s or None
+
+
+def _num(v, col):
+    s = _txt(v)
+    if s is None:
+        return None
+    try:
+        return float(s)
+    except ValueError:
+        raise UsageError(f"column {col}: value '{s}' is not a number (rule: number)") from None
+
+
+def _members(con, r, who):
+    governance.add_member(con, _txt(r["org_code"]), _txt(r["org_name"]), _txt(r["member_type"]),
+                          _txt(r.get("system_code")), _txt(r.get("footprint")))
+
+
+def _board(con, r, who):
+    governance.add_board_member(con, _txt(r["name"]), _txt(r["role"]),
+                                _txt(r.get("organisation")), _txt(r.get("since")))
+
+
+def _meetings(con, r, who):
+    governance.add_meeting(con, _txt(r["meeting_date"]), _txt(r["kind"]), _txt(r["title"]),
+                           _txt(r.get("provider_code")), _txt(r.get("notes")))
+
+
+def _actions(con, r, who):
+    governance.add_action(con, _txt(r["action"]) or "", _txt(r["owner"]) or "",
+                          _txt(r.get("due_date")), provider_code=_txt(r.get("provider_code")),
+                          measure_code=_txt(r.get("measure_code")),
+                          status=_txt(r.get("status")) or "OPEN", updated_by=who)
+
+
+def _vision(con, r, who):
+    plan.set_vision(con, _txt(r["plan_id"]), _txt(r["title"]), _txt(r["vision"]))
+
+
+def _deliverables(con, r, who):
+    plan.upsert_deliverable(con, _txt(r["deliverable_id"]), _txt(r["title"]),
+                            int(_num(r["year"], "year")), _txt(r["owner"]),
+                            _txt(r["priority"]), _txt(r["rag"]), _txt(r.get("rag_reason")),
+                            _txt(r.get("depends_on")), _txt(r.get("measures")), who)
+
+
+def _trajectories(con, r, who):
+    trajectories.set_planned(con, _txt(r["org_code"]), _txt(r["measure_code"]),
+                             {_txt(r["month"]): _txt(r["planned"])}, who)
+
+
+def _bids(con, r, who):
+    costs = {}
+    for k, v in r.items():
+        if str(k).startswith("cost_") and _txt(v) is not None:
+            costs[int(str(k)[5:])] = _num(v, k)
+    benefits = {}
+    if _txt(r.get("benefit_measure")):
+        benefits[_txt(r["benefit_measure"])] = (_num(r.get("benefit_baseline"), "benefit_baseline"),
+                                                _num(r.get("benefit_expected"), "benefit_expected"))
+    bids.add_bid(con, _txt(r["bid_id"]), _txt(r["title"]), _txt(r["partner_code"]),
+                 _txt(r["priority_area"]), costs, _num(r["expected_benefit"], "expected_benefit"),
+                 _txt(r.get("benefit_unit")) or "", _txt(r.get("summary")) or "",
+                 _txt(r.get("risks")) or "", _txt(r.get("deliverability")) or "", benefits, who)
+
+
+def _scores(con, r, who):
+    bids.score_bid(con, _txt(r["bid_id"]), _txt(r["assessor"]),
+                   {_txt(r["criterion"]): _num(r["score"], "score")}, _txt(r.get("comment")))
+
+
+def _rules(con, r, who):
+    rule = json.loads(_txt(r["rule"]))
+    con.execute("INSERT OR REPLACE INTO funding_rules VALUES (?, ?, ?)",
+                [_txt(r["rule_id"]), _txt(r["name"]), json.dumps(rule)])
+
+
+def _survey(con, r, who):
+    rec = {c: _txt(r.get(c)) for c in voice.SURVEY_COLUMNS}
+    rec["survey_year"] = int(_num(rec["survey_year"], "survey_year"))
+    rec["respondents"] = None if rec["respondents"] is None else int(float(rec["respondents"]))
+    rec["score"] = _num(rec["score"], "score")
+    rec["national_score"] = _num(rec["national_score"], "national_score")
+    voice.add_result(con, rec)
+
+
+def _feedback(con, r, who):
+    aid = _txt(r.get("action_id"))
+    voice.add_feedback(con, _txt(r["received_date"]), _txt(r["source"]), _txt(r["theme"]),
+                       _txt(r["you_said"]), _txt(r.get("we_did")), int(float(aid)) if aid else None)
+
+
+def _initiatives(con, r, who):
+    con.execute(
+        "INSERT OR REPLACE INTO initiatives VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [_txt(r["initiative_id"]), _txt(r["name"]), _txt(r["kind"]), _txt(r.get("provider_code")),
+         trajectories._check_month(_txt(r["go_live"]) or ""), _txt(r["target_measures"]),
+         _txt(r.get("improvement")) or "increase", _txt(r.get("owner")),
+         _txt(r.get("description"))],
+    )
+
+
+Loader = tuple[tuple[str, ...], Callable]
+FAMILIES: dict[str, dict[str, Loader]] = {
+    "governance": {
+        "members": (("org_code", "org_name", "member_type"), _members),
+        "board": (("name", "role"), _board),
+        "meetings": (("meeting_date", "kind", "title"), _meetings),
+        "actions": (("action", "owner"), _actions),
+    },
+    "plan": {
+        "vision": (("plan_id", "title", "vision"), _vision),
+        "deliverables": (("deliverable_id", "title", "year", "owner", "priority", "rag"),
+                         _deliverables),
+    },
+    "trajectories": {
+        "trajectories": (("org_code", "measure_code", "month", "planned"), _trajectories),
+    },
+    "bids": {
+        "bids": (("bid_id", "title", "partner_code", "priority_area", "expected_benefit"), _bids),
+        "scores": (("bid_id", "assessor", "criterion", "score"), _scores),
+        "rules": (("rule_id", "name", "rule"), _rules),
+    },
+    "voice": {
+        "survey": (("survey_year", "org_code", "question_code", "score"), _survey),
+        "feedback": (("received_date", "source", "theme", "you_said"), _feedback),
+    },
+    "initiatives": {
+        "initiatives": (("initiative_id", "name", "kind", "go_live", "target_measures"),
+                        _initiatives),
+    },
+}
+
+
+def _read(path: Path, family: str) -> list[tuple[str, str, pd.DataFrame]]:
+    tables = FAMILIES[family]
+    if not path.exists():
+        raise UsageError(f"{path}: file not found")
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        sheets = pd.read_excel(path, sheet_name=None, dtype=str)
+        known = [(f"{path.name}[{s}]", s, df) for s, df in sheets.items() if s in tables]
+        if not known:
+            raise UsageError(f"{path.name}: no sheet named {', '.join(tables)}")
+        return known
+    if path.suffix.lower() != ".csv":
+        raise UsageError(f"{path.name}: only .csv and .xlsx files can be loaded")
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise UsageError(f"{path.name}: cannot be read as CSV ({exc})") from None
+    if path.stem in tables:
+        return [(path.name, path.stem, df)]
+    if len(tables) == 1:
+        return [(path.name, next(iter(tables)), df)]
+    raise UsageError(f"{path.name}: name the file after its table: {', '.join(tables)}")
+
+
+def load_file(con, path: str | Path, family: str, loaded_by: str = "cli") -> dict[str, int]:
+    """Load one file into ``family``'s tables; returns rows loaded per table."""
+    if family not in FAMILIES:
+        raise UsageError(f"unknown load family '{family}'")
+    parts = _read(Path(path), family)
+    counts: dict[str, int] = {}
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for label, table, df in parts:
+            required, fn = FAMILIES[family][table]
+            missing = [c for c in required if c not in df.columns]
+            if missing:
+                raise UsageError(f"{label}: required column(s) missing: {', '.join(missing)}")
+            for i, rec in enumerate(df.to_dict("records"), start=2):
+                try:
+                    fn(con, rec, loaded_by)
+                except (UsageError, ValueError, KeyError, duckdb.Error) as exc:
+                    raise UsageError(f"{label} row {i}: {exc}") from None
+            counts[table] = len(df)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return counts

@@ -1,0 +1,177 @@
+"""The Cancer Dashboard in real Chromium: each role's main journey, keyboard use, CSP and
+accessibility (axe-core, vendored in ``tests/browser/vendor``), with screenshots.
+
+A live server (uvicorn in a thread) serves the small synthetic alliance from the web tests.
+Screenshots go to ``$DASHBOARD_SCREENSHOTS`` if set, else to pytest's temporary folder.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+HERE = Path(__file__).parent
+AXE = HERE / "vendor" / "axe-core-4.14.1.min.js"
+PASSWORD = "browser-test-password"
+ROLES = {"admin": None, "analyst": None, "provider": "RAA", "commissioner": "QAA",
+         "board": None}
+
+
+def _synthetic():
+    path = HERE.parent / "web" / "synthetic.py"
+    spec = importlib.util.spec_from_file_location("dashboard_synthetic", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    import uvicorn
+
+    from cancer_alliance.auth import users
+    from cancer_alliance.store import connect
+    from cancer_alliance.web.app import create_app
+    from cancer_alliance.web.settings import WebSettings
+
+    synthetic = _synthetic()
+    con = connect(tmp_path_factory.mktemp("browser") / "alliance.duckdb")
+    synthetic.load(con)
+    for role, org in ROLES.items():
+        users.add_user(con, f"b-{role}", role, org, PASSWORD)
+    app = create_app(WebSettings(secret="browser-test-secret-0123456789", oidc=None,
+                                 census=synthetic.CENSUS), con=con)
+    port = _free_port()
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if srv.started:
+            break
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(timeout=10)
+    con.close()
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    out = os.environ.get("DASHBOARD_SCREENSHOTS")
+    path = Path(out) if out else tmp_path_factory.mktemp("screenshots")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    p = context.new_page()
+    p.csp_errors = []
+    p.on("console", lambda m: p.csp_errors.append(m.text)
+         if "Content Security Policy" in m.text else None)
+    yield p
+    context.close()
+
+
+def log_in(page, server: str, role: str) -> None:
+    page.goto(f"{server}/login")
+    page.fill("#username", f"b-{role}")
+    page.fill("#password", PASSWORD)
+    page.click("form.stack button[type=submit]")
+    page.wait_for_url(f"{server}/")
+
+
+def axe_violations(page) -> list[dict]:
+    page.evaluate(AXE.read_text())
+    result = page.evaluate(
+        "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', "
+        "'wcag22aa']})")
+    return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_role_journey(page, server, shots, role):
+    """Log in, read the overview, open a standard, use the chart, then the role's own page."""
+    log_in(page, server, role)
+    assert page.locator("table.headline tbody tr").count() == 3
+    page.screenshot(path=str(shots / f"{role}-overview.png"), full_page=True)
+    page.click("nav.site-nav >> text=Standards")
+    page.click("text=62-day (combined)")
+    page.wait_for_selector("svg.chart-spc")
+    point = page.locator("svg.chart-spc .pt").first
+    point.focus()
+    tip = page.locator(".chart-tip.visible")
+    assert tip.count() == 1 and "62-day" in tip.inner_text()
+    page.screenshot(path=str(shots / f"{role}-standard.png"), full_page=True)
+    nav = page.locator("nav.site-nav").inner_text()
+    if role == "board":
+        assert "Patient tracking list" not in nav
+        page.goto(f"{server}/ptl")
+        assert page.locator("h1").inner_text() == "Not allowed"
+    else:
+        page.click("nav.site-nav >> text=Patient tracking list")
+        page.select_option("#f-band", "29-62")
+        page.click("form.filters button")
+        page.wait_for_url("**/ptl?*band=29-62*")
+        bands = page.locator("table.data tbody tr td:nth-child(7)").all_inner_texts()
+        assert bands and set(bands) == {"29-62"}
+        providers = set(page.locator("table.data tbody tr td:nth-child(1)").all_inner_texts())
+        if role == "provider":
+            assert providers == {"RAA"}
+        page.screenshot(path=str(shots / f"{role}-ptl.png"), full_page=True)
+    page.click("header >> text=Log out")
+    page.wait_for_url(f"{server}/public")
+    assert not page.csp_errors, page.csp_errors
+
+
+def test_accessibility_of_main_pages(page, server, shots):
+    """axe-core finds no serious or critical WCAG 2.2 AA problems on the main pages."""
+    failures = {}
+    page.goto(f"{server}/public")
+    failures["/public"] = axe_violations(page)
+    log_in(page, server, "analyst")
+    for path in ("/", "/standards/62_DAY", "/ptl", "/equity", "/submissions",
+                 "/definitions", "/providers/RAA"):
+        page.goto(server + path)
+        failures[path] = axe_violations(page)
+    page.screenshot(path=str(shots / "analyst-last.png"), full_page=True)
+    bad = {p: [(v["id"], v["help"], len(v["nodes"])) for v in vs] for p, vs in failures.items()
+           if vs}
+    assert not bad, bad
+    assert not page.csp_errors, page.csp_errors
+
+
+def test_keyboard_only_and_tablet(browser, server, shots):
+    """The skip link comes first; forms work from the keyboard; a tablet viewport fits."""
+    context = browser.new_context(viewport={"width": 820, "height": 1180}, has_touch=True)
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/login")
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.className") == "skip-link"
+        page.focus("#username")
+        page.keyboard.type("b-analyst")
+        page.keyboard.press("Tab")
+        page.keyboard.type(PASSWORD)
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"{server}/")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 820, "the overview must not scroll sideways on a tablet"
+        page.screenshot(path=str(shots / "tablet-overview.png"), full_page=True)
+    finally:
+        context.close()

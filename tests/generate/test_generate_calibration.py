@@ -1,0 +1,129 @@
+"""The synthetic alliance looks like England: checks with tolerances on a small run."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cancer_alliance.generate import parameters as P
+from cancer_alliance.generate.calendar import NA, parse_month
+from cancer_alliance.generate.calibration import measure, variation
+from cancer_alliance.generate.events import subsequent_treatments
+from cancer_alliance.generate.organisations import SCALES, build_alliances
+from cancer_alliance.generate.pathways import simulate
+
+
+@pytest.fixture(scope="module")
+def figures(clean_run):
+    out, _ = clean_run
+    return measure(out)
+
+
+def _all_pathways(out) -> pd.DataFrame:
+    frames = [pd.read_csv(p, dtype=str, keep_default_na=False)
+              for p in sorted((out / "submissions").glob("*/*/pathways.csv"))]
+    return pd.concat(frames).drop_duplicates(["provider_code", "pathway_id"], keep="last")
+
+
+def test_conversion_near_six_in_a_hundred(figures):
+    assert 0.04 <= figures["conversion_rate"] <= 0.08
+
+
+def test_waiting_time_performance_near_national(figures):
+    assert 0.68 <= figures["fds_performance"] <= 0.86
+    assert 0.84 <= figures["d31_performance"] <= 0.97
+    assert 0.55 <= figures["d62_performance"] <= 0.82
+
+
+def test_dnas(figures):
+    assert 0.01 <= figures["dna_share"] <= 0.045
+
+
+@pytest.fixture(scope="module")
+def truth():
+    """Three months of one alliance's simulated truth (no files): enough cancers to count."""
+    rng = np.random.default_rng(4)
+    alliance = build_alliances(SCALES["alliance"], rng)[0]
+    pw = simulate(alliance, parse_month("2024-01"), parse_month("2024-03"), rng)
+    return pw, subsequent_treatments(pw, rng)
+
+
+def test_subsequent_treatments_for_about_four_in_ten_treated(truth):
+    pw, sub = truth
+    treated = np.flatnonzero(pw.treat != NA)
+    share = np.isin(treated, sub.pathway).mean()
+    assert 0.32 <= share <= 0.48
+    assert (sub.number >= 2).all()
+    done = sub.treat != NA
+    assert (sub.treat[done] >= sub.dtt[done]).all()
+
+
+def test_transfers_for_about_one_in_five_treated(truth):
+    pw, _ = truth
+    routed = (pw.treat != NA) & (pw.start != NA)
+    transferred = routed & (pw.transfer != NA)
+    assert 0.15 <= transferred.sum() / routed.sum() <= 0.25
+    assert (pw.treat_provider[transferred] != pw.provider[transferred]).all()
+    days_38 = pw.transfer[transferred] - pw.start[transferred]
+    assert 0.3 <= np.mean(days_38 <= 38) <= 0.95  # some handovers by day 38, some late
+
+
+def test_one_year_survival_by_stage(truth):
+    pw, _ = truth
+    diagnosed = pw.diagnosis != NA
+    alive = ~((pw.death != NA) & (pw.death - pw.diagnosis <= 365))
+    assert 0.65 <= alive[diagnosed].mean() <= 0.85
+    lung = diagnosed & (pw.site == P.SITE_NAMES.index("lung"))
+    stage4, stage1 = lung & (pw.stage == 4), lung & (pw.stage == 1)
+    assert alive[stage1].mean() > alive[stage4].mean() + 0.3
+
+
+def test_lung_is_diagnosed_later_than_breast(truth):
+
+    pw, _ = truth
+    staged = (pw.stage >= 1) & (pw.stage <= 4)
+    early = (pw.stage == 1) | (pw.stage == 2)
+    lung = staged & (pw.site == P.SITE_NAMES.index("lung"))
+    breast = staged & (pw.site == P.SITE_NAMES.index("breast"))
+    assert early[breast].mean() > early[lung].mean() + 0.3
+
+
+def test_route_and_cancer_type_mix(clean_run):
+    out, _ = clean_run
+    p = _all_pathways(out)
+    start = p["referral_received_date"].where(p["referral_received_date"] != "", p["upgrade_date"])
+    p = p[start >= "2024-01-01"]
+    routes = p["referral_route"].value_counts(normalize=True)
+    assert 0.80 <= routes["USC"] <= 0.91
+    assert set(routes.index) == {"USC", "BS", "SCREEN", "UPGRADE"}  # OTHER has no referral
+    assert 0.02 <= routes["BS"] <= 0.08 and 0.03 <= routes["SCREEN"] <= 0.09
+    top3 = set(p.loc[p["referral_route"] == "USC", "suspected_cancer_type"]
+               .value_counts().index[:3])
+    assert top3 == {"SKIN", "LOWER_GI", "BREAST"}
+
+
+def test_cancer_ages_peak_in_older_people(clean_run):
+    out, _ = clean_run
+    p = _all_pathways(out)
+    cancers = p[p["diagnosis_date"] != ""]
+    age = (pd.to_datetime(cancers["diagnosis_date"]) - pd.to_datetime(cancers["date_of_birth"])
+           ).dt.days / 365.25
+    bands = pd.cut(age, [0, 50, 65, 80, 120]).value_counts(normalize=True)
+    assert bands.idxmax().left == 65
+
+
+def test_trusts_differ_in_waiting_times(clean_run):
+    out, _ = clean_run
+    by_trust = {code: fds for code, _, fds in variation(out)}
+    assert abs(by_trust["RA1"] - by_trust["RA2"]) > 0.05
+
+
+def test_backlog_includes_long_waiters(clean_run):
+    out, _ = clean_run
+    last = pd.read_csv(out / "submissions/RA1/2024-04/pathways.csv", dtype=str,
+                       keep_default_na=False)
+    open_ = last[(last["pathway_closed_reason"] == "") & (last["referral_received_date"] != "")]
+    waited = (pd.Timestamp("2024-04-30") - pd.to_datetime(open_["referral_received_date"])).dt.days
+    assert (waited > 62).sum() > 0
+    assert (waited > 104).sum() > 0

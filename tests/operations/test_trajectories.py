@@ -1,0 +1,47 @@
+"""Trajectories: off-plan months, the forecast method, and the store round trip."""
+
+import pytest
+
+from cancer_alliance.errors import UsageError
+from cancer_alliance.operations import trajectories as t
+from cancer_alliance.store import connect
+
+PLAN = {"2024-04": 70, "2024-05": 72, "2024-06": 74, "2024-07": 75, "2025-03": 80}
+ACTUAL = {"2024-04": 71, "2024-05": 69, "2024-06": 74, "2024-07": 76}
+
+
+def test_months_below_plan_are_off_plan_and_forecast_is_mean_of_last_three():
+    c = t.compare(PLAN, ACTUAL, measure_code="FDS")
+    assert c.months_off_plan == ["2024-05"]
+    assert [r["gap"] for r in c.rows[:4]] == [1, -3, 0, 1]
+    # mean of Jul, Jun, May = (76 + 74 + 69) / 3 = 73; March plan 80 -> off track
+    assert c.forecast_year_end == pytest.approx(73.0)
+    assert c.year_end_month == "2025-03"
+    assert c.planned_year_end == 80
+    assert c.on_track is False and c.status == "OFF_TRACK"
+    assert [f["month"] for f in c.forecast][0] == "2024-08"
+    assert len(c.forecast) == 8  # Aug..Mar
+
+
+def test_tolerance_and_lower_is_better():
+    c = t.compare(PLAN, ACTUAL, measure_code="FDS", tolerance=3)
+    assert c.months_off_plan == []
+    c = t.compare({"2024-04": 50}, {"2024-04": 60}, measure_code="BACKLOG_62")
+    assert c.months_off_plan == ["2024-04"]
+
+
+def test_financial_year_end():
+    assert t.financial_year_end("2024-03") == "2024-03"
+    assert t.financial_year_end("2024-04") == "2025-03"
+    assert t.financial_year_end("2025-01") == "2025-03"
+
+
+def test_store_round_trip_and_validation(tmp_path):
+    con = connect(tmp_path / "a.duckdb")
+    assert t.set_planned(con, "RAA", "62_DAY", {"2024-04": "75.5", "2024-05": 76}, "ann") == 2
+    t.set_planned(con, "RAA", "62_DAY", {"2024-05": 77}, "bob")
+    assert t.get_planned(con, "RAA", "62_DAY") == {"2024-04": 75.5, "2024-05": 77.0}
+    with pytest.raises(UsageError, match="not YYYY-MM"):
+        t.set_planned(con, "RAA", "62_DAY", {"2024-13": 50}, "ann")
+    with pytest.raises(UsageError, match="percentage"):
+        t.set_planned(con, "RAA", "62_DAY", {"2024-06": 150}, "ann")
