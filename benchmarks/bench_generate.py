@@ -37,11 +37,13 @@ def main() -> None:
         file_format="parquet")
     per_month = run("national, 1 month, parquet", scale="national", start="2024-01", months=1,
                     file_format="parquet")
+    basis = "1-month run (includes 6 lead-in months of simulation, so an over-estimate)"
     if "--year" in sys.argv:
         per_month = run("national, 12 months, parquet", scale="national", start="2024-01",
                         months=12, file_format="parquet")
+        basis = "12-month run"
     print(f"extrapolated national 10 years (120 months, parquet): about "
-          f"{per_month * 120 / 60:,.0f} minutes (linear in months; not measured)")
+          f"{per_month * 120 / 60:,.0f} minutes, linear from the national {basis}; not measured")
 
 
 if __name__ == "__main__":

@@ -133,7 +133,7 @@ def ingest_submission(
         return _ingest(con, raws, warnings, provider, period, end,
                        submitted_by or _who(), archive_dir)
     finally:
-        for t in ("raw", "typed", "failures", "known_pathways", "submitted_pathways"):
+        for t in ("raw", "checked", "failures", "known_pathways", "submitted_pathways"):
             with contextlib.suppress(duckdb.Error):
                 con.execute(f"DROP TABLE IF EXISTS temp.{t}")
         if own:

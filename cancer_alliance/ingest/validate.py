@@ -54,18 +54,24 @@ class Check:
     failing: str  # SQL predicate over r (raw text) and t (typed) aliases
     detail: str | None = None  # SQL expression giving extra words, or None
 
-    def select(self, file_label: str) -> str:
+    def element(self, file_label: str) -> str:
+        """A list element: the failure as a struct when the check fails on the row, else NULL."""
         summary = RULES[self.rule].summary
-        message = lit(summary) if self.detail is None else f"{lit(summary + ': ')} || {self.detail}"
+        message = (lit(summary) if self.detail is None
+                   else f"{lit(summary + ': ')} || {_typed_refs(self.detail)}")
         return (
-            f"SELECT r.{ROW} AS \"row\", {lit(self.column)} AS \"column\", "
-            f"r.{self.column} AS value, "
-            f"{lit(self.rule)} AS rule, "
-            f"printf('%s row %d, column %s, value \"%s\": %s (rule %s)', {lit(file_label)}, "
-            f"r.{ROW}, {lit(self.column)}, coalesce(r.{self.column}, ''), {message}, "
-            f"{lit(self.rule)}) AS message "
-            f"FROM raw r JOIN typed t USING ({ROW}) WHERE {self.failing}"
+            f"CASE WHEN {_typed_refs(self.failing)} THEN struct_pack("
+            f"\"column\" := {lit(self.column)}, value := r.{self.column}, "
+            f"rule := {lit(self.rule)}, "
+            f"message := printf('%s row %d, column %s, value \"%s\": %s (rule %s)', "
+            f"{lit(file_label)}, r.{ROW}, {lit(self.column)}, coalesce(r.{self.column}, ''), "
+            f"{message}, {lit(self.rule)})) END"
         )
+
+
+def _typed_refs(sql: str) -> str:
+    """Checks write typed values as ``t.<col>``; in the one wide table they are ``r.t__<col>``."""
+    return re.sub(r"\bt\.", "r.t__", sql)
 
 
 def typed_expression(col: Column) -> str:
@@ -233,15 +239,21 @@ def validate_file(
     con.register("raw_arrow", raw.data)
     con.execute("CREATE OR REPLACE TEMP TABLE raw AS SELECT * FROM raw_arrow")
     con.unregister("raw_arrow")
-    typed_cols = ", ".join(f"{typed_expression(c)} AS {c.name}" for c in table.columns)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE typed AS SELECT r.{ROW}, {typed_cols} FROM raw r")
+    typed_cols = ", ".join(f"{typed_expression(c)} AS t__{c.name}" for c in table.columns)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE checked AS SELECT r.*, {typed_cols} FROM raw r")
     checks = [ch for c in table.columns for ch in format_checks(c)]
     checks += cross_checks(table, provider, period_end)
     if check_known_pathways and "pathway_id" in table.column_names:
         checks.append(unknown_pathway_check())
-    union = "\nUNION ALL\n".join(ch.select(label) for ch in checks)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE failures AS {union}")
-    raw_cols = ", ".join(table.column_names)
+    # one scan: each row's failed checks as a list, unnested to one line per failure
+    elements = ",\n".join(ch.element(label) for ch in checks)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE failures AS "
+        f"SELECT \"row\", f.\"column\", f.value, f.rule, f.message FROM ("
+        f"SELECT r.{ROW} AS \"row\", unnest(list_filter([{elements}], lambda x: x IS NOT NULL)) AS f "
+        "FROM checked r)"
+    )
+    typed_as_cols = ", ".join(f"t__{c} AS {c}" for c in table.column_names)
     rejections = con.sql(
         f"""SELECT {lit(label)} AS file, f."row", f."column", f.value, f.rule, f.message,
                    to_json(struct_pack({', '.join(f'{c} := r.{c}' for c in table.column_names)}))
@@ -251,7 +263,7 @@ def validate_file(
     ).to_arrow_table()
     rejected_rows = con.execute('SELECT count(DISTINCT "row") FROM failures').fetchall()[0][0]
     accepted = con.sql(
-        f"SELECT {raw_cols} FROM typed WHERE {ROW} NOT IN (SELECT \"row\" FROM failures) "
+        f"SELECT {typed_as_cols} FROM checked WHERE {ROW} NOT IN (SELECT \"row\" FROM failures) "
         f"ORDER BY {ROW}"
     ).to_arrow_table()
     return FileResult(raw, accepted, rejections, int(rejected_rows))

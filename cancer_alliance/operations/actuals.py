@@ -4,8 +4,7 @@ The one place operations reads the metrics layer, so trajectories, initiatives, 
 and packs all see the same figures as the dashboard. Standards (``FDS``, ``31_DAY``,
 ``62_DAY`` ...) come from ``metrics.compute_metrics``; other measures (``EARLY_STAGE``,
 ``HNA_COVERAGE`` ...) from ``metrics.measures.compute_measure``. Values are returned as
-percentages (0-100) whatever scale the metrics layer uses, because plans are written in
-percent.
+percentages (0-100), as the metrics layer gives them and as plans are written.
 """
 
 from __future__ import annotations
@@ -44,11 +43,8 @@ def _month_col(df: pd.DataFrame) -> str:
 
 
 def _to_percent(series: pd.Series) -> pd.Series:
-    s = pd.to_numeric(series, errors="coerce").astype(float)
-    finite = s.dropna()
-    if len(finite) and finite.max() <= 1.0:
-        return s * 100.0
-    return s
+    """Metric performance and measure values already are percentages (0-100)."""
+    return pd.to_numeric(series, errors="coerce").astype(float)
 
 
 def provider_standard_monthly(con, standard: str, period: str | None = None) -> pd.DataFrame:

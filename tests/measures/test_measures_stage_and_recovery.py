@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (drawn tables are read across; wrapping them would hide the columns)
 """EARLY_STAGE, STAGE_COMPLETENESS, Recovery Package coverage and SFU_MIX, by hand (§7)."""
 
 from __future__ import annotations

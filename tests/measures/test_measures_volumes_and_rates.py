@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (drawn tables are read across; wrapping them would hide the columns)
 """URGENT_REFERRALS, CONVERSION_RATE and DETECTION_RATE, worked by hand (reference §7)."""
 
 from __future__ import annotations

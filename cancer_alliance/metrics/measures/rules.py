@@ -18,13 +18,13 @@ DETECTION_ROUTES = ("USC",)
 #: stage statistics). In-situ D codes are not counted.
 CANCER_ICD10_FIRST = "C00"
 CANCER_ICD10_LAST = "C97"
-CANCER_ICD10_EXCLUDED = ("C99",)
+CANCER_ICD10_EXCLUDED = ("C44",)
 
 #: §7 early stage (UNCERTAIN; platform rule): stage 1-2 over stageable with known stage 1-4;
 #: stage 0 (in situ) out of both. Completeness: known 1-4 over stageable, stage 0 left out.
 EARLY_STAGES = ("1", "2")
 KNOWN_STAGES = ("1", "2", "3", "4")
-STAGES_OUT_OF_BOTH = ("9",)
+STAGES_OUT_OF_BOTH = ("0",)
 
 #: §7 Recovery Package (UNCERTAIN; platform rule): the event at any date counts.
 RECOVERY_EVENT_OF = {

@@ -1,0 +1,117 @@
+"""Provider and board packs: what goes in them (the figures), not how they look.
+
+A **provider pack** is built for one provider and one month: its standards with SPC and its
+funnel position, backlog and long waits, transfer phases, tumour-group hot spots, equity
+gaps, data quality, trajectory status and its open actions. Other providers appear only as
+anonymous points on a funnel. A **board pack** is alliance-wide and passes every table of
+counts through small-number protection.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from cancer_alliance.errors import NotFound, UsageError
+from cancer_alliance.operations import bids, plan, trajectories, voice
+from cancer_alliance.operations.db import rows
+from cancer_alliance.reports import sections as s
+
+
+def check_period(period: str) -> str:
+    p = str(period).strip()
+    if len(p) != 7 or p[4] != "-" or not p[:4].isdigit() or not p[5:].isdigit() \
+            or not 1 <= int(p[5:]) <= 12:
+        raise UsageError(f"period '{period}' is not YYYY-MM")
+    return p
+
+
+def provider_name(con, code: str) -> str:
+    r = con.execute("SELECT org_name FROM organisations WHERE org_code = ?", [code]).fetchone()
+    if r is None:
+        r = con.execute("SELECT org_name FROM alliance_members WHERE org_code = ?",
+                        [code]).fetchone()
+    if r is None:
+        known = [x[0] for x in con.execute(
+            "SELECT DISTINCT provider_code FROM pathways ORDER BY 1").fetchall()]
+        if code not in known:
+            raise NotFound(f"provider {code} is not known (providers with data: "
+                           f"{', '.join(known) or 'none'})")
+        return code
+    return r[0]
+
+
+def providers(con) -> list[dict]:
+    return rows(con, "SELECT DISTINCT p.provider_code AS code,"
+                     " coalesce(o.org_name, p.provider_code) AS name FROM pathways p"
+                     " LEFT JOIN organisations o ON o.org_code = p.provider_code ORDER BY 1")
+
+
+def provider_pack(con, provider_code: str, period: str) -> dict:
+    """Everything a provider is shown for ``period``, as aggregates only."""
+    period = check_period(period)
+    name = provider_name(con, provider_code)
+    as_of = s.month_end(period)
+    return {
+        "kind": "PROVIDER",
+        "provider_code": provider_code,
+        "provider_name": name,
+        "period": period,
+        "generated_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "standards": [s.standard_section(con, c, period, provider_code)
+                      for c in s.PACK_STANDARDS],
+        "backlog": s.backlog_section(con, period, provider_code),
+        "transfers": s.transfer_section(con, period, provider_code),
+        "hotspots": s.hotspot_section(con, period, provider_code),
+        "equity": s.equity_section(con, period, provider_code),
+        "data_quality": s.data_quality_section(con, period, provider_code),
+        "trajectories": s.trajectory_section(con, provider_code),
+        "actions": s.actions_section(con, provider_code, as_of),
+    }
+
+
+def board_pack(con, period: str) -> dict:
+    """The alliance-wide pack for the board: protected aggregates, plan, money, voice."""
+    period = check_period(period)
+    as_of = s.month_end(period)
+    provs = providers(con)
+    league = []
+    for code in s.PACK_STANDARDS:
+        sec = s.standard_section(con, code, period, None)
+        league.append(sec)
+    by_provider = []
+    for code in s.PACK_STANDARDS:
+        try:
+            from cancer_alliance import metrics
+
+            df = metrics.compute_metrics(con, code, by=("provider_code", "month"), period=period)
+            items = [{"provider_code": r.provider_code, "total": float(r.total),
+                      "within": float(r.within)} for r in df.itertuples()]
+            prot = s._protect(items, "provider_code") if items else []
+            by_provider.append({"code": code, "rows": prot})
+        except Exception as exc:  # noqa: BLE001 - visible in the pack
+            by_provider.append({"code": code, "error": str(exc), "rows": []})
+    funding_ = {"bids": bids.list_bids(con)}
+    return {
+        "kind": "BOARD",
+        "period": period,
+        "generated_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "providers": provs,
+        "standards": league,
+        "by_provider": by_provider,
+        "backlog": s.backlog_section(con, period, None),
+        "hotspots": s.hotspot_section(con, period, None, protect=True),
+        "trajectories": s.trajectory_section(con, trajectories_org()),
+        "plan": {"vision": plan.vision(con), "deliverables": plan.deliverables(con)},
+        "funding": funding_,
+        "voice": [r for r in voice.results(con) if r["group_type"] == "ALL"][:12],
+        "actions": s.actions_section(con, None, as_of),
+    }
+
+
+def trajectories_org() -> str:
+    from cancer_alliance.operations.actuals import ALLIANCE
+
+    return ALLIANCE
+
+
+__all__ = ["board_pack", "provider_pack", "providers", "trajectories"]

@@ -1,0 +1,243 @@
+"""The sections of provider and board packs, each built from aggregates only.
+
+Every function here returns plain dicts/lists of counts and percentages: no pathway id, NHS
+number or any other patient-level value leaves this module, so a pack can be shown to a
+provider or a board. A section whose source cannot be computed says so (``error``) rather
+than silently disappearing, because what a provider was *not* shown matters too.
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+
+import pandas as pd
+
+from cancer_alliance import metrics, stats
+from cancer_alliance.operations import governance, trajectories
+from cancer_alliance.operations.db import rows
+from cancer_alliance.web.charts import builders, render_svg
+
+PACK_STANDARDS = ("FDS", "31_DAY", "62_DAY")
+HISTORY_MONTHS = 24
+HOTSPOT_MIN_TOTAL = 5
+
+
+def month_end(period: str) -> date:
+    y, m = int(period[:4]), int(period[5:7])
+    return date(y, m, calendar.monthrange(y, m)[1])
+
+
+def months_back(period: str, n: int) -> str:
+    y, m = int(period[:4]), int(period[5:7])
+    idx = y * 12 + (m - 1) - (n - 1)
+    return f"{idx // 12}-{idx % 12 + 1:02d}"
+
+
+def _safe(fn):
+    """Run a section builder; an error becomes a visible note in the pack."""
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - shown to the reader, never hidden
+            return {"error": f"{type(exc).__name__}: {exc}"}
+    wrapper.__name__ = fn.__name__
+    wrapper.__doc__ = fn.__doc__
+    return wrapper
+
+
+def _label(code: str) -> str:
+    d = metrics.STANDARDS.get(code)
+    return getattr(d, "name", None) or code
+
+
+@_safe
+def standard_section(con, code: str, period: str, provider: str | None) -> dict:
+    """Performance history with an SPC chart and, for a provider, its funnel position."""
+    start = months_back(period, HISTORY_MONTHS)
+    by = ("provider_code", "month") if provider else ("month",)
+    df = metrics.compute_metrics(con, code, by=by, period=(start, period))
+    if provider:
+        df = df[df["provider_code"] == provider]
+    df = df.dropna(subset=["performance"]).sort_values("period")
+    out: dict = {"code": code, "name": _label(code), "months": len(df)}
+    if df.empty:
+        out["error"] = "no completed pathways in the period"
+        return out
+    last = df.iloc[-1]
+    out.update(
+        latest_period=str(last["period"]), total=float(last["total"]),
+        within=float(last["within"]), breaches=float(last["breaches"]),
+        performance=float(last["performance"]),
+        threshold=None if pd.isna(last["threshold"]) else float(last["threshold"]),
+        met=None if pd.isna(last["met"]) else bool(last["met"]),
+    )
+    values = df["performance"].astype(float).tolist()
+    result = stats.spc(values, improvement="increase", target=out["threshold"])
+    out["variation"], out["assurance"] = result.variation, result.assurance
+    title = f"{code} performance" + (f", {provider}" if provider else ", alliance")
+    spec = builders.spc_chart(title, df["period"].tolist(), values, result,
+                              target=out["threshold"])
+    out["chart_svg"] = render_svg(spec, width=680, height=260)
+    if provider:
+        out["funnel"] = _funnel(con, code, period, provider)
+    return out
+
+
+def _funnel(con, code: str, period: str, provider: str) -> dict:
+    """This provider's position on the month's funnel; other providers are not named."""
+    df = metrics.compute_metrics(con, code, by=("provider_code", "month"), period=period)
+    df = df[df["total"] > 0]
+    if len(df) < 2:
+        return {"error": "fewer than two providers with activity this month"}
+    others = iter(range(1, len(df) + 1))
+    units = pd.DataFrame({
+        "unit": [p if p == provider else f"Other provider {next(others)}"
+                 for p in df["provider_code"]],
+        "numerator": df["within"].astype(float),
+        "denominator": df["total"].astype(float),
+    })
+    points, curve = stats.funnel_plot_data(units)
+    me = points[points["unit"] == provider].iloc[0]
+    spec = builders.funnel_chart(f"{code} {period}: {provider} against the alliance", points,
+                                 curve)
+    return {
+        "flag": str(me["flag"]), "proportion": float(me["proportion"]) * 100,
+        "baseline": float(me["baseline"]) * 100, "denominator": float(me["denominator"]),
+        "chart_svg": render_svg(spec, width=680, height=260),
+    }
+
+
+@_safe
+def backlog_section(con, period: str, provider: str | None) -> dict:
+    """Open pathways at the month-end census: bands, 62-day backlog, 104+ long waits."""
+    census = month_end(period)
+    p = metrics.ptl(con, census)
+    if provider:
+        p = p[p["provider_code"] == provider]
+    bands = p.groupby("band").size().to_dict() if len(p) else {}
+    by_group = (
+        p[p["in_62_day_backlog"].astype(bool)].groupby("tumour_group").size()
+        .sort_values(ascending=False).head(8).to_dict() if len(p) else {}
+    )
+    return {
+        "census": census.isoformat(), "open": int(len(p)),
+        "backlog_62": int(p["in_62_day_backlog"].astype(bool).sum()) if len(p) else 0,
+        "over_104": int(p["in_104_day_subset"].astype(bool).sum()) if len(p) else 0,
+        "bands": {str(k): int(v) for k, v in bands.items()},
+        "backlog_by_tumour_group": {str(k): int(v) for k, v in by_group.items()},
+    }
+
+
+@_safe
+def transfer_section(con, period: str, provider: str | None) -> dict:
+    """The 38-day and 24-day phases of inter-provider transfers over the last 3 months."""
+    start = months_back(period, 3)
+    df = metrics.transfer_phases(con, period=(start, period), by=("provider_code",))
+    if provider:
+        df = df[df["provider_code"] == provider]
+    agg = df.groupby("phase")[["total", "within"]].sum().reset_index()
+    out = []
+    for r in agg.itertuples():
+        perf = 100.0 * r.within / r.total if r.total else None
+        out.append({"phase": r.phase, "total": float(r.total), "within": float(r.within),
+                    "performance": perf})
+    return {"from": start, "to": period, "phases": out}
+
+
+@_safe
+def hotspot_section(con, period: str, provider: str | None, protect: bool = False) -> dict:
+    """Tumour groups furthest below the 62-day threshold over the last 3 months."""
+    start = months_back(period, 3)
+    by = ("provider_code", "tumour_group") if provider else ("tumour_group",)
+    df = metrics.compute_metrics(con, "62_DAY", by=by, period=(start, period))
+    if provider:
+        df = df[df["provider_code"] == provider]
+    df = df[df["total"] >= HOTSPOT_MIN_TOTAL]
+    df = df[df["performance"] < df["threshold"]].sort_values("performance").head(6)
+    items = [{"tumour_group": str(r.tumour_group), "total": float(r.total),
+              "within": float(r.within), "performance": float(r.performance),
+              "threshold": float(r.threshold)} for r in df.itertuples()]
+    if protect and items:
+        items = _protect(items, "tumour_group")
+    return {"from": start, "to": period, "min_total": HOTSPOT_MIN_TOTAL, "items": items}
+
+
+def _protect(items: list[dict], group: str) -> list[dict]:
+    """Small-number protection for board packs (stats.protect_table)."""
+    df = pd.DataFrame(items)
+    prot = stats.protect_table(df, ["total", "within"], [group], total_row=False,
+                               percentages={"performance": ("within", "total")})
+    out = []
+    for r in prot.to_dict("records"):
+        out.append({k: (None if pd.isna(v) else v) for k, v in r.items()})
+    return out
+
+
+@_safe
+def equity_section(con, period: str, provider: str | None, standard: str = "FDS") -> dict:
+    """Performance gaps by deprivation quintile and ethnic group over the last 6 months."""
+    start = months_back(period, 6)
+    out = {"standard": standard, "from": start, "to": period, "gaps": []}
+    for col, label in (("imd_quintile", "Deprivation quintile (1 = most deprived)"),
+                       ("ethnic_group", "Ethnic group")):
+        by = ("provider_code", col) if provider else (col,)
+        df = metrics.compute_metrics(con, standard, by=by, period=(start, period))
+        if provider:
+            df = df[df["provider_code"] == provider]
+        df = df.dropna(subset=[col])
+        df = df[df["total"] > 0]
+        if df["total"].sum() == 0 or df[col].nunique() < 2:
+            continue
+        gap = stats.equity_gap(df, col, "within", "total")
+        rows_ = []
+        for r in gap.to_dict("records"):
+            rows_.append({
+                "group": str(r["group"]), "denominator": float(r["denominator"]),
+                "proportion": float(r["proportion"]) * 100,  # stats gives 0-1
+                "difference": None if pd.isna(r["difference"])
+                else float(r["difference"]) * 100,  # percentage points
+                "significant": bool(r["significant"]) if not pd.isna(r["significant"])
+                else False,
+                "is_reference": bool(r["is_reference"]),
+            })
+        out["gaps"].append({"by": label, "rows": rows_})
+    return out
+
+
+@_safe
+def data_quality_section(con, period: str, provider: str | None) -> dict:
+    """The month's submissions: rows read, accepted, rejected, and the commonest rules broken."""
+    where, params = "s.period = ?", [period]
+    if provider:
+        where += " AND s.provider_code = ?"
+        params.append(provider)
+    subs = rows(con, f"SELECT s.provider_code, count(*) AS submissions,"
+                     f" sum(rows_read) AS rows_read, sum(accepted) AS accepted,"
+                     f" sum(rejected) AS rejected FROM submissions s"
+                     f" WHERE {where} GROUP BY 1 ORDER BY 1", params)
+    rules_ = rows(con, f"SELECT r.rule, count(*) AS n FROM rejections r JOIN submissions s"
+                       f" USING (submission_id) WHERE {where} GROUP BY 1 ORDER BY 2 DESC LIMIT 5",
+                  params)
+    return {"submissions": subs, "top_rules": rules_}
+
+
+@_safe
+def trajectory_section(con, org_code: str) -> dict:
+    items = []
+    for c in trajectories.status_for(con, org_code):
+        items.append({
+            "measure_code": c.measure_code, "status": c.status,
+            "months_off_plan": c.months_off_plan,
+            "forecast_year_end": c.forecast_year_end, "planned_year_end": c.planned_year_end,
+            "year_end_month": c.year_end_month,
+        })
+    return {"method": trajectories.FORECAST_METHOD, "items": items}
+
+
+@_safe
+def actions_section(con, provider: str | None, as_of: date) -> dict:
+    acts = governance.actions(con, provider_code=provider, open_only=True, as_of=as_of)
+    keep = ("action_id", "action", "owner", "due_date", "status", "measure_code", "overdue",
+            "provider_code")
+    return {"items": [{k: a[k] for k in keep} for a in acts]}
