@@ -99,7 +99,7 @@ def generate(out_dir, *, scale: str = "alliance", start: str = "2023-01", months
     last = first + months - 1
     began = time.perf_counter()
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    _prepare(out)
     seeds = np.random.SeedSequence(seed)
     org_seed, nhs_seed, dirty_seed, alliance_seed = seeds.spawn(4)
     alliances = build_alliances(SCALES[scale], np.random.default_rng(org_seed))
@@ -160,6 +160,25 @@ def generate(out_dir, *, scale: str = "alliance", start: str = "2023-01", months
     summary.injected = len(injected)
     summary.seconds = round(time.perf_counter() - began, 2)
     return summary
+
+
+def _prepare(out: Path) -> None:
+    """Make ``out`` ready: empty, or an earlier generator output whose files are replaced.
+
+    Stale month folders from a longer earlier run would otherwise be loaded by anyone reading
+    the folders rather than the manifest, so an earlier output is cleared first. A folder that
+    holds other things is refused rather than emptied.
+    """
+    import shutil
+
+    if out.exists() and any(out.iterdir()):
+        if not (out / "manifest.json").exists():
+            raise UsageError(f"{out} is not empty and is not an earlier generator output; "
+                             "choose an empty or new folder")
+        for name in ("submissions", "reference"):
+            shutil.rmtree(out / name, ignore_errors=True)
+        (out / "manifest.json").unlink()
+    out.mkdir(parents=True, exist_ok=True)
 
 
 def _other(codes: np.ndarray, p: int) -> str:

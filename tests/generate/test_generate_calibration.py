@@ -127,3 +127,17 @@ def test_backlog_includes_long_waiters(clean_run):
     waited = (pd.Timestamp("2024-04-30") - pd.to_datetime(open_["referral_received_date"])).dt.days
     assert (waited > 62).sum() > 0
     assert (waited > 104).sum() > 0
+
+
+def test_referrals_grow_and_dip_in_august_and_december():
+    rng = np.random.default_rng(8)
+    alliance = build_alliances(SCALES["alliance"], rng)[0]
+    pw = simulate(alliance, parse_month("2024-01"), parse_month("2025-12"), rng)
+    usc = pw.route == 0
+    month = pw.start[usc].astype("datetime64[D]").astype("datetime64[M]").astype(int)
+    counts = np.bincount(month - month.min())[-24:]  # 2024-01 .. 2025-12
+    growth = counts[12:].sum() / counts[:12].sum() - 1
+    assert 0.03 <= growth <= 0.07
+    year_mean = counts[:12].mean()
+    assert counts[7] < 0.95 * year_mean and counts[11] < 0.92 * year_mean  # Aug, Dec 2024
+    assert counts[9] > year_mean  # October is busy

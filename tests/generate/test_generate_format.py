@@ -115,3 +115,25 @@ def test_bad_arguments_are_usage_errors(tmp_path, bad):
 
     with pytest.raises(UsageError):
         generate(tmp_path, **{"scale": "small", "months": 1, **bad})
+
+
+def test_rerun_replaces_an_earlier_output_and_refuses_other_folders(tmp_path):
+    from cancer_alliance.errors import UsageError
+
+    out = tmp_path / "out"
+    generate(out, scale="small", start="2024-01", months=3, seed=1)
+    generate(out, scale="small", start="2024-01", months=1, seed=1)
+    assert sorted(p.name for p in (out / "submissions/RA1").iterdir()) == ["2024-01"]
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "notes.txt").write_text("mine")
+    with pytest.raises(UsageError, match="not empty"):
+        generate(other, scale="small", months=1)
+    assert (other / "notes.txt").read_text() == "mine"
+
+
+def test_demo_runs_from_april_2023_to_the_last_complete_month():
+    from cancer_alliance.generate import demo_months
+
+    assert demo_months(dt.date(2026, 11, 22)) == 43  # 2023-04 .. 2026-10
+    assert demo_months(dt.date(2024, 1, 1)) == 9  # 2023-04 .. 2023-12

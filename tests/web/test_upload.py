@@ -1,0 +1,95 @@
+"""Uploading a month in the browser runs the real ingest and shows the row-level report.
+
+Uses a copy of the seeded store per test (an upload changes data) and the contract's four
+example rows: three accepted, one rejected for its NHS number check digit.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+
+import pytest
+from bs4 import BeautifulSoup
+from fastapi.testclient import TestClient
+
+from cancer_alliance.auth import tokens
+from cancer_alliance.store import connect
+from cancer_alliance.web.app import create_app
+from cancer_alliance.web.settings import WebSettings
+
+from .conftest import SECRET, csrf_from, login
+
+ingest = pytest.importorskip("cancer_alliance.ingest")
+
+COLUMNS = ["provider_code", "pathway_id", "nhs_number", "date_of_birth", "sex",
+           "ethnic_category", "commissioner_code", "referral_route", "suspected_cancer_type",
+           "referral_received_date", "first_seen_date", "first_seen_provider_code",
+           "diagnosis_communicated_date", "fds_outcome", "pathway_closed_reason",
+           "pathway_closed_date"]
+ROWS = [
+    ["RAA", "UP1", "9434765919", "1950-01-01", "1", "A", "QAA", "USC", "LUNG", "2024-06-01",
+     "2024-06-08", "RAA", "2024-06-20", "RULED_OUT", "RULED_OUT", "2024-06-20"],
+    ["RAA", "UP2", "9434765870", "1948-06-30", "2", "B", "QAA", "USC", "BREAST", "2024-06-03",
+     "", "", "", "", "", ""],
+    ["RAA", "UP3", "9434765838", "1960-02-02", "1", "Z", "QAA", "USC", "SKIN", "2024-06-04",
+     "", "", "", "", "", ""],
+    ["RAA", "UP4", "9434765911", "1960-02-02", "1", "Z", "QAA", "USC", "SKIN", "2024-06-05",
+     "", "", "", "", "", ""],
+]
+
+
+def _csv() -> bytes:
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(COLUMNS)
+    w.writerows(ROWS)
+    return buf.getvalue().encode()
+
+
+@pytest.fixture
+def own_app(store, tmp_path):
+    cur = store.cursor()
+    cur.execute("CHECKPOINT")
+    cur.close()
+    db = tmp_path / "copy.duckdb"
+    (path,), = store.execute("SELECT path FROM duckdb_databases() WHERE NOT internal"
+                             " AND database_name = current_database()").fetchall()
+    shutil.copyfile(path, db)
+    con = connect(db)
+    yield create_app(WebSettings(secret=SECRET, oidc=None, census="2024-06-30"), con=con)
+    con.close()
+
+
+def test_browser_upload_shows_the_row_level_report(own_app):
+    c = TestClient(own_app, base_url="https://testserver")
+    assert login(c, "t-provider").status_code == 303
+    token = csrf_from(c.get("/submissions").text)
+    r = c.post("/submissions", data={"provider": "RAA", "period": "2024-06",
+                                     "csrf_token": token},
+               files={"files": ("pathways.csv", _csv(), "text/csv")})
+    assert r.status_code == 200, r.text[:500]
+    s = BeautifulSoup(r.text, "html.parser")
+    summary = dict(zip([d.get_text() for d in s.select("dl.summary-list dt")],
+                       [d.get_text() for d in s.select("dl.summary-list dd")], strict=True))
+    assert summary["Rows read"] == "4" and summary["Accepted"] == "3"
+    assert summary["Rejected"] == "1"
+    cells = [td.get_text(strip=True) for td in s.select("table.data tbody td")]
+    assert "pathways.csv" in cells and "nhs_number" in cells and "9434765911" in cells
+    link = s.select_one("a.download")["href"]
+    assert "9434765911" not in link
+    download = c.get(link)
+    assert "9434765911" in download.text and "nhs_number" in download.text
+
+
+def test_api_token_submission_returns_the_summary(own_app):
+    cur = own_app.state.con.cursor()
+    token = tokens.create_token(cur, "RAA", "test")
+    cur.close()
+    c = TestClient(own_app, base_url="https://testserver")
+    r = c.post("/api/v1/submissions", headers={"authorization": f"Bearer {token}"},
+               data={"period": "2024-06"}, files={"files": ("pathways.csv", _csv(), "text/csv")})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert (body["rows_read"], body["accepted"], body["rejected"]) == (4, 3, 1)
