@@ -110,7 +110,7 @@ def generate(out_dir, *, scale: str = "alliance", start: str = "2023-01", months
                                 providers=sum(len(a.provider_codes) for a in alliances),
                                 commissioners=sum(len(a.commissioner_codes) for a in alliances))
     nhs_pool = NhsNumberPool(np.random.default_rng(nhs_seed))
-    corrupter = Corrupter(dirty, np.random.default_rng(dirty_seed), dt.date.today())
+    corrupter = Corrupter(dirty, np.random.default_rng(dirty_seed))
     entries: list[dict] = []
     injected: list[dict] = []
     rows = {name: 0 for name in FILES}

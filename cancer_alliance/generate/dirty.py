@@ -65,8 +65,8 @@ CORRUPTIONS: tuple[Corruption, ...] = (
     Corruption("required", "commissioner_code", _any, lambda r, c: None),
     Corruption("required_when", "suspected_cancer_type", lambda r: r["referral_route"] == "USC",
                lambda r, c: None),
-    Corruption("date_of_birth_in_future", "date_of_birth", _any,
-               lambda r, c: f"{c['today'].year + 1}-01-15"),
+    # A century slip: after any period end and after today, so no clock is needed.
+    Corruption("date_of_birth_in_future", "date_of_birth", _any, lambda r, c: "2095-03-14"),
     Corruption("date_of_birth_too_old", "date_of_birth", _any, lambda r, c: "1890-06-15"),
     Corruption("date_before_clock_start", "first_seen_date",
                lambda r: r["referral_received_date"] is not None
@@ -90,10 +90,9 @@ RULES_INJECTED = tuple(c.rule for c in CORRUPTIONS)
 class Corrupter:
     """Applies corruptions to one submission at a time, cycling through the rules."""
 
-    def __init__(self, share: float, rng: np.random.Generator, today: dt.date) -> None:
+    def __init__(self, share: float, rng: np.random.Generator) -> None:
         self.share = share
         self.rng = rng
-        self.today = today
         self.next_rule = 0
         self.unknown_count = 0
 
@@ -112,7 +111,6 @@ class Corrupter:
         order = self.rng.permutation(n)
         used: set[int] = set()
         injected: list[dict] = []
-        ctx = dict(ctx, today=self.today)
         for _ in range(k):
             corruption = CORRUPTIONS[self.next_rule % len(CORRUPTIONS)]
             self.next_rule += 1

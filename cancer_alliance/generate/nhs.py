@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import numpy as np
 
-_WEIGHTS = np.arange(10, 1, -1, dtype=np.int64)  # weights 10..2 for the first nine digits
-
 
 def check_digits(stems: np.ndarray) -> np.ndarray:
     """Modulus-11 check digit of each 9-digit stem; 10 means the stem has no valid number."""
-    digits = (stems[:, None] // 10 ** np.arange(8, -1, -1, dtype=np.int64)) % 10
-    total = (digits * _WEIGHTS).sum(axis=1)
+    rest = np.asarray(stems, dtype=np.int64).copy()
+    total = np.zeros(len(rest), dtype=np.int64)
+    for weight in range(2, 11):  # the last stem digit has weight 2, the first weight 10
+        total += (rest % 10) * weight
+        rest //= 10
     check = 11 - total % 11
     return np.where(check == 11, 0, check)
 

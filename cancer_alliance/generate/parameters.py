@@ -198,7 +198,7 @@ AGE_BAND_SHARE = (0.056, 0.060, 0.061, 0.057, 0.060, 0.066, 0.069, 0.067, 0.064,
 # Waiting-time shape (days), before provider and site multipliers.
 FIRST_SEEN_MEDIAN = 9.0
 RULED_OUT_MEDIAN = 16.0  # clock start to being told cancer is ruled out
-CONFIRMED_MEDIAN = 21.0  # clock start to being told cancer is confirmed
+CONFIRMED_MEDIAN = 20.0  # clock start to being told cancer is confirmed
 DIAGNOSIS_SIGMA = 0.55
 DTT_MEDIAN = 7.0  # told -> decision to treat
 TREAT_MEDIAN = 11.0  # decision to treat -> first treatment

@@ -260,9 +260,6 @@ def _diagnostics(pw: Pathways, alliance: Alliance, rng) -> None:
     ruled_out = ~pw.cancer & ~declined & ~other
     pw.closed = np.where(ruled_out, pw.told, pw.closed).astype(np.int32)
     pw.closed_reason = np.where(ruled_out, "RULED_OUT", pw.closed_reason)
-    pw.extra["declined"] = declined
-    pw.extra["clock"] = clock.astype(np.int32)
-    pw.extra["upgrade"] = upgrade
     pw.extra["other"] = other
 
 
@@ -305,7 +302,7 @@ def _treatment(pw: Pathways, alliance: Alliance, rng) -> None:
                         alliance.specialist)
     treat_provider = np.where(transfer, receiver, pw.provider)
     tspeed = alliance.treat_speed[treat_provider]
-    handover = pw.told + rng.integers(0, 8, n, dtype=np.int32)
+    handover = pw.told + rng.integers(3, 22, n, dtype=np.int32)  # referral packs take time
     base = np.where(transfer, handover, pw.told)
     dtt = base + lognormal_days(rng, P.DTT_MEDIAN * np.sqrt(site_speed) * tspeed, 0.6)
     # OTHER-route pathways start at the decision to treat.
@@ -333,7 +330,6 @@ def _treatment(pw: Pathways, alliance: Alliance, rng) -> None:
     pw.closed = pw.closed.astype(np.int32)
     pw.closed_reason = np.where(not_treated, np.where(choice, "PATIENT_CHOICE", "OTHER"),
                                 pw.closed_reason)
-    pw.extra["treated"] = treated
 
 
 def _deaths(pw: Pathways, rng) -> None:

@@ -217,9 +217,15 @@ def read_submission(
                                    _normalise(data, table), w))
             continue
         table = _table_for(name)
-        if table is None or suffix not in EXTENSIONS:
-            warnings.append(f"{name}: not a file of the dataset; ignored")
+        if suffix not in EXTENSIONS:
+            warnings.append(f"{name}: not a .csv, .parquet or .xlsx file; ignored")
             continue
+        if table is None:
+            # a misnamed table (pathway.csv) must not be silently dropped
+            raise SubmissionRejected(
+                f"{name}: not a file of the dataset; name each file after its table: "
+                + ", ".join(t.file_name for t in TABLES)
+            )
         if suffix == ".csv":
             data, w = read_csv_bytes(name, content, table)
         else:

@@ -7,9 +7,9 @@ Order of work, chosen so that nothing is ever half-applied:
 2. validate each file with set-based SQL (temporary tables only);
 3. in ONE transaction: register the submission and its files, keep every rejected row with
    its reasons, append every accepted row to ``<table>_history`` and replace the current
-   version of each key in ``<table>``; then commit;
-4. archive the raw files unchanged under ``<archive>/<submission_id>/`` (written to a
-   temporary folder and renamed, so a half-written archive never carries an id).
+   version of each key in ``<table>``; archive the raw files unchanged under
+   ``<archive>/<submission_id>/`` (written to a temporary folder and renamed, so a
+   half-written archive never carries an id); then commit.
 
 A process killed before the commit leaves the store exactly as it was (DuckDB's write-ahead
 log discards the open transaction).
@@ -133,7 +133,8 @@ def ingest_submission(
         return _ingest(con, raws, warnings, provider, period, end,
                        submitted_by or _who(), archive_dir)
     finally:
-        for t in ("raw", "checked", "failures", "known_pathways", "submitted_pathways"):
+        for t in ("checked", "failing_rows", "failures", "known_pathways",
+                  "submitted_pathways"):
             with contextlib.suppress(duckdb.Error):
                 con.execute(f"DROP TABLE IF EXISTS temp.{t}")
         if own:
@@ -177,6 +178,7 @@ def _ingest(con, raws: list[RawFile], warnings: list[str], provider: str, period
                  for r in results]
     archive_root = Path(archive_dir) if archive_dir else default_archive_dir(con)
 
+    archived: Path | None = None
     con.execute("BEGIN TRANSACTION")
     try:
         submission_id = con.execute("SELECT nextval('submission_id_seq')").fetchall()[0][0]
@@ -199,18 +201,36 @@ def _ingest(con, raws: list[RawFile], warnings: list[str], provider: str, period
                 con.unregister("rej_arrow")
             if r.accepted.num_rows:
                 _apply(con, submission_id, r)
+        archived = _archive(raws, archive_root, submission_id)
+        _pause_for_crash_test()
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
+        if archived is not None:
+            shutil.rmtree(archived, ignore_errors=True)
         raise
-    _archive(raws, archive_root, submission_id)
     return SubmissionResult(int(submission_id), provider, period, rows_read,
                             rows_read - rejected, rejected, summaries, warnings,
                             str(archive_path))
 
 
-def _archive(raws: list[RawFile], root: Path, submission_id: int) -> None:
-    """Keep the raw files exactly as received (one copy of a workbook)."""
+def _pause_for_crash_test() -> None:
+    """Test hook: with ``CANCER_ALLIANCE_TEST_PAUSE_BEFORE_COMMIT=FILE`` set, create FILE and
+    wait inside the open transaction, so a test can kill the process at exactly that point."""
+    marker = os.environ.get("CANCER_ALLIANCE_TEST_PAUSE_BEFORE_COMMIT")
+    if marker:
+        import time
+
+        Path(marker).touch()
+        time.sleep(120)
+
+
+def _archive(raws: list[RawFile], root: Path, submission_id: int) -> Path:
+    """Keep the raw files exactly as received (one copy of a workbook).
+
+    Called inside the open transaction, just before the commit: a crash before the commit
+    leaves at worst an archive folder that no submission refers to (replaced if the id is
+    ever given again); a committed submission always has its archive."""
     root.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{submission_id}-", dir=root))
     written = set()
@@ -223,6 +243,7 @@ def _archive(raws: list[RawFile], root: Path, submission_id: int) -> None:
     if final.exists():
         shutil.rmtree(final)
     tmp.rename(final)
+    return final
 
 
 def require_submission(con: duckdb.DuckDBPyConnection, submission_id: int) -> None:

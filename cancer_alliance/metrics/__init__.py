@@ -19,6 +19,7 @@ Public API::
 
 from cancer_alliance.metrics.api import (
     GROUP_COLUMNS,
+    compute_many,
     compute_metrics,
     definition,
     outcomes,
@@ -35,7 +36,7 @@ from cancer_alliance.metrics.standards import COMPLETED, STANDARDS
 
 __all__ = [
     "BREAKDOWN_COLUMNS", "COMPLETED", "GROUP_COLUMNS", "OUTCOME_COLUMNS", "PTL_COLUMNS",
-    "STANDARDS", "StandardDefinition", "Threshold", "compute_metrics", "definition",
+    "STANDARDS", "StandardDefinition", "Threshold", "compute_many", "compute_metrics", "definition",
     "enriched_pathways", "is_fresh", "outcomes", "ptl", "refresh", "threshold_for",
     "transfer_phases",
 ]

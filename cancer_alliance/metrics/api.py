@@ -203,26 +203,43 @@ def compute_metrics(con: duckdb.DuckDBPyConnection, standard: str,
     ``provider_code`` groups and filters by the *accountable* provider, summing shares.
     Reads the materialised outcomes when they are fresh (DuckDB only), else computes.
     """
-    code = standard
-    defn = definition(code)
+    defn = definition(standard)
     groups, grain = _parse_by(by)
     if defn.era == "open":
-        return _backlog_metrics(con, code, groups, grain, period, filters, engine, spark)
+        return _backlog_metrics(con, standard, groups, grain, period, filters, engine, spark)
+    return compute_many(con, (standard,), by, period, filters, engine, spark)
+
+
+def compute_many(con: duckdb.DuckDBPyConnection, standards: Sequence[str] | None = None,
+                 by: Sequence[str] | str = ("provider_code", "month"),
+                 period: str | tuple[str, str] | None = None,
+                 filters: Mapping[str, Any] | None = None, engine: str = "duckdb",
+                 spark: Any = None) -> pd.DataFrame:
+    """:func:`compute_metrics` for several completed-waits standards in one engine pass
+    (default: all of them), rows of each standard one after another."""
+    codes = tuple(standards) if standards else COMPLETED
+    for code in codes:
+        if definition(code).era == "open":
+            raise UsageError(f"{code} counts open pathways: use compute_metrics for it")
+    groups, grain = _parse_by(by)
     column_of = {"provider_code": "accountable_provider_code"}
     with backend_for(con, engine, spark) as backend:
         if engine == "duckdb" and is_fresh(con):
             t = backend.table("metric_outcomes")
+            t = t.filter(t.standard.isin(codes))
         else:
-            t = outcomes_table(backend, (code,))
-        t = t.filter((t.standard == code) & t.included)
+            t = outcomes_table(backend, codes)
+        t = t.filter(t.included)
         t = _period_filter(t, period)
         t = _apply_filters(t, filters, column_of)
         keys = {g: t[column_of.get(g, g)] for g in groups}
         within_share = ibis.cases((t.outcome == "within", t.share), else_=0.0)
-        agg = t.group_by(reporting_period=t.reporting_period, **keys).aggregate(
-            total=t.share.sum(), within=within_share.sum())
+        agg = t.group_by(standard=t.standard, reporting_period=t.reporting_period,
+                         **keys).aggregate(total=t.share.sum(), within=within_share.sum())
         df = agg.to_pandas()
-    return _finish_metrics(code, df, groups, grain)
+    frames = [_finish_metrics(code, df[df["standard"] == code].drop(columns="standard"),
+                              groups, grain) for code in codes]
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
 
 def _backlog_metrics(con, code, groups, grain, period, filters, engine, spark):
@@ -243,8 +260,8 @@ def _backlog_metrics(con, code, groups, grain, period, filters, engine, spark):
             t = _apply_filters(ptl_table(backend, periods.month_end(month)), filters, {})
             keys = {g: t[g] for g in groups}
             not_backlog = ibis.cases((t.in_62_day_backlog, 0.0), else_=1.0)
-            agg = t.group_by(**keys).aggregate(total=t.count().cast("float64"),
-                                               within=not_backlog.sum())
+            measures = dict(total=t.count().cast("float64"), within=not_backlog.sum())
+            agg = t.group_by(**keys).aggregate(**measures) if keys else t.aggregate(**measures)
             frames.append(agg.to_pandas().assign(reporting_period=month))
     df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     if grain not in (None, "month") and not df.empty:

@@ -13,6 +13,7 @@ and §4 inter-provider allocation with 0.5 shares.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import ibis
@@ -255,23 +256,96 @@ def standard_outcomes(defn: StandardDefinition, pathways: ibis.Table,
     return out
 
 
-def outcomes_table(backend: Any, codes: list[str] | tuple[str, ...],
-                   providers: list[str] | None = None) -> ibis.Table:
-    """The wide outcome rows of the given standards, optionally for some providers only."""
-    from cancer_alliance.metrics.standards import STANDARDS
+#: Names of the per-run inputs every standard reads (temporary tables or views).
+PINNED_PATHWAYS = "_metrics_pathways"
+PINNED_SUBSEQUENT = "_metrics_subsequent"
 
+
+def pin_inputs(backend: Any, providers: list[str] | None = None,
+               materialise: bool = True) -> None:
+    """Compute the enriched pathways once per run into a temporary table (DuckDB) or a
+    cached temporary view (Spark), with the subsequent treatments beside them.
+
+    Every standard then reads these two small-schema inputs, so its SQL is compact and can
+    be compiled once per process (:func:`_standards_sql`).
+    """
+    if backend.name == "duckdb":
+        p_sql, s_sql = _inputs_sql(backend, tuple(providers) if providers else None)
+        con = backend.con
+        for name in (PINNED_PATHWAYS, PINNED_SUBSEQUENT):
+            _drop_temp(con, name)
+        # Many standards read the pathways many times: materialise them once. One standard
+        # reads them once: a view costs nothing to create.
+        kind = "TABLE" if materialise else "VIEW"
+        con.execute(f"CREATE TEMP {kind} {PINNED_PATHWAYS} AS {p_sql}")
+        con.execute(f"CREATE TEMP VIEW {PINNED_SUBSEQUENT} AS {s_sql}")
+        return
+    p, s = _inputs(backend, providers)
+    backend.create_view(PINNED_PATHWAYS, p, overwrite=True)
+        backend.create_view(PINNED_SUBSEQUENT, s, overwrite=True)
+        backend._session.catalog.cacheTable(PINNED_PATHWAYS)
+
+
+def _inputs(backend: Any, providers) -> tuple[ibis.Table, ibis.Table]:
     p = enriched_pathways(backend)
     p = p.select(*RULE_COLUMNS, *(c for c in BREAKDOWN_COLUMNS if c != "modality"))
     s = backend.table("subsequent_treatments")
     if providers is not None:
-        p = p.filter(p.provider_code.isin(providers))
-        s = s.filter(s.provider_code.isin(providers))
-    if len(codes) > 1:
-        # Several standards read the same enriched rows: compute them once (a temporary
-        # table on DuckDB, a cached DataFrame on Spark) rather than once per standard.
-        p = p.cache()
+        p = p.filter(p.provider_code.isin(list(providers)))
+        s = s.filter(s.provider_code.isin(list(providers)))
+    return p, s
+
+
+_INPUT_SQL: dict = {}
+
+
+def _inputs_sql(backend: Any, providers: tuple[str, ...] | None) -> tuple[str, str]:
+    """The DuckDB SQL of the two inputs, compiled once per process (ibis compiling takes
+    longer than DuckDB running it on a whole alliance)."""
+    key = (backend.name, providers)
+    if key not in _INPUT_SQL:
+        p, s = _inputs(backend, providers)
+        _INPUT_SQL[key] = (ibis.to_sql(p, dialect=backend.name),
+                           ibis.to_sql(s, dialect=backend.name))
+        if len(_INPUT_SQL) > 64:
+            _INPUT_SQL.pop(next(iter(_INPUT_SQL)))
+    return _INPUT_SQL[key]
+
+
+def _drop_temp(con: Any, name: str) -> None:
+    """Drop a temporary table or view of this name, whichever it is."""
+    rows = con.execute(
+        "SELECT 'TABLE' FROM duckdb_tables() WHERE temporary AND table_name = ? "
+        "UNION ALL SELECT 'VIEW' FROM duckdb_views() WHERE temporary AND view_name = ?",
+        [name, name]).fetchall()
+    for (kind,) in rows:
+        con.execute(f"DROP {kind} IF EXISTS temp.{name}")
+
+
+@functools.lru_cache(maxsize=64)
+def _standards_sql(dialect: str, codes: tuple[str, ...], p_schema: tuple, s_schema: tuple
+                   ) -> str:
+    """The SQL of the wide outcome rows of ``codes``, compiled once per process."""
+    from cancer_alliance.metrics.standards import STANDARDS
+
+    p = ibis.table(ibis.schema(dict(p_schema)), name=PINNED_PATHWAYS)
+    s = ibis.table(ibis.schema(dict(s_schema)), name=PINNED_SUBSEQUENT)
     tables = [standard_outcomes(STANDARDS[c], p, s) for c in codes]
     out = tables[0]
     for more in tables[1:]:
         out = out.union(more)
-    return out
+    return ibis.to_sql(out.select(*WIDE_COLUMNS), dialect=dialect)
+
+
+def _schema_key(backend: Any, name: str) -> tuple:
+    return tuple((k, str(v)) for k, v in backend.table(name).schema().items())
+
+
+def outcomes_table(backend: Any, codes: list[str] | tuple[str, ...],
+                   providers: list[str] | None = None) -> ibis.Table:
+    """The wide outcome rows of the given standards, optionally for some providers only."""
+    pin_inputs(backend, providers, materialise=len(codes) > 1)
+    sql = _standards_sql(backend.name, tuple(codes), _schema_key(backend, PINNED_PATHWAYS),
+                         _schema_key(backend, PINNED_SUBSEQUENT))
+    schema = ibis.schema({c: _SCHEMA[c] for c in WIDE_COLUMNS})
+    return backend.sql(sql, schema=schema, dialect=backend.name)

@@ -66,7 +66,7 @@ class Comparison:
     @property
     def status(self) -> str:
         if self.on_track is None:
-            return "NO_DATA"
+            return "NO_DATA" if self.forecast_year_end is None else "NO_YEAR_END_PLAN"
         return "ON_TRACK" if self.on_track else "OFF_TRACK"
 
 

@@ -10,9 +10,12 @@ inter-provider 0.5 shares are included as NHS England includes them), their diff
 * ``differs``: both sides have figures and at least one count differs;
 * ``not published``: the published cell is blank (not published), so nothing to compare;
 * ``published only``: NHS England has a figure, the store has no included pathway;
-* ``local only``: the store has a figure, no published row was loaded for it.
+* ``local only``: the store has a figure, no published row was loaded for it;
+* ``not computed locally``: the platform does not measure that standard in that month (a
+  pre-October 2023 standard after the change, such as the first-seen counts NHS England
+  still publishes, or a combined standard NHS England back-calculated before it).
 
-Only providers that appear in the local store are reconciled (a published national file
+Only providers that submit to the local store are reconciled (a published national file
 lists every trust in England), and only months a published file covers, so a month that
 is simply not loaded yet is not reported as a difference (any published
 standard for a month counts as covering it).
@@ -23,7 +26,8 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from cancer_alliance.metrics import compute_metrics
+from cancer_alliance.metrics import compute_metrics, definition
+from cancer_alliance.metrics.platform_rules import ERA_CHANGE
 from cancer_alliance.published.aggregate import published_metrics
 
 RECONCILE_COLUMNS = [
@@ -37,14 +41,26 @@ TOLERANCE = 1e-9
 
 
 def _local_providers(con: duckdb.DuckDBPyConnection) -> set[str]:
-    rows = con.execute(
-        "SELECT provider_code FROM pathways UNION SELECT first_seen_provider_code FROM pathways"
-        " UNION SELECT first_treatment_provider_code FROM pathways"
-    ).fetchall()
+    """The providers that submit to the store: only their figures can be complete locally.
+
+    A provider outside the alliance can still be credited locally (a tertiary centre that
+    treats transferred patients), but the store sees only the alliance's share of its
+    pathways, so comparing it with its national figure would always differ.
+    """
+    rows = con.execute("SELECT DISTINCT provider_code FROM pathways").fetchall()
     return {r[0] for r in rows if r[0]}
 
 
+def _computed_locally(standard: str, month: str) -> bool:
+    """Whether the platform's definition of ``standard`` covers clock stops in ``month``."""
+    era = definition(standard).era
+    after_change = month >= ERA_CHANGE.strftime("%Y-%m")
+    return not ((era == "pre_2023" and after_change) or (era == "from_2023" and not after_change))
+
+
 def _status(row: pd.Series) -> str:
+    if not _computed_locally(row["standard"], row["period"]):
+        return "not computed locally"
     has_pub = row["_pub"]
     has_local = row["_local"]
     if not has_pub:
@@ -70,6 +86,8 @@ def reconcile(
             "SELECT DISTINCT standard FROM published_cwt WHERE basis = 'Provider' ORDER BY 1"
         ).fetchall()]
     providers = _local_providers(con)
+    if not providers:  # no patient-level data: nothing to reconcile
+        return pd.DataFrame(columns=RECONCILE_COLUMNS)
     months = {r[0] for r in con.execute(
         "SELECT DISTINCT period FROM published_cwt WHERE basis = 'Provider'").fetchall()}
     frames = []
@@ -87,7 +105,9 @@ def reconcile(
             local[[*keys, "local_total", "local_within", "local_breaches"]].assign(_local=True),
             on=keys, how="outer",
         )
-        frames.append(both)
+        counts = [f"{side}_{c}" for side in ("published", "local")
+                  for c in ("total", "within", "breaches")]
+        frames.append(both.astype({c: "float64" for c in counts}))
     if not frames or all(f.empty for f in frames):
         return pd.DataFrame(columns=RECONCILE_COLUMNS)
     out = pd.concat([f for f in frames if not f.empty], ignore_index=True)

@@ -122,7 +122,8 @@ def _read_rows(kind: Kind, path: Path, text: str) -> list[tuple]:
     missing = [c for c in kind.columns if c not in header]
     if missing:
         raise SubmissionRejected(
-            f"{path.name}: missing column(s) {', '.join(missing)}; a {kind.table} file needs "
+            f"{path.name}: missing column(s) {', '.join(missing)}; a {kind.table} reference "
+            "file needs "
             f"the columns {', '.join(kind.columns)}"
         )
     out = []

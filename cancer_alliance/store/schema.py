@@ -18,10 +18,12 @@ def column_ddl(table: Table) -> str:
 
 
 def current_table_ddl(table: Table) -> str:
-    key = ", ".join(table.key)
+    # One row per ``table.key`` is guaranteed by ingest (duplicates within a file are
+    # rejected; a new version deletes the old one in the same transaction). No PRIMARY KEY:
+    # DuckDB's index maintenance would make every monthly replace several times slower.
     return (
         f"CREATE TABLE IF NOT EXISTS {table.name} (\n  {column_ddl(table)},\n"
-        f"  submission_id BIGINT NOT NULL,\n  PRIMARY KEY ({key})\n)"
+        f"  submission_id BIGINT NOT NULL\n)"
     )
 
 

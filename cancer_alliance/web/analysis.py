@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from cancer_alliance import stats
@@ -30,18 +31,15 @@ def monthly(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def with_intervals(df: pd.DataFrame, num: str = "within", den: str = "total") -> pd.DataFrame:
-    """Add Wilson 95% interval columns ci_lower/ci_upper (percent)."""
-    lows, highs = [], []
-    for w, t in zip(df[num], df[den], strict=True):
-        if t is None or w is None or t != t or w != w or not t:
-            lows.append(float("nan"))
-            highs.append(float("nan"))
-            continue
-        lo, hi = stats.wilson_interval(float(w), float(t), 0.95)
-        lows.append(lo * 100)
-        highs.append(hi * 100)
+    """Add Wilson 95% interval columns ci_lower/ci_upper (percent), vectorised."""
+    from cancer_alliance.stats.proportions import wilson_arrays
+
+    x = pd.to_numeric(df[num], errors="coerce").to_numpy(dtype=float)
+    n = pd.to_numeric(df[den], errors="coerce").to_numpy(dtype=float)
+    n = np.where(np.isnan(x), np.nan, n)
+    lo, hi = wilson_arrays(np.nan_to_num(x), np.nan_to_num(n), 0.95)
     out = df.copy()
-    out["ci_lower"], out["ci_upper"] = lows, highs
+    out["ci_lower"], out["ci_upper"] = lo * 100, hi * 100
     return out
 
 

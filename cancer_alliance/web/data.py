@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib
 import threading
+import time
 from collections import OrderedDict
 from datetime import date
 from typing import Any
@@ -45,12 +46,24 @@ _lock = threading.Lock()
 CACHE_SIZE = 512
 
 
+VERSION_TTL = 2.0  # seconds a looked-up data version is trusted before asking again
+_version: list = [0.0, None]
+
+
 def data_version(con: duckdb.DuckDBPyConnection) -> tuple:
-    """Changes whenever a submission is applied, so cached results are never stale."""
+    """Changes whenever a submission is applied, so cached results are never stale.
+
+    Looked up at most every ``VERSION_TTL`` seconds (the query costs more than a cached
+    page); an upload through the app clears the cache at once.
+    """
+    now = time.monotonic()
+    if _version[1] is not None and now - _version[0] < VERSION_TTL:
+        return _version[1]
     rows = con.execute(
         "SELECT count(*), coalesce(max(submission_id), 0), max(submitted_at) FROM submissions"
     ).fetchall()
-    return tuple(rows[0])
+    _version[:] = [now, tuple(rows[0])]
+    return _version[1]
 
 
 def cached(con: duckdb.DuckDBPyConnection, key: tuple, compute):
@@ -71,6 +84,7 @@ def cached(con: duckdb.DuckDBPyConnection, key: tuple, compute):
 def clear_cache() -> None:
     with _lock:
         _cache.clear()
+        _version[:] = [0.0, None]
 
 
 def _metrics():

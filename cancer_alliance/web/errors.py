@@ -58,7 +58,10 @@ def install(app: FastAPI) -> None:
     async def login_required(request: Request, exc: LoginRequired):
         if wants_json(request):
             return error_response(request, 401, "Authentication is required.")
-        return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=302)
+        from cancer_alliance.web.views.auth_pages import _safe_next
+
+        target = _safe_next(request.url.path)
+        return RedirectResponse(f"/login?next={quote(target)}", status_code=302)
 
     @app.exception_handler(Forbidden)
     async def forbidden(request: Request, exc: Forbidden):

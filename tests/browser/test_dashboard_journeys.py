@@ -128,6 +128,7 @@ def test_role_journey(page, server, shots, role):
         page.select_option("#f-band", "29-62")
         page.click("form.filters button")
         page.wait_for_url("**/ptl?*band=29-62*")
+        assert page.locator("main").count() == 1, "the htmx swap must replace, not nest"
         bands = page.locator("table.data tbody tr td:nth-child(7)").all_inner_texts()
         assert bands and set(bands) == {"29-62"}
         providers = set(page.locator("table.data tbody tr td:nth-child(1)").all_inner_texts())

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from cancer_alliance.dataset.codes import CANCER_TYPE
 from cancer_alliance.generate import parameters as P
 from cancer_alliance.generate.calendar import NA, parse_month
 from cancer_alliance.generate.calibration import measure, variation
@@ -141,3 +142,28 @@ def test_referrals_grow_and_dip_in_august_and_december():
     year_mean = counts[:12].mean()
     assert counts[7] < 0.95 * year_mean and counts[11] < 0.92 * year_mean  # Aug, Dec 2024
     assert counts[9] > year_mean  # October is busy
+
+
+def test_recovery_package_coverage_varies_by_trust(truth):
+    from cancer_alliance.generate.events import recovery_events
+
+    pw, sub = truth
+    rng = np.random.default_rng(9)
+    alliance = build_alliances(SCALES["alliance"], np.random.default_rng(4))[0]
+    rec = recovery_events(pw, alliance, sub, rng)
+    treated = pw.treat != NA
+    with_hna = np.zeros(pw.n, bool)
+    with_hna[rec.pathway[rec.event == "HNA"]] = True
+    coverage = [with_hna[treated & (pw.provider == p)].mean() for p in range(8)]
+    assert max(coverage) - min(coverage) > 0.3
+    sfu = rec.event == "SFU_ASSIGNED"
+    assert (rec.stratum[sfu] != "").all() and (rec.stratum[~sfu] == "").all()
+
+
+def test_patient_mix(truth):
+    pw, _ = truth
+    breast = pw.ctype == CANCER_TYPE.index("BREAST")
+    assert (pw.sex[breast] == "2").mean() > 0.9
+    white_british = (pw.ethnic == 0).mean()
+    assert 0.6 <= white_british <= 0.85
+    assert (pw.lsoa >= 0).mean() > 0.95

@@ -137,3 +137,28 @@ def test_demo_runs_from_april_2023_to_the_last_complete_month():
 
     assert demo_months(dt.date(2026, 11, 22)) == 43  # 2023-04 .. 2026-10
     assert demo_months(dt.date(2024, 1, 1)) == 9  # 2023-04 .. 2023-12
+
+
+def test_child_rows_appear_when_they_happen_and_stay_on_resubmission(clean_run):
+    out, _ = clean_run
+    months = ["2024-01", "2024-02", "2024-03", "2024-04"]
+
+    def read(month, name):
+        return pd.read_csv(out / f"submissions/RA2/{month}/{name}", dtype=str,
+                           keep_default_na=False)
+
+    by_month = {}
+    for month in months:
+        pathways = set(read(month, "pathways.csv")["pathway_id"])
+        events = read(month, "recovery_events.csv")
+        rows = set(zip(events["pathway_id"], events["event"], events["event_date"], strict=True))
+        assert {r[0] for r in rows} <= pathways  # child rows come with their pathway
+        by_month[month] = (pathways, rows)
+    everything = set().union(*(rows for _, rows in by_month.values()))
+    for month, (pathways, rows) in by_month.items():
+        # an event is in the submission of the month it happens ...
+        assert {r for r in everything if r[2].startswith(month)} <= rows
+        # ... and in every later submission of its pathway
+        earlier = set().union(*(by_month[m][1] for m in months if m < month))
+        assert {r for r in earlier if r[0] in pathways} <= rows
+    assert any(r[2] >= "2024-02" for r in everything)

@@ -1,6 +1,6 @@
 """Every rule of the catalogue, each with a hand-written failing row and its exact message.
 
-The valid pathway in ``conftest.VALID_PATHWAY`` is for provider RAA, period 2024-05 (period
+The valid pathway in ``ingest_helpers.VALID_PATHWAY`` is for provider RAA, period 2024-05 (period
 end 2024-05-31), USC route with the clock started 2024-03-01. Each case changes one or two
 cells so exactly one rule breaks; the test asserts the whole rejection record.
 """
@@ -8,22 +8,23 @@ cells so exactly one rule breaks; the test asserts the whole rejection record.
 from __future__ import annotations
 
 import pytest
-from conftest import VALID_DEATH, VALID_PATHWAY, VALID_RECOVERY, VALID_SUBSEQUENT
 
 from cancer_alliance.dataset.rules import RULES
+
+from .ingest_helpers import VALID_DEATH, VALID_PATHWAY, VALID_RECOVERY, VALID_SUBSEQUENT
 
 P = "pathways.csv row 2"
 
 # (case id, changes to the valid pathway, column, value, rule, message)
 PATHWAY_CASES = [
-    ("required", {"commissioner_code": ""}, "commissioner_code", "", "required",
+    ("required", {"commissioner_code": ""}, "commissioner_code", None, "required",
      f'{P}, column commissioner_code, value "": a required value is blank (rule required)'),
-    ("required_when", {"suspected_cancer_type": ""}, "suspected_cancer_type", "",
+    ("required_when", {"suspected_cancer_type": ""}, "suspected_cancer_type", None,
      "required_when",
      f'{P}, column suspected_cancer_type, value "": a value required in this situation is '
      "blank: required for USC (rule required_when)"),
     ("required_when_treatment", {"first_treatment_modality": ""}, "first_treatment_modality",
-     "", "required_when",
+     None, "required_when",
      f'{P}, column first_treatment_modality, value "": a value required in this situation is '
      "blank: required with first_treatment_date (rule required_when)"),
     ("invalid_date", {"first_seen_date": "2024-02-30"}, "first_seen_date", "2024-02-30",
@@ -138,8 +139,7 @@ def test_unknown_pathway(store):
 
 
 def test_child_row_may_refer_to_a_pathway_of_an_earlier_submission(store):
-    store.ingest({"pathways.csv": [VALID_PATHWAY]}, period="2024-04"
-                 ) if False else store.ingest({"pathways.csv": [VALID_PATHWAY]})
+    store.ingest({"pathways.csv": [VALID_PATHWAY]})
     other = dict(VALID_PATHWAY, pathway_id="P9", nhs_number="9434765870")
     result = store.ingest({"pathways.csv": [other], "recovery_events.csv": [VALID_RECOVERY]})
     assert result.rejected == 0
@@ -168,7 +168,7 @@ def test_follow_up_stratum_required_for_sfu(store):
     bad = dict(VALID_RECOVERY, event="SFU_ASSIGNED", follow_up_stratum="")
     store.ingest({"pathways.csv": [VALID_PATHWAY], "recovery_events.csv": [bad]})
     assert store.rejections() == [(
-        "recovery_events.csv", 2, "follow_up_stratum", "", "required_when",
+        "recovery_events.csv", 2, "follow_up_stratum", None, "required_when",
         'recovery_events.csv row 2, column follow_up_stratum, value "": a value required in '
         "this situation is blank: required for SFU_ASSIGNED (rule required_when)",
     )]

@@ -103,3 +103,17 @@ def test_survival_measure_in_compute_measure_shape(con):
     # breast: P4, P5 both censored at 365 -> 100%
     assert got == {"BREAST": (2, 100.0), "LUNG": (4, 50.0)}
     assert set(df["period"]) == {"2023-01..2024-06"}
+
+
+def test_survival_by_diagnosis_financial_year_cohort(con):
+    df = measures.compute_measure(con, "ONE_YEAR_SURVIVAL_OBSERVED", by=("financial_year",))
+    got = {r["period"]: (r["n"], r["value"]) for r in df.to_dict("records")}
+    # 2023/24 (diagnosed January 2024): P1 died day 60 of 4, P6 day 100 of 3 -> 3/4 * 2/3
+    assert got == {"2022/23": (1, 100.0), "2023/24": (4, 50.0), "2024/25": (1, 100.0)}
+
+
+def test_an_empty_store_gives_empty_tables_not_errors(store):
+    con = store()
+    assert measures.one_year_survival(con).empty
+    assert measures.compute_measure(con, "ONE_YEAR_SURVIVAL_OBSERVED").empty
+    assert measures.compute_measure(con, "SFU_MIX", by="quarter").empty

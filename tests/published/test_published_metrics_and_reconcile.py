@@ -79,6 +79,7 @@ def test_reconcile_statuses(local_store, tmp_path):
         "2024-05-01,Provider,RAA,31D,ALL CANCERS,ALL STAGES,ALL MODALITIES,,,\n"
         "2024-05-01,Provider,RAA,FDS,ALL CANCERS,ALL ROUTES,,3,3,0\n"
         "2024-05-01,Provider,RZZ,62D,ALL CANCERS,ALL ROUTES,ALL MODALITIES,9,9,0\n"
+        "2024-05-01,Provider,RAA,Urgent Suspected Cancer referral,ALL CANCERS,,,7,7,0\n"
     )
     load_published(local_store, published)
     df = reconcile(local_store)
@@ -90,6 +91,8 @@ def test_reconcile_statuses(local_store, tmp_path):
     assert (june["total_difference"], june["within_difference"]) == (-1, -1)
     assert got["31_DAY", "2024-05"]["status"] == "not published"
     assert got["31_DAY", "2024-06"]["status"] == "local only"
+    # first-seen counts are published after October 2023, but 2WW is no longer a standard
+    assert got["2WW_USC", "2024-05"]["status"] == "not computed locally"
     fds = got["FDS", "2024-05"]
     assert fds["status"] == "published only" and fds["local_total"] == 0
     only_june = reconcile(local_store, standard="62_DAY", period="2024-06")

@@ -104,11 +104,10 @@ def load(con) -> None:
         [["C50", "BREAST", "breast"], ["C34", "LUNG", "lung"], ["C61", "UROLOGICAL", "prostate"],
          ["C18", "LOWER_GI", "colon"], ["C71", "BRAIN_CNS", "brain"]],
     )
-    sid = 0
     subs = []
     for provider in PROVIDERS:
         for month in MONTHS:
-            sid += 1
+            (sid,), = con.execute("SELECT nextval('submission_id_seq')").fetchall()
             subs.append([sid, provider, month, "fixture", datetime(2024, 7, 1), "loaded", None, 1,
                          10, 9, 1, None])
     con.executemany("INSERT INTO submissions VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", subs)

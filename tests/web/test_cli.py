@@ -55,3 +55,17 @@ def test_tokens_add_list_revoke(tmp_path):
 def test_serve_offers_db_host_port():
     out = runner.invoke(app, ["serve", "--help"]).output
     assert "--db" in out and "--host" in out and "--port" in out
+
+
+def test_demo_accounts_one_per_role_and_they_can_log_in(tmp_path):
+    from cancer_alliance.auth import users
+    from cancer_alliance.web.demo_accounts import create_demo_accounts
+
+    con = connect(str(tmp_path / "d.duckdb"))
+    accounts = create_demo_accounts(con)
+    assert sorted(a[2] for a in accounts) == sorted(
+        ["admin", "analyst", "provider", "commissioner", "board"])
+    for username, password, role, org in accounts:
+        actor = users.authenticate(con, username, password, "test")
+        assert (actor.role, actor.org_code) == (role, org)
+    assert create_demo_accounts(con) == accounts  # running the demo twice is harmless

@@ -108,3 +108,10 @@ def test_csp_constant_is_what_is_sent(clients):
 
 def test_census_fixture_is_used():
     assert synthetic.CENSUS == "2024-06-30"
+
+
+def test_login_redirect_never_carries_an_identifier(client):
+    r = client.get("/providers/9434765919", follow_redirects=False)
+    assert r.status_code == 302 and "9434765919" not in r.headers["location"]
+    page = client.get("/login?next=/providers/9434765919")
+    assert "9434765919" not in page.text

@@ -85,6 +85,9 @@ def _frame(con: duckdb.DuckDBPyConnection, groups: list[str], grain: str | None,
 
 
 def _groups(df: pd.DataFrame, keys: list[str]):
+    """(key values, rows) for each group; nothing at all for an empty cohort."""
+    if df.empty:
+        return
     if not keys:
         yield (), df
         return
@@ -161,10 +164,10 @@ def survival_measure(con: duckdb.DuckDBPyConnection, groups: list[str], grain: s
     by = [*groups, grain] if grain else groups
     df = one_year_survival(con, by=by, filters=filters, period=period)
     if grain is None:
-        df.insert(0, "period", _whole_period(con, period))
+        df.insert(0, "period", pd.Series([_whole_period(con, period)] * len(df), dtype=object))
     out = df.rename(columns={"survival_1y": "value"})
     for c in ("value", "lower", "upper"):
-        out[c] = (100.0 * out[c]).round(2)
+        out[c] = (100.0 * out[c].astype("float64")).round(2)
     out.insert(0, "measure", "ONE_YEAR_SURVIVAL_OBSERVED")
     return out[["measure", "period", *groups, "n", "value", "lower", "upper", "label"]]
 

@@ -7,15 +7,14 @@ tooltips, and the data table under the chart gives every value to screen readers
 
 from __future__ import annotations
 
-import itertools
+import zlib
+from functools import lru_cache
 from html import escape
 
 from markupsafe import Markup
 
 from cancer_alliance.web.charts.spec import ChartSpec
 from cancer_alliance.web.charts.svg import _fmt, render_svg
-
-_ids = itertools.count(1)
 
 
 def data_table(spec: ChartSpec) -> str:
@@ -45,9 +44,13 @@ def data_table(spec: ChartSpec) -> str:
     )
 
 
+@lru_cache(maxsize=512)
 def render_interactive(spec: ChartSpec, *, width: int = 720, height: int = 320) -> Markup:
-    """The chart for a page: SVG with focusable points, a tooltip slot and a data table."""
-    ident = f"chart-{next(_ids)}"
+    """The chart for a page: SVG with focusable points, a tooltip slot and a data table.
+
+    Pure in the spec (ids come from its content), so repeated pages reuse the drawing.
+    """
+    ident = f"chart-{zlib.crc32(repr(spec).encode()):08x}"
     svg = render_svg(spec, width=width, height=height, interactive=True, element_id=ident)
     notes = "".join(f"<p class='chart-note'>{escape(n)}</p>" for n in spec.notes)
     return Markup(
@@ -60,8 +63,8 @@ def render_interactive(spec: ChartSpec, *, width: int = 720, height: int = 320) 
     )
 
 
+@lru_cache(maxsize=512)
 def render_sparkline(spec: ChartSpec, *, width: int = 120, height: int = 32) -> Markup:
     """A small line with no axes, for tables of standards; its title names what it shows."""
-    return Markup(
-        render_svg(spec, width=width, height=height, compact=True, element_id=f"spark-{next(_ids)}")
-    )
+    ident = f"spark-{zlib.crc32(repr(spec).encode()):08x}"
+    return Markup(render_svg(spec, width=width, height=height, compact=True, element_id=ident))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
 
@@ -19,9 +21,14 @@ from cancer_alliance.web.deps import (
 router = APIRouter()
 
 
+_NEXT = re.compile(r"^/(?!/)[A-Za-z0-9/_.-]{0,100}$")
+_LONG_NUMBER = re.compile(r"\d{6,}")
+
+
 def _safe_next(target: str | None) -> str:
-    """Only same-site paths: never redirect to another site after login."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    """Only plain same-site paths: never another site, and nothing that could be an
+    identifier typed into a URL (it would be echoed into the login form)."""
+    if target and _NEXT.match(target) and not _LONG_NUMBER.search(target):
         return target
     return "/"
 

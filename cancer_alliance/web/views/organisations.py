@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, HTTPException, Request
 
 from cancer_alliance.auth.model import Actor
+from cancer_alliance.auth.policy import aggregates_protected
 from cancer_alliance.web import data, params
 from cancer_alliance.web.deps import get_con, render, require
 from cancer_alliance.web.views.overview import headline_rows
@@ -26,11 +27,19 @@ def _org_index(request: Request, con, kind: str):
 
 def _org_page(request: Request, con, actor: Actor, kind: str, code: str,
               period: str | None, standard: str):
-    org_type, col, label, breakdown = KINDS[kind]
     period, standard = params.period(period), params.standard(standard)
     name = data.org_name(con, code)
     if name is None:  # never echo an unknown code back: it could be anything typed in a URL
         raise HTTPException(404)
+    key = ("org-page", kind, code, period, standard, aggregates_protected(actor))
+    ctx = data.cached(con, key, lambda: _org_context(con, actor, kind, code, name, period,
+                                                     standard))
+    return render(request, "organisation.html", **ctx)
+
+
+def _org_context(con, actor: Actor, kind: str, code: str, name: str, period: str | None,
+                 standard: str) -> dict:
+    org_type, col, label, breakdown = KINDS[kind]
     ctx: dict = {"title": f"{label} {name}", "name": name, "code": code, "label": label,
                  "unavailable": None, "headlines": [], "rows": [], "standard": standard}
     try:
@@ -42,7 +51,7 @@ def _org_page(request: Request, con, actor: Actor, kind: str, code: str,
                                       filters).to_dict("records")
     except data.DataUnavailable as exc:
         ctx["unavailable"] = str(exc)
-    return render(request, "organisation.html", **ctx)
+    return ctx
 
 
 @router.get("/providers", include_in_schema=False)

@@ -8,6 +8,7 @@ import pandas as pd
 from fastapi import APIRouter, Depends, Request
 
 from cancer_alliance.auth.model import Actor
+from cancer_alliance.auth.policy import aggregates_protected
 from cancer_alliance.web import analysis, data
 from cancer_alliance.web.deps import check, current_actor, get_con, render
 from cancer_alliance.web.protect import for_actor
@@ -19,6 +20,11 @@ COUNTS = ["within", "breaches", "total"]
 
 def standard_series(con, actor: Actor, code: str, filters: dict | None = None) -> pd.DataFrame:
     """Monthly counts and performance for one standard, protected for the actor."""
+    key = ("series", code, tuple(sorted((filters or {}).items())), aggregates_protected(actor))
+    return data.cached(con, key, lambda: _series(con, actor, code, filters)).copy()
+
+
+def _series(con, actor: Actor, code: str, filters: dict | None) -> pd.DataFrame:
     df = data.metric(con, code, by=("month",), filters=filters)
     if df.empty:
         return pd.DataFrame(columns=["period", *COUNTS, "performance"])
@@ -59,11 +65,19 @@ def overview(request: Request, con=Depends(get_con), actor: Actor = Depends(curr
 
         return RedirectResponse("/public", status_code=302)
     check(request, actor, "view_operations")
+    census = census_date(request)
+    key = ("overview-page", census.isoformat(), aggregates_protected(actor))
+    ctx = data.cached(con, key, lambda: overview_context(con, actor, census))
+    return render(request, "overview.html", **ctx)
+
+
+def overview_context(con, actor: Actor, census: date) -> dict:
+    """Everything the overview shows; the same for every actor with the same protection."""
     ctx: dict = {"title": "Alliance overview", "unavailable": None}
     try:
         ctx["headlines"] = headline_rows(con, actor)
-        ctx["backlog"] = backlog_summary(con, actor, census_date(request)).to_dict("records")
-        ctx["census"] = census_date(request).isoformat()
+        ctx["backlog"] = backlog_summary(con, actor, census).to_dict("records")
+        ctx["census"] = census.isoformat()
     except data.DataUnavailable as exc:
         ctx.update(headlines=[], backlog=[], unavailable=str(exc))
     ctx["measures"] = measure_rows(con, actor)
@@ -72,7 +86,7 @@ def overview(request: Request, con=Depends(get_con), actor: Actor = Depends(curr
                                  ["provider_code", "latest_period", "last_submitted"]
                                  ).to_dict("records")
     ctx["latest"] = data.latest_period(con)
-    return render(request, "overview.html", **ctx)
+    return ctx
 
 
 KEY_MEASURES = ("EARLY_STAGE", "HNA_COVERAGE", "CARE_PLAN_COVERAGE", "TREATMENT_SUMMARY_COVERAGE")

@@ -47,15 +47,20 @@ def equity(request: Request, standard: str = "FDS", period: str | None = None,
            con=Depends(get_con), actor: Actor = Depends(require("view_operations"))):
     defs = data.standard_defs()
     standard, period = params.standard(standard), params.period(period)
-    ctx: dict = {"title": "Equity", "standard": standard, "defs": defs, "unavailable": None,
-                 "tables": []}
+    key = ("equity-page", standard, period, aggregates_protected(actor))
+    ctx = data.cached(con, key, lambda: _equity_context(con, actor, standard, period))
+    return render(request, "equity.html", defs=defs, **ctx)
+
+
+def _equity_context(con, actor: Actor, standard: str, period: str | None) -> dict:
+    ctx: dict = {"title": "Equity", "standard": standard, "unavailable": None, "tables": []}
     try:
         for dim in EQUITY_DIMENSIONS:
             t = equity_table(con, actor, standard, dim, period)
             ctx["tables"].append((dim, data.BREAKDOWNS[dim][1], t.to_dict("records")))
     except data.DataUnavailable as exc:
         ctx["unavailable"] = str(exc)
-    return render(request, "equity.html", **ctx)
+    return ctx
 
 
 @router.get("/outcomes", include_in_schema=False)

@@ -33,6 +33,15 @@ def breakdown_table(con, actor: Actor, code: str, breakdown: str, period: str | 
     """One breakdown for one period, protected for the actor, with 95% intervals if allowed."""
     if breakdown not in data.BREAKDOWNS:
         raise HTTPException(404)
+    protected = aggregates_protected(actor)
+    key = ("breakdown", code, breakdown, period, tuple(sorted((filters or {}).items())),
+           protected)
+    return data.cached(con, key, lambda: _breakdown(con, actor, code, breakdown, period,
+                                                    filters)).copy()
+
+
+def _breakdown(con, actor: Actor, code: str, breakdown: str, period: str | None,
+               filters: dict | None) -> pd.DataFrame:
     col = data.BREAKDOWNS[breakdown][0]
     df = data.metric(con, code, by=(col, "month"), period=period, filters=filters)
     if df.empty:
@@ -67,6 +76,16 @@ def standard_page(
     defn = _definition(code)
     period, provider = params.period(period), params.org_code(provider)
     funnel_by = params.breakdown(funnel_by)
+    key = ("standard-page", code, period, provider, funnel_by, aggregates_protected(actor))
+    ctx = data.cached(con, key, lambda: standard_context(con, actor, defn, period, provider,
+                                                         funnel_by))
+    return render(request, "standard.html", **ctx)
+
+
+def standard_context(con, actor: Actor, defn, period: str | None, provider: str | None,
+                     funnel_by: str) -> dict:
+    """What a standard's page shows; the same for every actor with the same protection."""
+    code = defn.code
     ctx: dict = {"title": defn.short_name, "defn": defn, "unavailable": None, "tables": [],
                  "ipt": None, "provider": provider, "funnel_by": funnel_by}
     try:
@@ -96,7 +115,7 @@ def standard_page(
         ctx["providers"] = data.organisations(con, "PROVIDER")["org_code"].tolist()
     except data.DataUnavailable as exc:
         ctx["unavailable"] = str(exc)
-    return render(request, "standard.html", **ctx)
+    return ctx
 
 
 def ipt_table(con, actor: Actor, period: str | None) -> pd.DataFrame:

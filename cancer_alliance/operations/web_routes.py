@@ -1,0 +1,356 @@
+"""Operations pages: governance, plan, trajectories, bids, funding rules, voice, what works,
+and provider/board packs.
+
+Every page needs ``view_operations``; every form that changes data needs ``edit_operations``
+and writes an audit row (who, what, which record; never a patient identifier). Provider users
+see only their own provider's packs.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+
+from cancer_alliance.auth import audit
+from cancer_alliance.auth.model import Actor
+from cancer_alliance.errors import AllianceError
+from cancer_alliance.operations import (
+    bids,
+    flows,
+    funding,
+    governance,
+    initiatives,
+    plan,
+    trajectories,
+    voice,
+)
+from cancer_alliance.operations.actuals import ALLIANCE
+from cancer_alliance.web.charts import ChartSpec, Series, render_interactive
+from cancer_alliance.web.deps import Forbidden, get_con, render, require
+
+router = APIRouter(include_in_schema=False)
+VIEW = require("view_operations")
+EDIT = require("edit_operations")
+
+SECTIONS = [
+    ("Operations", "/operations"), ("Governance", "/operations/governance"),
+    ("Delivery plan", "/operations/plan"), ("Trajectories", "/operations/trajectories"),
+    ("Funding bids", "/operations/bids"), ("Funding rules", "/operations/funding-rules"),
+    ("Patient voice", "/operations/voice"), ("What works", "/operations/initiatives"),
+    ("Packs", "/operations/packs"),
+]
+
+
+def _page(request: Request, template: str, title: str, **ctx):
+    return render(request, f"operations/{template}", title=title, sections=SECTIONS, **ctx)
+
+
+def _audit(request: Request, actor: Actor, action: str, resource: str, detail: str) -> None:
+    cur = request.app.state.con.cursor()
+    try:
+        audit.record(cur, actor, action, resource, detail)
+    finally:
+        cur.close()
+
+
+def _back(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def _provider_scope(actor: Actor, provider_code: str | None) -> None:
+    if actor.role == "provider" and provider_code != actor.org_code:
+        raise Forbidden(f"provider users see only {actor.org_code}'s packs")
+
+
+@router.get("/operations")
+def hub(request: Request, con=Depends(get_con), actor: Actor = Depends(VIEW)):
+    counts = {
+        "open actions": len(governance.actions(con, open_only=True)),
+        "deliverables": len(plan.deliverables(con)),
+        "trajectories": len(trajectories.list_trajectories(con)),
+        "bids": len(bids.list_bids(con)),
+        "initiatives": len(initiatives.list_initiatives(con)),
+    }
+    return _page(request, "hub.html", "Running the alliance", counts=counts)
+
+
+# --- governance ---------------------------------------------------------------------------
+
+@router.get("/operations/governance")
+def governance_page(request: Request, con=Depends(get_con), actor: Actor = Depends(VIEW)):
+    return _page(
+        request, "governance.html", "Governance",
+        members=governance.members(con), board=governance.board(con),
+        roles=governance.ROLES, member_types=governance.MEMBER_TYPES,
+        meetings=governance.meetings(con), decisions=governance.decisions(con),
+        actions=governance.actions(con), statuses=governance.ACTION_STATUSES,
+        first_seen=flows.first_seen_flows(con), transfers=flows.transfers(con),
+        misalignments=flows.misalignments(con),
+    )
+
+
+@router.post("/operations/actions")
+def add_action(request: Request, action: str = Form(...), owner: str = Form(...),
+               due_date: str = Form(""), provider_code: str = Form(""),
+               measure_code: str = Form(""), con=Depends(get_con),
+               actor: Actor = Depends(EDIT)):
+    aid = governance.add_action(con, action, owner, due_date or None,
+                                provider_code=provider_code or None,
+                                measure_code=measure_code or None, updated_by=actor.username)
+    _audit(request, actor, "edit_operations", "action", f"added action {aid}")
+    return _back("/operations/governance#actions")
+
+
+@router.post("/operations/actions/{action_id}/status")
+def action_status(request: Request, action_id: int, status: str = Form(...),
+                  con=Depends(get_con), actor: Actor = Depends(EDIT)):
+    governance.set_action_status(con, action_id, status, actor.username)
+    _audit(request, actor, "edit_operations", "action", f"action {action_id} status {status}")
+    return _back("/operations/governance#actions")
+
+
+# --- plan ---------------------------------------------------------------------------------
+
+@router.get("/operations/plan")
+def plan_page(request: Request, con=Depends(get_con), actor: Actor = Depends(VIEW)):
+    return _page(request, "plan.html", "Delivery plan", vision=plan.vision(con),
+                 deliverables=plan.deliverables(con), priorities=plan.PRIORITIES, rags=plan.RAG)
+
+
+@router.post("/operations/plan/{deliverable_id}/status")
+def deliverable_status(request: Request, deliverable_id: str, rag: str = Form(...),
+                       rag_reason: str = Form(""), con=Depends(get_con),
+                       actor: Actor = Depends(EDIT)):
+    d = next((x for x in plan.deliverables(con) if x["deliverable_id"] == deliverable_id), None)
+    if d is None:
+        raise HTTPException(404)
+    plan.upsert_deliverable(con, deliverable_id, d["title"], d["year"], d["owner"],
+                            d["priority"], rag, rag_reason or None, d["depends_on"],
+                            d["measures"], actor.username)
+    _audit(request, actor, "edit_operations", "deliverable", f"{deliverable_id} status {rag}")
+    return _back("/operations/plan")
+
+
+# --- trajectories -------------------------------------------------------------------------
+
+def _trajectory_chart(c: trajectories.Comparison) -> str:
+    months = [r["month"] for r in c.rows] + [f["month"] for f in c.forecast
+                                             if f["month"] not in {r["month"] for r in c.rows}]
+    plan_ = {r["month"]: r["planned"] for r in c.rows}
+    act = {r["month"]: r["actual"] for r in c.rows}
+    fc = {f["month"]: f["forecast"] for f in c.forecast}
+    flags = ["concern" if r["off_plan"] else None for r in c.rows] + \
+        [None] * (len(months) - len(c.rows))
+    values = [v for d in (plan_, act, fc) for v in d.values() if v is not None]
+    lo, hi = (min(values), max(values)) if values else (0.0, 100.0)
+    pad = max(1.0, (hi - lo) * 0.1)
+    spec = ChartSpec(
+        kind="line", title=f"{c.measure_code}: plan against actual, {c.org_code}",
+        unit="%", x_title="Month", y_title="Value",
+        y_min=max(0.0, lo - pad), y_max=min(100.0, hi + pad) if hi <= 100 else hi + pad,
+        series=(
+            Series.of("Actual", months, [act.get(m) for m in months], flags=flags),
+            Series.of("Plan", months, [plan_.get(m) for m in months], role="target"),
+            Series.of("Forecast", months, [fc.get(m) for m in months], role="centre"),
+        ),
+        description="Planned against actual monthly values; months off plan are flagged.",
+    )
+    return render_interactive(spec)
+
+
+@router.get("/operations/trajectories")
+def trajectories_page(request: Request, con=Depends(get_con), actor: Actor = Depends(VIEW)):
+    from cancer_alliance.reports.packs import providers
+
+    return _page(request, "trajectories.html", "Trajectories",
+                 items=trajectories.list_trajectories(con).to_dict("records"),
+                 orgs=[ALLIANCE] + [p["code"] for p in providers(con)],
+                 measures=["FDS", "31_DAY", "62_DAY", "EARLY_STAGE", "HNA_COVERAGE"])
+
+
+@router.get("/operations/trajectories/{org_code}/{measure_code}")
+def trajectory_page(request: Request, org_code: str, measure_code: str,
+                    con=Depends(get_con), actor: Actor = Depends(VIEW)):
+    c = trajectories.plan_vs_actual(con, org_code, measure_code)
+    return _page(request, "trajectory.html", f"Trajectory {measure_code} {org_code}", c=c,
+                 chart=_trajectory_chart(c))
+
+
+@router.post("/operations/trajectories")
+def set_trajectory(request: Request, org_code: str = Form(...), measure_code: str = Form(...),
+                   months: str = Form(...), con=Depends(get_con), actor: Actor = Depends(EDIT)):
+    """``months`` is lines of ``YYYY-MM value`` (or ``YYYY-MM,value``)."""
+    values = {}
+    for line in months.replace(",", " ").splitlines():
+        parts = line.split()
+        if len(parts) == 2:
+            values[parts[0]] = parts[1]
+        elif parts:
+            return _page(request, "trajectories.html", "Trajectories", status_code=422,
+                         error=f"line '{line.strip()}' is not 'YYYY-MM value'",
+                         items=trajectories.list_trajectories(con).to_dict("records"),
+                         orgs=[org_code], measures=[measure_code])
+    try:
+        n = trajectories.set_planned(con, org_code, measure_code, values, actor.username)
+    except AllianceError as exc:
+        return render(request, "operations/trajectories.html", status_code=422,
+                      title="Trajectories", sections=SECTIONS, error=str(exc),
+                      items=trajectories.list_trajectories(con).to_dict("records"),
+                      orgs=[org_code], measures=[measure_code])
+    _audit(request, actor, "edit_operations", "trajectory",
+           f"{org_code} {measure_code} months={n}")
+    return _back(f"/operations/trajectories/{org_code}/{measure_code}")
+
+
+# --- bids and funding ---------------------------------------------------------------------
+
+@router.get("/operations/bids")
+def bids_page(request: Request, budget: float = 600_000, con=Depends(get_con),
+              actor: Actor = Depends(VIEW)):
+    decision = bids.run_decision(con, budget, actor.username)
+    return _page(request, "bids.html", "Transformation funding bids", bids=bids.list_bids(con),
+                 decision=decision, budget=budget, criteria=bids.criteria(con),
+                 areas=funding.PRIORITY_AREAS)
+
+
+@router.post("/operations/bids")
+def new_bid(request: Request, bid_id: str = Form(...), title: str = Form(...),
+            partner_code: str = Form(...), priority_area: str = Form(...),
+            cost_year: int = Form(...), cost: float = Form(...),
+            expected_benefit: float = Form(...), benefit_unit: str = Form(""),
+            summary: str = Form(""), risks: str = Form(""), con=Depends(get_con),
+            actor: Actor = Depends(EDIT)):
+    bids.add_bid(con, bid_id, title, partner_code, priority_area, {cost_year: cost},
+                 expected_benefit, benefit_unit, summary, risks, submitted_by=actor.username)
+    _audit(request, actor, "edit_operations", "bid", f"submitted bid {bid_id}")
+    return _back(f"/operations/bids/{bid_id}")
+
+
+@router.get("/operations/bids/{bid_id}")
+def bid_page(request: Request, bid_id: str, con=Depends(get_con), actor: Actor = Depends(VIEW)):
+    detail = bids.bid_detail(con, bid_id)
+    a = next((x for x in bids.assessments(con) if x.bid_id == bid_id), None)
+    return _page(request, "bid.html", f"Bid {bid_id}", bid=detail, assessment=a,
+                 criteria=bids.criteria(con))
+
+
+@router.post("/operations/bids/{bid_id}/scores")
+async def score_bid(request: Request, bid_id: str, con=Depends(get_con),
+                    actor: Actor = Depends(EDIT)):
+    form = await request.form()
+    crit = bids.criteria(con)
+    scores = {c: float(form[f"score_{c}"]) for c in crit if form.get(f"score_{c}") not in
+              (None, "")}
+    bids.score_bid(con, bid_id, actor.username, scores, str(form.get("comment") or "") or None)
+    _audit(request, actor, "edit_operations", "bid", f"scored bid {bid_id} ({len(scores)})")
+    return _back(f"/operations/bids/{bid_id}")
+
+
+@router.get("/operations/funding-rules")
+def rules_page(request: Request, con=Depends(get_con), actor: Actor = Depends(VIEW)):
+    out = []
+    for r in bids.funding_rules(con):
+        try:
+            detail, summary = bids.simulate_stored_rule(con, r["rule"])
+            out.append({**r, "text": funding.describe_rule(r["rule"]), "summary": summary,
+                        "detail": detail})
+        except AllianceError as exc:
+            out.append({**r, "text": str(exc), "summary": [], "detail": []})
+    return _page(request, "funding_rules.html", "Funding rules", rules=out)
+
+
+# --- voice, initiatives -------------------------------------------------------------------
+
+@router.get("/operations/voice")
+def voice_page(request: Request, con=Depends(get_con), actor: Actor = Depends(VIEW)):
+    return _page(request, "voice.html", "Patient voice", results=voice.results(con),
+                 feedback=voice.feedback(con), min_respondents=voice.MIN_RESPONDENTS)
+
+
+@router.post("/operations/voice/feedback")
+def add_feedback(request: Request, received_date: str = Form(...), source: str = Form(...),
+                 theme: str = Form(...), you_said: str = Form(...), we_did: str = Form(""),
+                 con=Depends(get_con), actor: Actor = Depends(EDIT)):
+    fid = voice.add_feedback(con, received_date, source, theme, you_said, we_did or None)
+    _audit(request, actor, "edit_operations", "feedback", f"added feedback {fid}")
+    return _back("/operations/voice")
+
+
+@router.get("/operations/initiatives")
+def initiatives_page(request: Request, con=Depends(get_con), actor: Actor = Depends(VIEW)):
+    return _page(request, "initiatives.html", "What works",
+                 items=initiatives.list_initiatives(con))
+
+
+@router.get("/operations/initiatives/{initiative_id}")
+def initiative_page(request: Request, initiative_id: str, con=Depends(get_con),
+                    actor: Actor = Depends(VIEW)):
+    from cancer_alliance.web.charts import builders
+
+    init = next((i for i in initiatives.list_initiatives(con)
+                 if i["initiative_id"] == initiative_id), None)
+    if init is None:
+        raise HTTPException(404)
+    results = initiatives.evaluate_initiative(con, initiative_id)
+    for r in results:
+        ev = r.get("evaluation")
+        if ev is not None:
+            r["chart"] = render_interactive(builders.spc_chart(
+                f"{r['measure_code']} rebased at go-live {r['go_live']}", r["months"],
+                r["values"], ev.chart))
+    return _page(request, "initiative.html", init["name"], init=init, results=results)
+
+
+# --- packs --------------------------------------------------------------------------------
+
+@router.get("/operations/packs")
+def packs_page(request: Request, con=Depends(get_con), actor: Actor = Depends(VIEW)):
+    from cancer_alliance.reports import archive, packs
+
+    scope = actor.org_code if actor.role == "provider" else None
+    provs = [p for p in packs.providers(con) if scope is None or p["code"] == scope]
+    return _page(request, "packs.html", "Provider and board packs", providers=provs,
+                 archive=archive.listing(con, scope), can_board=actor.role != "provider")
+
+
+@router.post("/operations/packs")
+def generate_pack(request: Request, kind: str = Form(...), period: str = Form(...),
+                  provider_code: str = Form(""), fmt: str = Form("pdf"),
+                  con=Depends(get_con), actor: Actor = Depends(EDIT)):
+    from cancer_alliance import reports
+
+    if kind == "PROVIDER":
+        _, meta = reports.generate_provider_pack(con, provider_code, period, fmt,
+                                                 actor.username)
+    else:
+        _, meta = reports.generate_board_pack(con, period, fmt, actor.username)
+    _audit(request, actor, "edit_operations", "pack",
+           f"generated {kind} {provider_code or ''} {period} report {meta['report_id']}")
+    return _back(f"/operations/packs#report-{meta['report_id']}")
+
+
+@router.get("/operations/packs/{report_id}")
+def pack_download(request: Request, report_id: int, con=Depends(get_con),
+                  actor: Actor = Depends(VIEW)):
+    from cancer_alliance.reports import archive
+
+    r = archive.fetch(con, report_id)
+    # A provider user may open only its own provider's packs (never the board pack).
+    _provider_scope(actor, r["provider_code"] if r["kind"] == "PROVIDER" else None)
+    media = "application/pdf" if r["format"] == "pdf" else "text/html; charset=utf-8"
+    name = f"{r['kind'].lower()}-{r['provider_code'] or 'alliance'}-{r['period']}.{r['format']}"
+    disp = "inline" if r["format"] == "html" else "attachment"
+    return Response(r["content"], media_type=media, headers={
+        "Content-Disposition": f'{disp}; filename="{name}"', "X-Content-SHA256": r["sha256"]})
+
+
+@router.get("/operations/packs/view/{provider_code}/{period}")
+def pack_view(request: Request, provider_code: str, period: str, con=Depends(get_con),
+              actor: Actor = Depends(VIEW)):
+    """The provider pack as a web page (not archived until generated)."""
+    from cancer_alliance.reports import packs
+    from cancer_alliance.reports import render as rr
+
+    _provider_scope(actor, provider_code)
+    return Response(rr.render_html(packs.provider_pack(con, provider_code, period)),
+                    media_type="text/html; charset=utf-8")

@@ -1,0 +1,96 @@
+"""Bulk loading from CSV/xlsx (errors name file, row, column, value) and the CLI commands."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from cancer_alliance.errors import UsageError
+from cancer_alliance.operations import bids, governance, loaders, trajectories
+from cancer_alliance.store import connect
+
+CLI = str(Path(sys.executable).with_name("cancer-alliance"))
+
+
+def test_trajectory_csv_loads(tmp_path):
+    con = connect(tmp_path / "a.duckdb")
+    f = tmp_path / "plan.csv"
+    f.write_text("org_code,measure_code,month,planned\nRAA,FDS,2024-04,76\nRAA,FDS,2024-05,77\n")
+    assert loaders.load_file(con, f, "trajectories") == {"trajectories": 2}
+    assert trajectories.get_planned(con, "RAA", "FDS") == {"2024-04": 76.0, "2024-05": 77.0}
+
+
+def test_bad_row_names_file_row_column_value_and_keeps_nothing(tmp_path):
+    con = connect(tmp_path / "a.duckdb")
+    f = tmp_path / "trajectories.csv"
+    f.write_text("org_code,measure_code,month,planned\nRAA,FDS,2024-04,76\nRAA,FDS,2024-05,lots\n")
+    with pytest.raises(UsageError) as e:
+        loaders.load_file(con, f, "trajectories")
+    msg = str(e.value)
+    assert "trajectories.csv row 3" in msg and "'lots'" in msg and "not a number" in msg
+    assert trajectories.get_planned(con, "RAA", "FDS") == {}  # the whole load rolled back
+
+
+def test_missing_column_and_unknown_table(tmp_path):
+    con = connect(tmp_path / "a.duckdb")
+    f = tmp_path / "actions.csv"
+    f.write_text("action\nDo it\n")
+    with pytest.raises(UsageError, match="actions.csv: required column.*owner"):
+        loaders.load_file(con, f, "governance")
+    g = tmp_path / "stuff.csv"
+    g.write_text("a\n1\n")
+    with pytest.raises(UsageError, match="name the file after its table"):
+        loaders.load_file(con, g, "governance")
+
+
+def test_xlsx_workbook_loads_each_sheet(tmp_path):
+    con = connect(tmp_path / "a.duckdb")
+    f = tmp_path / "bids.xlsx"
+    with pd.ExcelWriter(f) as xw:
+        pd.DataFrame([{"bid_id": "X1", "title": "RDC", "partner_code": "RAA",
+                       "priority_area": "EARLY_DIAGNOSIS", "expected_benefit": 50,
+                       "cost_2024": 1000, "cost_2025": 500}]).to_excel(
+            xw, sheet_name="bids", index=False)
+        pd.DataFrame([{"bid_id": "X1", "assessor": "ann", "criterion": "STRATEGIC_FIT",
+                       "score": 4}]).to_excel(xw, sheet_name="scores", index=False)
+    assert loaders.load_file(con, f, "bids") == {"bids": 1, "scores": 1}
+    b = bids.bid_detail(con, "X1")
+    assert b["total_cost"] == 1500 and [c["year"] for c in b["costs"]] == [2024, 2025]
+    assert b["scores"][0]["score"] == 4
+
+
+def test_action_status_must_be_known(tmp_path):
+    con = connect(tmp_path / "a.duckdb")
+    aid = governance.add_action(con, "Review PTL", "Manager", "2024-01-31", provider_code="RAA")
+    with pytest.raises(UsageError, match="status"):
+        governance.set_action_status(con, aid, "FINISHED", "ann")
+    governance.set_action_status(con, aid, "DONE", "ann")
+    assert governance.actions(con, open_only=True) == []
+
+
+def _run(*args):
+    return subprocess.run([CLI, *args], capture_output=True, text=True, timeout=300)
+
+
+def test_cli_report_provider_writes_and_archives_a_pdf(ops_store_path, tmp_path):
+    db = tmp_path / "c.duckdb"
+    db.write_bytes(ops_store_path.read_bytes())
+    prov = connect(db).execute("SELECT min(provider_code) FROM pathways").fetchone()[0]
+    out = tmp_path / "pack.pdf"
+    r = _run("report", "provider", prov, "--period", "2024-06", "--out", str(out), "--db",
+             str(db))
+    assert r.returncode == 0, r.stderr
+    meta = json.loads(r.stdout)
+    assert out.read_bytes()[:5] == b"%PDF-" and meta["size"] == out.stat().st_size
+    r = _run("report", "provider", prov, "--period", "June", "--out", str(out), "--db", str(db))
+    assert r.returncode == 2 and "YYYY-MM" in r.stderr and "Traceback" not in r.stderr
+    r = _run("bids", "decide", "--budget", "400000", "--db", str(db))
+    assert r.returncode == 0 and r.stdout.startswith("rank,bid_id")
+    assert "FUNDED" in r.stdout and "skipped" in r.stderr
+    r = _run("initiatives", "evaluate", "--db", str(db))
+    assert r.returncode == 0 and r.stdout.count("\n") >= 4, r.stderr

@@ -1,0 +1,120 @@
+"""Operations pages through the real app: roles, forms, audit rows, provider scope."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from cancer_alliance.auth import users
+from cancer_alliance.web.app import create_app
+from cancer_alliance.web.settings import WebSettings
+
+PASSWORD = "ops-test-password-123"
+ACCOUNTS = {"analyst": ("o-analyst", None), "board": ("o-board", None),
+            "provider": ("o-provider", None)}
+
+
+def _csrf(html: str) -> str:
+    m = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert m, "no CSRF field on the page"
+    return m.group(1)
+
+
+@pytest.fixture
+def app_con(ops_con):
+    prov = ops_con.execute("SELECT min(provider_code) FROM pathways").fetchone()[0]
+    for role, (name, _) in ACCOUNTS.items():
+        users.add_user(ops_con, name, role, prov if role == "provider" else None, PASSWORD)
+    app = create_app(WebSettings(db=None, secret="ops-secret-0123456789abcdef", oidc=None,
+                                 secure_cookies=False), con=ops_con)
+    return app, ops_con, prov
+
+
+def _client(app, role):
+    c = TestClient(app, base_url="http://testserver")
+    page = c.get("/login")
+    r = c.post("/login", data={"username": ACCOUNTS[role][0], "password": PASSWORD,
+                               "csrf_token": _csrf(page.text), "next": "/"},
+               follow_redirects=False)
+    assert r.status_code in (302, 303), r.text[:300]
+    return c
+
+
+PAGES = ["/operations", "/operations/governance", "/operations/plan",
+         "/operations/trajectories", "/operations/trajectories/ALLIANCE/62_DAY",
+         "/operations/bids", "/operations/bids/B1", "/operations/funding-rules",
+         "/operations/voice", "/operations/initiatives", "/operations/initiatives/I1",
+         "/operations/packs"]
+
+
+def test_every_page_renders_for_the_analyst(app_con):
+    app, _, _ = app_con
+    c = _client(app, "analyst")
+    for url in PAGES:
+        r = c.get(url)
+        assert r.status_code == 200, (url, r.text[:500])
+    assert "Rapid diagnostic centre" in c.get("/operations/bids").text
+
+
+def test_anonymous_is_sent_to_login(app_con):
+    app, _, _ = app_con
+    r = TestClient(app).get("/operations/plan", follow_redirects=False)
+    assert r.status_code in (302, 303, 401)
+
+
+def test_board_can_view_but_not_edit(app_con):
+    app, con, _ = app_con
+    c = _client(app, "board")
+    page = c.get("/operations/trajectories")
+    assert page.status_code == 200 and "Enter a trajectory" not in page.text
+    r = c.post("/operations/trajectories", data={
+        "org_code": "ALLIANCE", "measure_code": "FDS", "months": "2024-04 90",
+        "csrf_token": _csrf(page.text)}, follow_redirects=False)
+    assert r.status_code == 403
+    assert con.execute("SELECT planned FROM trajectories WHERE org_code='ALLIANCE' AND"
+                       " measure_code='FDS' AND month='2024-04'").fetchone()[0] != 90
+
+
+def test_entering_a_trajectory_saves_and_audits(app_con):
+    app, con, _ = app_con
+    c = _client(app, "analyst")
+    page = c.get("/operations/trajectories")
+    r = c.post("/operations/trajectories", data={
+        "org_code": "ALLIANCE", "measure_code": "31_DAY",
+        "months": "2024-04 94\n2024-05 95.5", "csrf_token": _csrf(page.text)})
+    assert r.status_code == 200 and "31_DAY trajectory" in r.text
+    assert con.execute("SELECT planned FROM trajectories WHERE measure_code='31_DAY' AND"
+                       " month='2024-05'").fetchone()[0] == 95.5
+    assert con.execute("SELECT count(*) FROM audit_log WHERE username='o-analyst' AND"
+                       " resource='trajectory' AND detail LIKE '%31_DAY months=2%'"
+                       ).fetchone()[0] == 1
+
+
+def test_scoring_a_bid_changes_its_weighted_score(app_con):
+    app, con, _ = app_con
+    c = _client(app, "analyst")
+    page = c.get("/operations/bids/B3")
+    form = {f"score_{k}": "5" for k in ("STRATEGIC_FIT", "PATIENT_BENEFIT", "DELIVERABILITY",
+                                        "VALUE_FOR_MONEY", "SUSTAINABILITY")}
+    r = c.post("/operations/bids/B3/scores", data={**form, "csrf_token": _csrf(page.text)})
+    assert r.status_code == 200
+    n = con.execute("SELECT count(DISTINCT assessor) FROM bid_scores WHERE bid_id='B3'"
+                    ).fetchone()[0]
+    assert n == 3  # two demo assessors and the analyst
+    assert con.execute("SELECT count(*) FROM audit_log WHERE resource='bid' AND"
+                       " detail LIKE 'scored bid B3%'").fetchone()[0] == 1
+
+
+def test_provider_user_sees_only_its_own_packs(app_con):
+    app, con, prov = app_con
+    from cancer_alliance import reports
+
+    other = con.execute("SELECT max(provider_code) FROM pathways").fetchone()[0]
+    _, mine = reports.generate_provider_pack(con, prov, "2024-06", "html")
+    _, theirs = reports.generate_provider_pack(con, other, "2024-06", "html")
+    c = _client(app, "provider")
+    assert c.get(f"/operations/packs/{mine['report_id']}").status_code == 200
+    assert c.get(f"/operations/packs/{theirs['report_id']}").status_code == 403
+    assert c.get(f"/operations/packs/view/{other}/2024-06").status_code == 403
