@@ -270,7 +270,7 @@ def pin_inputs(backend: Any, providers: list[str] | None = None,
     be compiled once per process (:func:`_standards_sql`).
     """
     if backend.name == "duckdb":
-        p_sql, s_sql = _inputs_sql(backend, tuple(providers) if providers else None)
+        p_sql, s_sql = _inputs_sql(backend, None if providers is None else tuple(providers))
         con = backend.con
         for name in (PINNED_PATHWAYS, PINNED_SUBSEQUENT):
             _drop_temp(con, name)
@@ -282,8 +282,8 @@ def pin_inputs(backend: Any, providers: list[str] | None = None,
         return
     p, s = _inputs(backend, providers)
     backend.create_view(PINNED_PATHWAYS, p, overwrite=True)
-        backend.create_view(PINNED_SUBSEQUENT, s, overwrite=True)
-        backend._session.catalog.cacheTable(PINNED_PATHWAYS)
+    backend.create_view(PINNED_SUBSEQUENT, s, overwrite=True)
+    backend._session.catalog.cacheTable(PINNED_PATHWAYS)
 
 
 def _inputs(backend: Any, providers) -> tuple[ibis.Table, ibis.Table]:

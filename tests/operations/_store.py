@@ -1,6 +1,6 @@
 """Build the seeded test store once per test run, shared by xdist workers through a lock.
 
-The store is generated with the project's generator (6 months, 2 trusts), loaded with
+The store is generated with the project's generator (4 months, 2 trusts), loaded with
 ``ingest-folder``, outcomes materialised, and the demo operations seeded. Tests never write
 to it: they copy it into their own ``tmp_path``.
 """
@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-PERIOD = "2024-06"
+PERIOD = "2024-04"
 
 
 def _cli(*args: str) -> None:
@@ -30,7 +30,7 @@ def build_store(tmp_path_factory) -> Path:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not done.exists():
             _cli("generate", "--out", str(base / "gen"), "--scale", "small", "--start",
-                 "2024-01", "--months", "6", "--seed", "7")
+                 "2024-01", "--months", "4", "--seed", "7")
             _cli("ingest-folder", str(base / "gen"), "--db", str(db))
             from cancer_alliance import metrics
             from cancer_alliance.operations.demo import seed_demo

@@ -77,20 +77,35 @@ def _run(*args):
     return subprocess.run([CLI, *args], capture_output=True, text=True, timeout=300)
 
 
+def _invoke(*args):
+    """Run a command in-process (no interpreter start-up); errors propagate as exceptions."""
+    from typer.testing import CliRunner
+
+    from cancer_alliance.cli import app
+
+    r = CliRunner().invoke(app, list(args), catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    return r
+
+
 def test_cli_report_provider_writes_and_archives_a_pdf(ops_store_path, tmp_path):
     db = tmp_path / "c.duckdb"
     db.write_bytes(ops_store_path.read_bytes())
     prov = connect(db).execute("SELECT min(provider_code) FROM pathways").fetchone()[0]
     out = tmp_path / "pack.pdf"
-    r = _run("report", "provider", prov, "--period", "2024-06", "--out", str(out), "--db",
-             str(db))
-    assert r.returncode == 0, r.stderr
+    r = _invoke("report", "provider", prov, "--period", "2024-04", "--out", str(out), "--db",
+                str(db))
     meta = json.loads(r.stdout)
     assert out.read_bytes()[:5] == b"%PDF-" and meta["size"] == out.stat().st_size
-    r = _run("report", "provider", prov, "--period", "June", "--out", str(out), "--db", str(db))
+    r = _invoke("report", "archive", "--db", str(db))
+    assert meta["sha256"] in r.stdout
+    r = _invoke("bids", "decide", "--budget", "400000", "--db", str(db))
+    assert r.stdout.startswith("rank,bid_id") and "FUNDED" in r.stdout
+    r = _invoke("initiatives", "evaluate", "--initiative", "I3", "--db", str(db))
+    assert r.stdout.count("\n") == 2 and "I3,62_DAY" in r.stdout
+
+
+def test_cli_user_error_has_exit_code_and_no_traceback(tmp_path):
+    r = _run("report", "provider", "RAA", "--period", "June", "--out",
+             str(tmp_path / "p.pdf"), "--db", str(tmp_path / "e.duckdb"))
     assert r.returncode == 2 and "YYYY-MM" in r.stderr and "Traceback" not in r.stderr
-    r = _run("bids", "decide", "--budget", "400000", "--db", str(db))
-    assert r.returncode == 0 and r.stdout.startswith("rank,bid_id")
-    assert "FUNDED" in r.stdout and "skipped" in r.stderr
-    r = _run("initiatives", "evaluate", "--db", str(db))
-    assert r.returncode == 0 and r.stdout.count("\n") >= 4, r.stderr

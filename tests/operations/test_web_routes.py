@@ -109,12 +109,19 @@ def test_scoring_a_bid_changes_its_weighted_score(app_con):
 
 def test_provider_user_sees_only_its_own_packs(app_con):
     app, con, prov = app_con
-    from cancer_alliance import reports
+    from cancer_alliance.reports import archive
 
     other = con.execute("SELECT max(provider_code) FROM pathways").fetchone()[0]
-    _, mine = reports.generate_provider_pack(con, prov, "2024-06", "html")
-    _, theirs = reports.generate_provider_pack(con, other, "2024-06", "html")
+    mine = archive.store(con, "PROVIDER", "2024-04", "html", b"<p>mine</p>", prov)
+    theirs = archive.store(con, "PROVIDER", "2024-04", "html", b"<p>theirs</p>", other)
+    board = archive.store(con, "BOARD", "2024-04", "html", b"<p>board</p>")
     c = _client(app, "provider")
-    assert c.get(f"/operations/packs/{mine['report_id']}").status_code == 200
+    got = c.get(f"/operations/packs/{mine['report_id']}")
+    assert got.status_code == 200 and got.content == b"<p>mine</p>"
+    assert got.headers["x-content-sha256"] == mine["sha256"]
     assert c.get(f"/operations/packs/{theirs['report_id']}").status_code == 403
-    assert c.get(f"/operations/packs/view/{other}/2024-06").status_code == 403
+    assert c.get(f"/operations/packs/{board['report_id']}").status_code == 403
+    assert c.get(f"/operations/packs/view/{other}/2024-04").status_code == 403
+    listing = c.get("/operations/packs").text
+    assert f"report-{mine['report_id']}" in listing
+    assert f"report-{theirs['report_id']}" not in listing

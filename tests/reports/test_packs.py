@@ -16,14 +16,29 @@ from cancer_alliance.reports.sections import month_end
 PERIOD = "2024-06"
 
 
+@pytest.fixture(scope="module")
+def built(ops_store_path, tmp_path_factory):
+    """One connection and one provider pack for the read-only tests of this module."""
+    import shutil
+
+    from cancer_alliance.store import connect
+
+    db = tmp_path_factory.mktemp("packs") / "packs.duckdb"
+    shutil.copy(ops_store_path, db)
+    con = connect(db)
+    me = _providers(con)[0]
+    yield con, me, packs.provider_pack(con, me, PERIOD)
+    con.close()
+
+
 def _providers(con):
     return [r[0] for r in con.execute(
         "SELECT DISTINCT provider_code FROM pathways ORDER BY 1").fetchall()]
 
 
-def test_provider_pack_figures_are_that_providers_metrics(ops_con):
-    me, other = _providers(ops_con)[:2]
-    pack = packs.provider_pack(ops_con, me, PERIOD)
+def test_provider_pack_figures_are_that_providers_metrics(built):
+    ops_con, me, pack = built
+    other = [p for p in _providers(ops_con) if p != me][0]
     assert pack["provider_code"] == me
     for sec in pack["standards"]:
         if "performance" not in sec:
@@ -44,9 +59,9 @@ def test_provider_pack_figures_are_that_providers_metrics(ops_con):
     assert pack["actions"]["items"], "the demo gives every provider open actions"
 
 
-def test_provider_pack_html_has_no_patient_data_and_no_other_provider(ops_con):
-    me, other = _providers(ops_con)[:2]
-    pack = packs.provider_pack(ops_con, me, PERIOD)
+def test_provider_pack_html_has_no_patient_data_and_no_other_provider(built):
+    ops_con, me, pack = built
+    other = [p for p in _providers(ops_con) if p != me][0]
     text = render.render_html(pack)
     tokens = set(re.findall(r"[A-Za-z0-9]+", text))
     ids = {r[0] for r in ops_con.execute("SELECT pathway_id FROM pathways").fetchall()}
@@ -71,7 +86,8 @@ def test_archive_keeps_exact_bytes(ops_con):
     assert [r["report_id"] for r in archive.listing(ops_con, me)][0] == meta["report_id"]
 
 
-def test_board_pack_counts_are_protected(ops_con):
+def test_board_pack_counts_are_protected(built):
+    ops_con = built[0]
     pack = packs.board_pack(ops_con, PERIOD)
     for block in pack["by_provider"]:
         for r in block["rows"]:
@@ -80,16 +96,16 @@ def test_board_pack_counts_are_protected(ops_con):
                 assert v is None or float(v) == 0 or float(v) % 5 == 0, (block["code"], r)
 
 
-def test_bad_period_and_unknown_provider(ops_con):
+def test_bad_period_and_unknown_provider(built):
+    ops_con = built[0]
     with pytest.raises(UsageError, match="YYYY-MM"):
         packs.provider_pack(ops_con, "RA1", "2024-13")
     with pytest.raises(NotFound, match="ZZZ"):
         packs.provider_pack(ops_con, "ZZZ", PERIOD)
 
 
-def test_pdf_pack_renders_pages(ops_con, tmp_path):
-    me = _providers(ops_con)[0]
-    pack = packs.provider_pack(ops_con, me, PERIOD)
+def test_pdf_pack_renders_pages(built, tmp_path):
+    ops_con, me, pack = built
     pdf = render.render_pdf(render.render_html(pack))
     path = tmp_path / "pack.pdf"
     path.write_bytes(pdf)

@@ -45,3 +45,15 @@ def test_store_path_from_environment(tmp_path, monkeypatch):
     monkeypatch.delenv("CANCER_ALLIANCE_DB")
     assert str(resolve_db_path(None)) == "alliance.duckdb"
     assert isinstance(duckdb.__version__, str)
+
+
+def test_a_missing_lower_numbered_migration_is_still_applied(tmp_path):
+    """Families number their migrations in ranges; a store may lack a lower one."""
+    path = tmp_path / "a.duckdb"
+    con = connect(path)
+    lowest_extra = [m for m in all_migrations() if m.VERSION > 1][0]
+    con.execute("DELETE FROM schema_migrations WHERE version = ?", [lowest_extra.VERSION])
+    con.close()
+    con = connect(path)  # re-applies it (migrations are written to be re-runnable)
+    versions = {r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    assert lowest_extra.VERSION in versions

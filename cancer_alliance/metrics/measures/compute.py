@@ -153,9 +153,10 @@ def compute_measures(
     """Several measures in one run: ``{code: compute_measure's table}``.
 
     Every measure's monthly counts are unioned into one ibis query, so the engine runs
-    once; on Spark the enriched pathways are cached first, as Spark would otherwise
-    recompute their joins for every measure in the union. Survival is not an
-    ibis aggregate and is left to :func:`compute_measure`.
+    once; with more than one measure the enriched pathways are cached first (a temporary
+    table on DuckDB, a cached DataFrame on Spark), as neither engine would otherwise share
+    their joins between the measures in the union. Survival is not an ibis aggregate and
+    is left to :func:`compute_measure`.
     """
     codes = list(codes) if codes is not None else [
         c for c, m in MEASURES.items() if m.kind != "survival"]
@@ -165,7 +166,7 @@ def compute_measures(
     groups, grain = parse_by(by)
     with backend_for(con, engine, spark) as backend:
         p = enriched(backend)
-        cached = p.cache() if engine == "spark" and len(codes) > 1 else None
+        cached = p.cache() if len(codes) > 1 else None
         try:
             parts = []
             for code in codes:

@@ -27,22 +27,25 @@ def all_migrations() -> list[ModuleType]:
     return mods
 
 
-def current_version(con: duckdb.DuckDBPyConnection) -> int:
+def applied_versions(con: duckdb.DuckDBPyConnection) -> set[int]:
     con.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         " version INTEGER PRIMARY KEY, description VARCHAR,"
         " applied_at TIMESTAMP DEFAULT current_timestamp)"
     )
-    rows = con.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchall()
-    return int(rows[0][0])
+    return {int(r[0]) for r in con.execute("SELECT version FROM schema_migrations").fetchall()}
 
 
 def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[int]:
-    """Run every migration newer than the store's version; return the versions applied."""
-    done = current_version(con)
+    """Run every migration the store has not recorded, in version order.
+
+    Each family of tables has its own range of numbers, so a store can lack a lower number
+    than its highest one (made before that family existed): it is applied too.
+    """
+    done = applied_versions(con)
     applied = []
     for mod in all_migrations():
-        if done >= mod.VERSION:
+        if mod.VERSION in done:
             continue
         con.execute("BEGIN TRANSACTION")
         try:
