@@ -97,6 +97,36 @@ def bid_detail(con, bid_id: str) -> dict:
     return d
 
 
+def before_after(con, bid_id: str, months: int = 3) -> list[dict]:
+    """Each linked measure's alliance value before the bid's first spend month and latest.
+
+    Before = mean of the ``months`` months before spending started; after = mean of the
+    latest ``months`` months. A description, not an evaluation: use *what works* (SPC rebased
+    at go-live) to judge whether a change is real.
+    """
+    from cancer_alliance.operations import actuals
+
+    first = con.execute("SELECT min(month) FROM bid_spend WHERE bid_id = ?", [bid_id]).fetchone()
+    start = first[0] if first else None
+    out = []
+    for b in rows(con, "SELECT measure_code, baseline, expected FROM bid_benefits"
+                       " WHERE bid_id = ?", [bid_id]):
+        rec = {**b, "since": start, "before": None, "after": None}
+        try:
+            df = actuals.monthly(con, b["measure_code"]).dropna(subset=["value"])
+        except Exception as exc:  # noqa: BLE001 - shown on the page
+            rec["note"] = f"no actuals: {exc}"
+            out.append(rec)
+            continue
+        if start is not None:
+            pre = df[df["month"] < start].tail(months)["value"]
+            post = df[df["month"] >= start].tail(months)["value"]
+            rec["before"] = float(pre.mean()) if len(pre) else None
+            rec["after"] = float(post.mean()) if len(post) else None
+        out.append(rec)
+    return out
+
+
 def assessments(con) -> list[funding.Assessment]:
     crit = criteria(con)
     bids = [funding.Bid(b["bid_id"], b["title"], float(b["total_cost"]),

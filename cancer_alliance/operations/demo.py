@@ -49,13 +49,16 @@ def seed_demo(con) -> dict[str, int]:
     """Fill the operations tables for the demo alliance; returns rows per area."""
     _clear(con)
     provs = _orgs(con, "PROVIDER")
-    comms = _orgs(con, "COMMISSIONER") + _orgs(con, "ICB")
+    comms = _orgs(con, "COMMISSIONER")
+    systems = _orgs(con, "ICB")
     months = _months(con)
     fy = int(months[0][:4])
     for code, name, parent in provs:
         governance.add_member(con, code, name, "TRUST", parent, None)
     for code, name, parent in comms:
         governance.add_member(con, code, name, "COMMISSIONER", parent or code, None)
+    for code, name, _ in systems:
+        governance.add_member(con, code, name, "ICS", code, None)
     for code, name, mtype in (
         ("LA01", "Brackenford County Council", "LOCAL_AUTHORITY"),
         ("PH01", "Brackenford Public Health", "PUBLIC_HEALTH"),
@@ -199,6 +202,6 @@ def seed_demo(con) -> dict[str, int]:
         con.execute("INSERT OR REPLACE INTO initiatives VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [iid, name, kind, prov, golive, measures, imp, "Alliance programme manager",
                      f"{name}: local pilot."])
-    return {"members": len(provs) + len(comms) + 4, "actions": n_actions,
+    return {"members": len(provs) + len(comms) + len(systems) + 4, "actions": n_actions,
             "deliverables": len(dels), "trajectory_months": n_traj, "bids": len(bid_specs),
             "survey_rows": n_survey, "initiatives": len(inits)}

@@ -231,7 +231,7 @@ def bid_page(request: Request, bid_id: str, con=Depends(get_con), actor: Actor =
     detail = bids.bid_detail(con, bid_id)
     a = next((x for x in bids.assessments(con) if x.bid_id == bid_id), None)
     return _page(request, "bid.html", f"Bid {bid_id}", bid=detail, assessment=a,
-                 criteria=bids.criteria(con))
+                 criteria=bids.criteria(con), before_after=bids.before_after(con, bid_id))
 
 
 @router.post("/operations/bids/{bid_id}/scores")
@@ -340,8 +340,14 @@ def pack_download(request: Request, report_id: int, con=Depends(get_con),
     media = "application/pdf" if r["format"] == "pdf" else "text/html; charset=utf-8"
     name = f"{r['kind'].lower()}-{r['provider_code'] or 'alliance'}-{r['period']}.{r['format']}"
     disp = "inline" if r["format"] == "html" else "attachment"
-    return Response(r["content"], media_type=media, headers={
-        "Content-Disposition": f'{disp}; filename="{name}"', "X-Content-SHA256": r["sha256"]})
+    headers = {"Content-Disposition": f'{disp}; filename="{name}"',
+               "X-Content-SHA256": r["sha256"]}
+    if r["format"] == "html":
+        from cancer_alliance.web.security import csp_with_style_hashes
+
+        headers["content-security-policy"] = csp_with_style_hashes(
+            bytes(r["content"]).decode("utf-8"))
+    return Response(r["content"], media_type=media, headers=headers)
 
 
 @router.get("/operations/packs/view/{provider_code}/{period}")
@@ -350,7 +356,9 @@ def pack_view(request: Request, provider_code: str, period: str, con=Depends(get
     """The provider pack as a web page (not archived until generated)."""
     from cancer_alliance.reports import packs
     from cancer_alliance.reports import render as rr
+    from cancer_alliance.web.security import csp_with_style_hashes
 
     _provider_scope(actor, provider_code)
-    return Response(rr.render_html(packs.provider_pack(con, provider_code, period)),
-                    media_type="text/html; charset=utf-8")
+    html = rr.render_html(packs.provider_pack(con, provider_code, period))
+    return Response(html, media_type="text/html; charset=utf-8",
+                    headers={"content-security-policy": csp_with_style_hashes(html)})

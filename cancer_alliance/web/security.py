@@ -31,6 +31,26 @@ HEADERS = {
     "cross-origin-resource-policy": "same-origin",
     "strict-transport-security": "max-age=31536000; includeSubDomains",
 }
+
+
+def csp_with_style_hashes(html: str) -> str:
+    """The strict policy plus the hash of each ``<style>`` block of ``html``.
+
+    Report packs carry their own stylesheet inline (so the PDF and the archived HTML are
+    one self-contained file); allowing exactly those blocks by hash keeps the policy strict:
+    no other inline style, and still no inline script.
+    """
+    import base64
+    import hashlib
+    import re
+
+    hashes = [
+        "'sha256-" + base64.b64encode(hashlib.sha256(m.encode("utf-8")).digest()).decode() + "'"
+        for m in re.findall(r"<style[^>]*>(.*?)</style>", html, flags=re.S)
+    ]
+    return CSP.replace("style-src 'self'", " ".join(["style-src 'self'", *hashes]))
+
+
 CSRF_COOKIE = "ca_csrf"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"

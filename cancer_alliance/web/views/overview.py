@@ -43,8 +43,25 @@ def headline_rows(con, actor: Actor, filters: dict | None = None) -> list[dict]:
 
 
 def census_date(request: Request) -> date:
+    """The PTL census: a fixed date if configured, else the end of the latest month submitted.
+
+    Providers report monthly, so the store knows each open pathway's state only up to the
+    end of the latest period; counting days beyond it would inflate waits and the backlog.
+    Before any submission (or if the latest period is in the future) it is today.
+    """
     fixed = request.app.state.settings.census
-    return date.fromisoformat(fixed) if fixed else date.today()
+    if fixed:
+        return date.fromisoformat(fixed)
+    cur = request.app.state.con.cursor()
+    try:
+        latest = data.latest_period(cur)
+    finally:
+        cur.close()
+    if latest is None:
+        return date.today()
+    from cancer_alliance.ingest import period_end
+
+    return min(period_end(latest), date.today())
 
 
 def backlog_summary(con, actor: Actor, census: date) -> pd.DataFrame:
