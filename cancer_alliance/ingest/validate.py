@@ -81,7 +81,7 @@ def typed_expression(col: Column) -> str:
     v = f"r.{col.name}"
     if col.kind == "date":
         return (f"CASE WHEN regexp_full_match({v}, '{DATE_RE}') "
-                f"THEN try_strptime({v}, '%Y-%m-%d')::DATE END")
+                f"THEN try_cast({v} AS DATE) END")
     if col.kind == "integer":
         expr = f"CASE WHEN regexp_full_match({v}, '{INT_RE}') THEN {v}::INTEGER END"
         if col.default is not None:
@@ -93,17 +93,20 @@ def typed_expression(col: Column) -> str:
 def nhs_check_digit_ok(v: str) -> str:
     """SQL for the NHS number modulus 11 check (digits 1-9 weighted 10..2).
 
-    Integer arithmetic on the number as a BIGINT (digit k from the left is
-    ``n // 10^(10-k) % 10``) is several times faster than slicing the text.
+    Digits are read with ``ascii(substr(...)) - 48``, about twice as fast as casting text
+    to integers; the caller has already checked that the value is 10 digits.
     """
-    n = f"CAST({v} AS BIGINT)"
-    total = " + ".join(f"{10 - i} * ({n} // {10 ** (9 - i)} % 10)" for i in range(9))
+    def digit(k: int) -> str:
+        return f"(ascii(substr({v}, {k}, 1)) - 48)"
+
+    total = " + ".join(f"{10 - i} * {digit(i + 1)}" for i in range(9))
     check = f"(11 - (({total}) % 11))"
     # as the nhs-number package does: a number in Scotland's CHI range must start with a
-    # real date written DDMMYY
-    chi_ok = (f"({n} NOT BETWEEN 100000000 AND 3112999999 "
-              f"OR try_strptime(substr({v}, 1, 6), '%d%m%y') IS NOT NULL)")
-    return (f"(CASE WHEN {check} = 11 THEN 0 ELSE {check} END) = ({n} % 10) "
+    # real date written DDMMYY (a CASE, so the date parse runs only on numbers in that range)
+    n = f"TRY_CAST({v} AS BIGINT)"
+    chi_ok = (f"(CASE WHEN {n} BETWEEN 100000000 AND 3112999999 "
+              f"THEN try_strptime(substr({v}, 1, 6), '%d%m%y') IS NOT NULL ELSE true END)")
+    return (f"(CASE WHEN {check} = 11 THEN 0 ELSE {check} END) = {digit(10)} "
             f"AND {check} <> 10 AND {chi_ok}")
 
 

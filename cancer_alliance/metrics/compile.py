@@ -259,6 +259,7 @@ def standard_outcomes(defn: StandardDefinition, pathways: ibis.Table,
 #: Names of the per-run inputs every standard reads (temporary tables or views).
 PINNED_PATHWAYS = "_metrics_pathways"
 PINNED_SUBSEQUENT = "_metrics_subsequent"
+OUTCOMES_VIEW = "_metrics_outcomes"
 
 
 def pin_inputs(backend: Any, providers: list[str] | None = None,
@@ -347,5 +348,15 @@ def outcomes_table(backend: Any, codes: list[str] | tuple[str, ...],
     pin_inputs(backend, providers, materialise=len(codes) > 1)
     sql = _standards_sql(backend.name, tuple(codes), _schema_key(backend, PINNED_PATHWAYS),
                          _schema_key(backend, PINNED_SUBSEQUENT))
-    schema = ibis.schema({c: _SCHEMA[c] for c in WIDE_COLUMNS})
-    return backend.sql(sql, schema=schema, dialect=backend.name)
+    # Expose the SQL as a temporary view: ibis then compiles only what is stacked on top
+    # (filters, group-bys), instead of re-parsing the whole definition text every time.
+    # Engines type a literal 1.0 as a decimal: state the share's type once, here.
+    cols = ", ".join("CAST(share AS DOUBLE) AS share" if c == "share" else c
+                     for c in WIDE_COLUMNS)
+    sql = f"SELECT {cols} FROM ({sql}) AS outcomes"
+    if backend.name == "duckdb":
+        _drop_temp(backend.con, OUTCOMES_VIEW)
+        backend.con.execute(f"CREATE TEMP VIEW {OUTCOMES_VIEW} AS {sql}")
+    else:
+        backend._session.sql(sql).createOrReplaceTempView(OUTCOMES_VIEW)
+    return backend.table(OUTCOMES_VIEW)

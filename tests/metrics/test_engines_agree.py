@@ -4,7 +4,7 @@ Pathways are drawn with same-day events, leap days (2024-02-29 is in range), mis
 every referral route, DNA resets, treatment adjustments, inter-provider transfers (with and
 without a transfer date) and subsequent treatments. Each example is a small batch of
 pathways, so one engine run checks many at once. ``HYPOTHESIS_PROFILE=thorough`` runs many
-more examples than the default few.
+more examples than the default few (or set METRICS_EXAMPLES=N).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from cancer_alliance.dataset.columns import PATHWAYS, SUBSEQUENT_TREATMENTS
 from . import drawn
 
 THOROUGH = os.environ.get("HYPOTHESIS_PROFILE", "") in ("thorough", "nightly", "ci-long")
-EXAMPLES = 60 if THOROUGH else 3
+EXAMPLES = int(os.environ.get("METRICS_EXAMPLES", 60 if THOROUGH else 3))
 PROVIDERS = ("RAA", "RBB", "RCC")
 FIRST = date(2023, 6, 1)
 LAST = date(2024, 6, 30)
