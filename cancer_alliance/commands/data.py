@@ -39,15 +39,19 @@ def ingest(
     """Validate and load one provider's monthly submission.
 
     Every row is checked against the dataset rules; rows that break a rule are kept with
-    their reasons (see `rejections`) and the rest are loaded in one transaction. Exit 0 when
+    their reasons (see `rejections`) and the rest are loaded in one transaction; the
+    waiting-time results of the providers it touched are then refreshed. Exit 0 when
     the submission was loaded, even with rejected rows; a file that cannot be read at all
     rejects the whole submission and changes nothing.
     """
+    from cancer_alliance import metrics
     from cancer_alliance.ingest import ingest_submission
 
     with connect(db) as con:
         result = ingest_submission(con, path, provider=provider, period=period,
                                    submitted_by=by)
+        # only the providers this submission touched are recomputed
+        metrics.refresh(con, result.submission_id)
     if as_json:
         print(json.dumps(result.as_dict()))
         return
@@ -72,7 +76,10 @@ def ingest_folder_command(
                                             "reference/ and submissions/<PROVIDER>/<YYYY-MM>/.")],
     db: DbOption = None,
 ) -> None:
-    """Load a whole folder of submissions (reference data first, then months in order)."""
+    """Load a whole folder of submissions (reference data first, then months in order).
+
+    The materialised waiting-time results are refreshed once at the end.
+    """
     from cancer_alliance.ingest.folder import folder_submissions, ingest_folder
 
     subs = folder_submissions(folder)
@@ -90,6 +97,9 @@ def ingest_folder_command(
             progress.advance(task)
 
         ingest_folder(con, folder, on_submission=step)
+        from cancer_alliance import metrics
+
+        metrics.refresh(con)
     print(json.dumps(totals))
 
 

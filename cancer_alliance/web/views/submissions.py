@@ -7,7 +7,6 @@ is patient-level: it needs ``view_patient`` for the submission's provider and is
 
 from __future__ import annotations
 
-import importlib
 import re
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
@@ -27,13 +26,17 @@ ALLOWED_SUFFIXES = (".csv", ".parquet", ".xlsx")
 
 
 def run_ingest(con, actor: Actor, provider: str, period: str, files: dict[str, bytes]):
-    """Validate and apply one submission exactly as ``cancer-alliance ingest`` does."""
-    try:
-        ingest = importlib.import_module("cancer_alliance.ingest")
-        fn = ingest.ingest_submission
-    except (ImportError, AttributeError) as exc:
-        raise data.DataUnavailable("the ingest engine is not installed yet") from exc
-    result = fn(con, provider=provider, period=period, submitted_by=actor.username, files=files)
+    """Validate and apply one submission exactly as ``cancer-alliance ingest`` does.
+
+    Then refresh the materialised outcomes of the providers it touched, so the next page
+    view aggregates stored rows.
+    """
+    from cancer_alliance import metrics
+    from cancer_alliance.ingest import ingest_submission
+
+    result = ingest_submission(con, provider=provider, period=period,
+                               submitted_by=actor.username, files=files)
+    metrics.refresh(con, result.submission_id)
     data.clear_cache()
     return result
 
