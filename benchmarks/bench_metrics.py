@@ -97,7 +97,12 @@ FROM pathways WHERE first_treatment_date IS NOT NULL AND CAST(hash(pathway_id) %
 def build(db: str, rows: int, years: int, providers: int) -> None:
     from cancer_alliance.store import connect
 
+    from cancer_alliance.reference.loaders import load_reference_data
+
     con = connect(db)
+    # the shipped reference data (tumour groups, ICD-10 map, organisations): without it the
+    # tumour-group joins would match nothing and the benchmark would flatter the engine
+    load_reference_data(con)
     first = "2016-04-01" if years > 3 else "2022-04-01"
     con.execute(SYNTH.format(rows=rows, providers=providers, first=first,
                              span_days=365 * years))

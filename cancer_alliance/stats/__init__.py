@@ -21,7 +21,7 @@ from cancer_alliance.stats.rates import (
     exact_poisson,
     rate_interval,
 )
-from cancer_alliance.stats.spc import Point, Segment, SPCResult, spc
+from cancer_alliance.stats.spc import Point, Segment, SPCResult, spc, variation_icon
 from cancer_alliance.stats.suppression import (
     assert_protected,
     display,
@@ -60,5 +60,6 @@ __all__ = [
     "protect_table",
     "rate_interval",
     "spc",
+    "variation_icon",
     "wilson_interval",
 ]

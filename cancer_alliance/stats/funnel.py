@@ -2,8 +2,12 @@
 
 Why this method: PHE Fingertips (and PHEindicatormethods' ``phe_funnels`` and
 ``phe_funnel_significance``) draw the control limit at denominator ``n`` as the observed
-proportion whose Wilson score interval just reaches the overall proportion. Limits are
-therefore asymmetric near 0 and 1 and never need an arbitrary continuity correction.
+proportion whose Wilson score interval just reaches the overall proportion. Because a
+Wilson interval's end points are exactly the proportions ``p`` with
+``|observed − p| = z·√(p(1 − p)/n)``, PHE's ``sigma_adjustment`` closed form reduces to
+``p ± z·√(p(1 − p)/n)`` around the baseline ``p``: symmetric, with no continuity
+correction, and outside [0, 1] at small denominators until clamped for drawing. We keep
+PHE's own expression so the code reads against the package line by line.
 A unit is flagged ``low``/``high`` at 0.025 when it is outside the 95% limits and at
 0.001 when outside the 99.8% limits; comparisons are strict, as in the package, so a
 unit exactly on a limit is not significant.

@@ -87,9 +87,40 @@ class SPCResult:
     target: float | None
     warnings: list[str] = field(default_factory=list)
 
+    @property
+    def variation_icon(self) -> str | None:
+        """The Making Data Count variation icon for the latest point, as NHSRplotthedots
+        names it (``ptd_get_icons``).
+
+        High/low comes from the improvement direction, not from the side of the mean:
+        improvement is ``improvement_high`` when higher is better and ``improvement_low``
+        when lower is; concern is the opposite side. So a falling trend still above the
+        mean of a higher-is-better measure shows ``concern_low``. Neutral points keep
+        their own high/low (``neutral_high`` for a rising trend even below the mean).
+        """
+        return variation_icon(self.variation, self.improvement)
+
     def to_dict(self) -> dict:
         """Plain JSON-ready data; NaN limits become ``None``."""
         return _nan_to_none(asdict(self))
+
+
+def variation_icon(point_type: str | None, improvement: str) -> str | None:
+    """Icon name for a point type: ``common_cause``, ``improvement_high``/``_low``,
+    ``concern_high``/``_low`` or ``neutral_high``/``_low`` (see
+    :attr:`SPCResult.variation_icon`); ``None`` for no point type."""
+    if point_type is None:
+        return None
+    if point_type == "common_cause":
+        return "common_cause"
+    if point_type.startswith("special_cause_neutral_"):
+        return point_type.removeprefix("special_cause_")
+    increase = improvement == "increase"
+    if point_type == "special_cause_improvement":
+        return "improvement_high" if increase else "improvement_low"
+    if point_type == "special_cause_concern":
+        return "concern_low" if increase else "concern_high"
+    raise UsageError(f"unknown SPC point type {point_type!r}")
 
 
 def _nan_to_none(obj):

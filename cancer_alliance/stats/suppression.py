@@ -19,6 +19,15 @@ Platform rule (metrics reference §8, after NHS Digital's HES/ECDS disclosure co
   exactly one suppressed cell. This is the usual per-line rule; we do not run a full
   linear-programming audit across lines, and rounding to 5 blurs what any combination
   of lines could reveal.
+* Margins published elsewhere: a table broken down by two or more groups (say phase and
+  provider) has margins that other breakdowns publish (the provider-only table, the
+  phase-only table). Each margin is another line, ``sum(cells sharing those group
+  values) = margin``, whose total is known even though this table does not show it, so
+  the same per-line rule runs on those lines too. Otherwise a lone hidden cell in one
+  provider's row could be recovered as "that provider's total minus its other phases".
+  A margin made of a single cell cannot be protected from here (the other table shows
+  that cell's value); a primary-suppressed cell is safe there anyway, since the margin
+  has the same value and is suppressed in its own table.
 
 Written by hand because no maintained Python library implements this method. The web
 layer, reports and downloads call :func:`protect_table` for *every* public or board
@@ -31,6 +40,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from itertools import combinations
 
 import numpy as np
 import pandas as pd
@@ -80,30 +90,60 @@ def display(value: float | None) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def _secondary(
-    raw: np.ndarray, hidden: np.ndarray, lines: list[tuple[list[tuple[int, int]], tuple[int, int]]]
-) -> np.ndarray:
+Cell = tuple[int, int]
+Line = tuple[list[Cell], Cell | None]
+
+
+def _secondary(raw: np.ndarray, hidden: np.ndarray, lines: list[Line]) -> np.ndarray:
     """Grow ``hidden`` until no line (parts plus total) has exactly one hidden cell.
 
     A line is the equation ``sum(parts) = total``: with one unknown it can be solved, with
     two or more it cannot. The cell added is the smallest visible non-zero part, else a
-    visible zero part, else the total, so as little as possible is lost.
+    visible zero part, else the total, so as little as possible is lost. A total of
+    ``None`` is a margin published in another table: always known, never hideable here.
     """
     hidden = hidden.copy()
     changed = True
     while changed:
         changed = False
         for parts, total in lines:
-            cells = [*parts, total]
+            cells = parts if total is None else [*parts, total]
             if sum(bool(hidden[c]) for c in cells) != 1:
                 continue
             visible = [c for c in parts if not hidden[c]]
             nonzero = [c for c in visible if raw[c] > 0]
             pool = nonzero or visible
-            pick = min(pool, key=lambda c: (raw[c], c)) if pool else total
+            if pool:
+                pick = min(pool, key=lambda c: (raw[c], c))
+            elif total is not None:
+                pick = total
+            else:
+                continue  # a one-cell margin: see the module docstring
             hidden[pick] = True
             changed = True
     return hidden
+
+
+def margin_groups(table: pd.DataFrame, group_cols: Sequence[str],
+                  rows: Sequence[int]) -> list[list[int]]:
+    """Row positions sharing the values of each proper, non-empty subset of the groups.
+
+    These are the margins other breakdowns of the same data publish (for groups phase
+    and provider: one set per provider, one per phase). One group, or none, has no such
+    margins beyond the grand total, which the total row already covers.
+    """
+    groups = list(group_cols)
+    if len(groups) < 2:
+        return []
+    values = {g: [None if pd.isna(v) else v for v in table[g].tolist()] for g in groups}
+    sets: list[list[int]] = []
+    for size in range(1, len(groups)):
+        for subset in combinations(groups, size):
+            by_key: dict[tuple, list[int]] = {}
+            for r in rows:
+                by_key.setdefault(tuple(values[g][r] for g in subset), []).append(int(r))
+            sets.extend(by_key.values())
+    return sets
 
 
 def protect(
@@ -112,13 +152,15 @@ def protect(
     total_col: str | None = None,
     national: bool = False,
     total_row: int | None = None,
+    margins: Sequence[Sequence[int]] = (),
 ) -> pd.DataFrame:
     """Protect the count columns of an already aggregated table, in a copy.
 
     ``total_col`` names a count column that is the row sum of the others (its parts),
     and ``total_row`` the position of a row that is the column sum of the others; both
-    drive secondary suppression. Protected count columns are nullable integers with
-    ``<NA>`` for suppressed cells.
+    drive secondary suppression. ``margins`` lists sets of row positions whose column
+    sums are published elsewhere (see :func:`margin_groups`); they drive it too.
+    Protected count columns are nullable integers with ``<NA>`` for suppressed cells.
     """
     cols = list(count_cols)
     missing = [c for c in cols if c not in df.columns]
@@ -137,7 +179,10 @@ def protect(
         raise UsageError("counts to protect must be 0 or more")
     hidden = (raw > 0) & (raw < SUPPRESS_BELOW)
     n_rows, _ = raw.shape
-    lines: list[tuple[list[tuple[int, int]], tuple[int, int]]] = []
+    lines: list[Line] = []
+    for rows in margins:
+        for j in range(len(cols)):
+            lines.append(([(int(r), j) for r in rows], None))
     if total_row is not None:
         data_rows = [r for r in range(n_rows) if r != total_row]
         for j in range(len(cols)):
@@ -173,7 +218,9 @@ def protect_table(
     protected with secondary suppression against the total row and ``total_col``; then
     each ``percentages`` entry ``name: (numerator_col, denominator_col)`` is computed from
     the protected figures. Secondary suppression always treats the column totals as
-    known, even with ``total_row=False``.
+    known, even with ``total_row=False``, and with two or more ``group_cols`` it also
+    treats every margin another breakdown would publish (each group's own subtotals) as
+    known, so no choice of breakdown recovers a hidden cell by subtraction.
     """
     groups = list(group_cols)
     cols = list(count_cols)
@@ -188,6 +235,7 @@ def protect_table(
     else:
         table = pd.DataFrame([df[cols].sum()])
     total_at: int | None = None
+    margins: list[list[int]] = []
     if groups:
         # The column totals are computed and used for secondary suppression even when the
         # Total row is not displayed: a total is always published somewhere (a headline
@@ -198,9 +246,11 @@ def protect_table(
                 table[g]
             ):
                 table[g] = table[g].astype(object)
+        margins = margin_groups(table, groups, list(range(len(table))))
         table = pd.concat([table, pd.DataFrame([total])], ignore_index=True)
         total_at = len(table) - 1
-    out = protect(table, cols, total_col=total_col, national=national, total_row=total_at)
+    out = protect(table, cols, total_col=total_col, national=national, total_row=total_at,
+                  margins=margins)
     if total_at is not None and not total_row:
         attrs = dict(out.attrs)
         out = out.drop(index=total_at)

@@ -112,3 +112,22 @@ def test_numerator_above_denominator_names_the_unit():
     units = pd.DataFrame({"unit": ["RAA"], "numerator": [11], "denominator": [10]})
     with pytest.raises(UsageError, match="RAA"):
         funnel_plot_data(units)
+
+
+@pytest.mark.parametrize(
+    ("p", "n", "confidence", "z", "half_width"),
+    [
+        # baseline 0.5, n = 100: z·√(0.25/100) = 1.959964 × 0.05
+        (0.5, 100, 0.95, 1.959964, 0.0979982),
+        # baseline 0.8, n = 20 at 99.8%: 3.090232 × √(0.16/20) = 3.090232 × 0.0894427
+        (0.8, 20, 0.998, 3.090232, 0.2763988),
+    ],
+)
+def test_limits_worked_by_hand_are_baseline_plus_minus_z_standard_errors(
+    p, n, confidence, z, half_width
+):
+    # PHE's sigma_adjustment reduces to p ± z·√(p(1−p)/n); the 0.8/20 upper limit is
+    # above 1 and stays there (unclamped).
+    assert z * (p * (1 - p) / n) ** 0.5 == pytest.approx(half_width, abs=1e-6)
+    assert funnel_limits(p, n, confidence) == pytest.approx(
+        (p - half_width, p + half_width), abs=1e-6)

@@ -92,3 +92,17 @@ def test_proportion_table_leaves_suppressed_figures_empty():
     assert out.loc[1, "proportion"] == 0.8
     assert (out.loc[1, "lower_95"], out.loc[1, "upper_95"]) == pytest.approx(
         phe_wilson(40, 50, 0.95))
+
+
+@pytest.mark.parametrize(
+    ("confidence", "z_squared"),
+    [(0.95, 1.959964**2), (0.998, 3.090232**2)],
+)
+def test_a_denominator_of_one_worked_by_hand(confidence, z_squared):
+    # With n = 1 the square root in Wilson's formula is z·√(z²) = z², so 0 of 1 gives
+    # (0, z²/(1+z²)) and 1 of 1 gives (1/(1+z²), 1): 0.7935 and 0.2065 at 95%,
+    # 0.9052 and 0.0948 at 99.8%.
+    assert wilson_interval(0, 1, confidence) == pytest.approx(
+        (0.0, z_squared / (1 + z_squared)), abs=1e-6)
+    assert wilson_interval(1, 1, confidence) == pytest.approx(
+        (1 / (1 + z_squared), 1.0), abs=1e-6)

@@ -231,3 +231,84 @@ def test_to_dict_has_the_documented_shape():
 def test_bad_input_is_explained(kwargs, words):
     with pytest.raises(UsageError, match=words):
         spc(**kwargs)
+
+
+# The cases below fix the limits on the first 12 points (mean 11, mean moving range 2:
+# limits 11 ± 5.32, two-thirds lines 11 ± 3.5467) so that the points added after them
+# are judged against known limits, as NHSRplotthedots' fix_after_n_points does.
+
+
+def fixed_segment():
+    return spc(ALTERNATING, fix_after=12).segments[0]
+
+
+def test_a_point_exactly_on_a_process_limit_is_not_outside_it():
+    seg = fixed_segment()
+    assert (seg.lower, seg.upper) == pytest.approx((5.68, 16.32))
+    on = spc([*ALTERNATING, seg.upper, seg.lower], fix_after=12).points
+    assert all("outside_limits" not in p.rules for p in on)
+    beyond = spc([*ALTERNATING, seg.upper + 0.01], fix_after=12).points[-1]
+    assert beyond.rules == ["outside_limits"]
+
+
+def test_a_point_exactly_on_the_two_thirds_line_is_not_close_to_the_limit():
+    seg = fixed_segment()
+    assert seg.near_upper == pytest.approx(11 + 2 * 2.66 / 3 * 2)
+    on_line = spc([*ALTERNATING, seg.near_upper, seg.near_upper], fix_after=12)
+    assert all(p.point_type == "common_cause" for p in on_line.points)
+    just_past = spc([*ALTERNATING, seg.near_upper + 0.01, seg.near_upper + 0.01], fix_after=12)
+    assert [p.rules for p in just_past.points[-2:]] == [["two_in_three"]] * 2
+    assert just_past.variation == "special_cause_improvement"
+
+
+def test_a_point_beyond_the_limit_does_not_count_towards_two_in_three():
+    # 20 is outside; 15 is close (between 14.55 and 16.32). The package counts only
+    # points between the two-thirds line and the limit, so the 15 stays common cause.
+    points = spc([*ALTERNATING, 20.0, 15.0], fix_after=12).points
+    assert points[-2].rules == ["outside_limits"]
+    assert points[-1].rules == [] and points[-1].point_type == "common_cause"
+    both_close = spc([*ALTERNATING, 15.0, 15.0], fix_after=12).points
+    assert [p.rules for p in both_close[-2:]] == [["two_in_three"]] * 2
+
+
+def test_a_run_below_the_mean_is_neutral_low_or_improvement_by_direction():
+    values = [*ALTERNATING, *([9.0] * 7)]  # seven 9s: below 11, above 7.45
+    neutral = spc(values, improvement="neutral", fix_after=12)
+    assert [p.special_cause_type for p in neutral.points[12:]] == ["7 Points Below CL"] * 7
+    assert neutral.variation == "special_cause_neutral_low"
+    assert spc(values, improvement="decrease", fix_after=12).variation == \
+        "special_cause_improvement"
+    assert spc(values[:-1], improvement="decrease", fix_after=12).variation == "common_cause"
+
+
+def test_fix_after_applies_to_the_start_of_every_segment():
+    values = [*ALTERNATING, 30.0, 30.0, 30.0, *([20.0, 22.0] * 6), 40.0, 40.0]
+    result = spc(values, rebase_at=[15], fix_after=12)
+    first, second = result.segments
+    assert (first.start, first.end, second.start, second.end) == (0, 14, 15, 28)
+    assert first.mean == 11 and second.mean == 21
+    assert first.n_baseline == second.n_baseline == 12
+    assert (second.lower, second.upper) == pytest.approx((21 - 5.32, 21 + 5.32))
+    outside = [p.position for p in result.points if "outside_limits" in p.rules]
+    assert outside == [12, 13, 14, 27, 28]
+    assert result.warnings == []  # 15 and 14 points: neither segment is short
+
+
+def test_variation_icon_takes_high_or_low_from_the_improvement_direction():
+    # A falling seven-point trend that stays above the mean (11): concern for a
+    # higher-is-better measure, shown as the "low" concern icon as NHSRplotthedots
+    # does, although the point itself is above the mean.
+    falling = [*ALTERNATING, 16.0, 15.5, 15.0, 14.5, 14.0, 13.5, 13.0]
+    up = spc(falling, improvement="increase", fix_after=12)
+    assert up.points[-1].value > up.segments[0].mean
+    assert up.variation == "special_cause_concern"
+    assert up.variation_icon == "concern_low"
+    down = spc(falling, improvement="decrease", fix_after=12)
+    assert (down.variation, down.variation_icon) == ("special_cause_improvement",
+                                                     "improvement_low")
+    assert spc(falling, improvement="neutral", fix_after=12).variation_icon == "neutral_low"
+    rising = spc([*ALTERNATING, 30.0], improvement="decrease", fix_after=12)
+    assert (rising.variation, rising.variation_icon) == ("special_cause_concern",
+                                                         "concern_high")
+    assert spc([*ALTERNATING, 30.0], fix_after=12).variation_icon == "improvement_high"
+    assert spc(ALTERNATING).variation_icon == "common_cause"

@@ -104,8 +104,36 @@ def test_protection_cannot_be_bypassed_by_another_breakdown():
         shown = table["count"].dropna().tolist()
         assert all(v == 0 or v >= 10 for v in shown)
         assert all(v % 5 == 0 for v in shown)
+    # The provider-only and sex-only tables publish RAA = 45 and sex 2 = 65. Had the
+    # cross table hidden only the 3 and the 40, its RBB/sex-2 figure of 60 would give
+    # RAA/sex 2 away as 65 - 60. Every margin is a line, so all four cells go.
     by_both = protect_table(raw, ["count"], ["provider", "sex"])
-    assert by_both["count"].isna().sum() == 2  # the 3 and, secondarily, the 40
+    assert by_both["count"].iloc[:4].isna().all()
+    assert by_both["count"].iloc[4] == 155  # 156 rounded
+
+
+def test_margins_of_a_two_way_table_drive_secondary_suppression():
+    # Providers by phase. RAA's first-phase 3 is primary. Worked by hand:
+    # RAA's own margin (53) would reveal it from the 50, so the 50 goes; the first-phase
+    # margin (53) would reveal it from 20 and 30, so the smaller, RBB's 20, goes; now
+    # the subsequent-phase margin (180) has one hidden cell (the 50), so the smallest
+    # other one, RBB's 60, goes. Every line then has two hidden cells or none.
+    raw = pd.DataFrame({
+        "provider": ["RAA", "RAA", "RBB", "RBB", "RCC", "RCC"],
+        "phase": ["first", "subsequent"] * 3,
+        "count": [3, 50, 20, 60, 30, 70],
+    })
+    table = protect_table(raw, ["count"], ["provider", "phase"])
+    keys = zip(table["provider"], table["phase"], strict=True)
+    shown = dict(zip(keys, table["count"], strict=True))
+    for cell in [("RAA", "first"), ("RAA", "subsequent"), ("RBB", "first"),
+                 ("RBB", "subsequent")]:
+        assert pd.isna(shown[cell]), cell
+    assert shown[("RCC", "first")] == 30 and shown[("RCC", "subsequent")] == 70
+    assert shown[("Total", "Total")] == 235  # 233 rounded
+    # one grouping column has no margins but the grand total: only the 3 and the 20 go
+    single = protect_table(raw.assign(key=raw["provider"] + raw["phase"]), ["count"], ["key"])
+    assert single["count"].isna().sum() == 2
 
 
 def test_a_protected_table_is_marked_and_cannot_be_protected_twice():
@@ -139,3 +167,16 @@ def test_hidden_cells_stay_unrecoverable_even_when_the_total_row_is_not_shown():
     table = protect_table(raw, ["count"], ["age_band"], total_row=False)
     assert len(table) == 2 and table["count"].isna().all()
     assert_protected(table)
+
+
+def test_margin_groups_lists_every_coarser_breakdown():
+    from cancer_alliance.stats.suppression import margin_groups
+
+    grid = pd.DataFrame([(a, b, c) for a in "xy" for b in "pq" for c in "uv"],
+                        columns=["a", "b", "c"])
+    sets = margin_groups(grid, ["a", "b", "c"], list(range(len(grid))))
+    # by a, by b, by c: 2 margins of 4 cells each; by (a,b), (a,c), (b,c): 4 of 2 each
+    assert sorted(len(s) for s in sets) == [2] * 12 + [4] * 6
+    assert [0, 1, 2, 3] in sets  # a = x
+    assert [0, 2, 4, 6] in sets  # c = u
+    assert margin_groups(grid, ["a"], list(range(len(grid)))) == []

@@ -91,3 +91,18 @@ def test_log_rank_matches_the_observed_minus_expected_statistic():
 def test_log_rank_needs_two_groups():
     with pytest.raises(UsageError, match="two groups"):
         log_rank([1, 2], [1, 1], ["a", "a"])
+
+
+def test_a_median_where_survival_is_exactly_one_half_is_the_first_such_time():
+    # Four deaths at months 1-4: survival is 0.75, 0.5, 0.25, 0. lifelines (and so this
+    # platform) takes the first time survival is at or below 0.5, month 2; R's
+    # survfit would report the midpoint of the flat stretch at 0.5, month 2.5.
+    table = kaplan_meier([1, 2, 3, 4], [1, 1, 1, 1])
+    assert table["survival"].tolist() == pytest.approx([0.75, 0.5, 0.25, 0.0])
+    assert table.attrs["median"] == 2
+
+
+def test_survival_that_never_reaches_one_half_has_no_median():
+    table = kaplan_meier([1, 2, 3, 4], [0, 1, 0, 0])  # survival falls only to 2/3
+    assert table["survival"].min() > 0.5
+    assert table.attrs["median"] == math.inf
