@@ -189,6 +189,10 @@ def _finish_metrics(code: str, df: pd.DataFrame, groups: list[str],
     agg["met"] = pd.array(met, dtype="boolean")
     agg["performance"] = agg["performance"].round(2)
     agg["standard"] = code
+    for g in groups:
+        # A whole-number group (IMD quintile) with blanks arrives as float: print 3, not 3.0.
+        if g in _INT_COLUMNS:
+            agg[g] = pd.array(agg[g], dtype="Int64")
     agg = agg.sort_values(["period", *groups], na_position="last").reset_index(drop=True)
     return agg[columns]
 
@@ -230,6 +234,8 @@ def compute_many(con: duckdb.DuckDBPyConnection, standards: Sequence[str] | None
         else:
             t = outcomes_table(backend, codes)
         t = t.filter(t.included)
+        if _names_alliance(groups, filters):
+            t = _accountable_alliance(backend, t)
         t = _period_filter(t, period)
         t = _apply_filters(t, filters, column_of)
         keys = {g: t[column_of.get(g, g)] for g in groups}
@@ -242,8 +248,29 @@ def compute_many(con: duckdb.DuckDBPyConnection, standards: Sequence[str] | None
     return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
 
+def _names_alliance(groups: list[str], filters: Mapping[str, Any] | None) -> bool:
+    keys = [ALIASES.get(k, k) for k in (filters or {})]
+    return "alliance_code" in groups or "alliance_code" in keys
+
+
+def _accountable_alliance(backend: Any, t: ibis.Table) -> ibis.Table:
+    """Outcome rows with ``alliance_code`` of the *accountable* provider.
+
+    Results are provider-based (by accountable provider, summing shares), so an alliance's
+    figure must be the sum of its providers' figures: a transfer's 0.5 share credited to a
+    provider in another alliance belongs to that alliance, not to the submitter's.
+    """
+    orgs = backend.table("organisations")
+    orgs = orgs.select(_acc_org=orgs.org_code, _acc_alliance=orgs.alliance_code)
+    j = t.left_join(orgs, t.accountable_provider_code == orgs._acc_org)
+    return j.mutate(alliance_code=j._acc_alliance).drop("_acc_org", "_acc_alliance")
+
+
 def _backlog_metrics(con, code, groups, grain, period, filters, engine, spark):
     """62_DAY_BACKLOG by month-end census: total on the PTL, within = not past day 62."""
+    if "modality" in groups or "modality" in [ALIASES.get(k, k) for k in (filters or {})]:
+        raise UsageError(f"{code} counts open pathways, which have no treatment yet: "
+                         "it cannot be broken down or filtered by modality")
     rng = periods.month_range(period)
     if rng is None:
         (first, last), = con.execute(

@@ -13,7 +13,8 @@ on DuckDB and on Spark:
 * ``alliance_code`` of the submitting provider, from ``organisations``;
 * ``clock_start``: the route's clock start with the A1 DNA reset applied
   (metrics reference §0 A1, §2.3): the upgrade date for ``UPGRADE`` (reset only when the
-  upgrade was on or before the first-seen date), else the referral date, replaced by
+  upgrade was on or before the first-seen date and the reset is after the upgrade, since
+  an adjustment only shortens a wait), else the referral date, replaced by
   ``first_seen_clock_reset_date`` when one is recorded.
 """
 
@@ -62,8 +63,11 @@ def ethnic_group(category: Any) -> Any:
 def route_clock_start(p: ibis.Table) -> Any:
     """Clock start of the 2WW, FDS and 62-day clocks (A1 reset-aware, route-aware)."""
     reset = p.first_seen_clock_reset_date
+    # The reset may only shorten the wait: a reset date on or before the upgrade date (the
+    # DNA happened on the routine pathway) leaves the upgrade date as the clock start.
     upgrade_reset_allowed = (
         reset.notnull() & p.first_seen_date.notnull() & (p.upgrade_date <= p.first_seen_date)
+        & (reset > p.upgrade_date)
     )
     return ibis.cases(
         (p.referral_route == "UPGRADE",

@@ -18,6 +18,8 @@ CLOCK_START_IS_DAY_ZERO = True
 
 #: A1: the DNA reset moves a consultant upgrade's clock start only when the upgrade was on
 #: or before the first-seen date (NCL). With no first-seen date we cannot tell: no reset.
+#: A reset date on or before the upgrade date (a DNA on the routine pathway, before the
+#: upgrade) is ignored: A1 may only shorten a wait, never start its clock earlier.
 UPGRADE_RESET_NEEDS_UPGRADE_ON_OR_BEFORE_FIRST_SEEN = True
 
 #: §1: the old rare-cancer rule: these suspected types have a 31-day limit inside 62_DAY_USC
@@ -49,6 +51,8 @@ IPT_TREATMENT_LIMIT = 24
 #: Different first-seen and treating providers with no transfer date: 0.5 / 0.5 always.
 
 #: Commissioner-based reporting (UNCERTAIN): the whole patient (share 1.0), never split.
+#: By alliance, a standard's results go to the alliance of the *accountable* provider (so an
+#: alliance adds up like its providers); see ``api._accountable_alliance``.
 COMMISSIONER_SHARE = 1.0
 
 #: §5 (UNCERTAIN): PTL routes, A1 reset used, the backlog is day 63 or more.

@@ -28,12 +28,13 @@ ROUTES_62 = {"62_DAY_USC": ("USC",), "62_DAY_SCREENING": ("SCREEN",),
 
 
 def clock_start(p: Row) -> date | None:
-    """Route clock start with the A1 DNA reset (upgrades: only if upgraded by first seen)."""
+    """Route clock start with the A1 DNA reset (upgrades: only if upgraded by first seen,
+    and never earlier than the upgrade date: an adjustment only shortens a wait)."""
     reset = p.get("first_seen_clock_reset_date")
     if p["referral_route"] == "UPGRADE":
         seen = p.get("first_seen_date")
         upgraded = p.get("upgrade_date")
-        if reset and seen and upgraded and upgraded <= seen:
+        if reset and seen and upgraded and upgraded <= seen and reset > upgraded:
             return reset
         return upgraded
     return reset or p.get("referral_received_date")

@@ -107,9 +107,25 @@ def test_survival_measure_in_compute_measure_shape(con):
 
 def test_survival_by_diagnosis_financial_year_cohort(con):
     df = measures.compute_measure(con, "ONE_YEAR_SURVIVAL_OBSERVED", by=("financial_year",))
-    got = {r["period"]: (r["n"], r["value"]) for r in df.to_dict("records")}
-    # 2023/24 (diagnosed January 2024): P1 died day 60 of 4, P6 day 100 of 3 -> 3/4 * 2/3
-    assert got == {"2022/23": (1, 100.0), "2023/24": (4, 50.0), "2024/25": (1, 100.0)}
+    got = {r["period"]: (r["n"], None if pd.isna(r["value"]) else r["value"])
+           for r in df.to_dict("records")}
+    # 2023/24 (diagnosed January 2024): P1 died day 60 of 4, P6 day 100 of 3 -> 3/4 * 2/3.
+    # 2024/25 is P3 alone, followed 213 days: no one-year figure yet (blank, not 100%).
+    assert got == {"2022/23": (1, 100.0), "2023/24": (4, 50.0), "2024/25": (1, None)}
+
+
+def test_one_year_survival_is_blank_without_a_full_year_of_follow_up(store):
+    # Diagnosed 2024-06-01, data to 2024-12-31: followed 213 days, no death. Carrying the
+    # curve forward would claim 100% one-year survival; the data cannot show it yet.
+    c = store("""
+| pathway_id | nhs_number | primary_diagnosis_icd10 | diagnosis_date | stage_group |
+| P3         | 0000000003 | C34                     | 2024-06-01     | 3           |
+""")
+    c.execute("INSERT INTO submissions VALUES (1, 'RAA', '2024-12', 'test', now(), 'loaded',"
+              " NULL, 1, 0, 0, 0, NULL)")
+    row = measures.one_year_survival(c).to_dict("records")[0]
+    assert row["n"] == 1
+    assert all(pd.isna(row[c]) for c in ("survival_1y", "lower", "upper"))
 
 
 def test_an_empty_store_gives_empty_tables_not_errors(store):

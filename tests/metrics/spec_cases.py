@@ -201,17 +201,21 @@ CASES = [
     """),
     # A1 for upgrades only when upgraded on or before first seen (NCL): A resets to 03-05;
     # B was upgraded after first seen, so its clock starts at the upgrade. A2 removes days.
+    # D's reset (03-01) is before its upgrade (03-10): A1 only shortens, so the clock starts
+    # at the upgrade: 03-10 -> 05-06 = 57 within (using the reset would give 66, a breach).
     Case("62_day_upgrade_reset_and_adjustment", "§0 A1, A2, §2.3",
          ("62_DAY_UPGRADE", "62_DAY"), """
         pathway_id | referral_route | referral_received_date | upgrade_date | first_seen_date | first_seen_clock_reset_date | decision_to_treat_date | first_treatment_date | treatment_adjustment_days
         A          | UPGRADE        |                        | 2023-03-01   | 2023-03-10      | 2023-03-05                  | 2023-04-01             | 2023-05-06           | 0
         B          | UPGRADE        |                        | 2023-03-15   | 2023-03-10      | 2023-03-05                  | 2023-04-01             | 2023-05-06           | 0
         C          | USC            | 2024-01-02             |              | 2024-01-09      |                             | 2024-03-01             | 2024-03-10           | 7
+        D          | UPGRADE        |                        | 2023-03-10   | 2023-03-20      | 2023-03-01                  | 2023-04-01             | 2023-05-06           | 0
     """, """
         standard       | pathway_id | clock_start | adjustment_days | days | outcome
         62_DAY_UPGRADE | A          | 2023-03-05  | 0               | 62   | within
         62_DAY_UPGRADE | B          | 2023-03-15  | 0               | 52   | within
         62_DAY         | C          | 2024-01-02  | 7               | 61   | within
+        62_DAY_UPGRADE | D          | 2023-03-10  | 0               | 57   | within
     """),
     # §4 examples: clock start 2024-01-02 at RAA (first seen), treated at RBB (submitter).
     # T1 transfer day 34, treated 21 later (55): row 1. T2 day 36 + 37 (73): row 4, RBB.
@@ -246,6 +250,35 @@ CASES = [
         62_DAY   | T8         | 55   | within  | RBB                       | 0.5   | ipt_no_transfer_date
         62_DAY   | T9         | 62   | within  | RAA                       | 0.5   | ipt_row_1
         62_DAY   | T9         | 62   | within  | RBB                       | 0.5   | ipt_row_1
+    """),
+    # §4 edge cases. S1: first seen and treated at RAA, with a transfer date: one provider,
+    # 1.0. S2: transferred from the treating provider itself: 1.0. N1: first seen at RAA,
+    # treated at RBB, no transfer date, a breach (01-02 -> 03-15 = 73): 0.5 / 0.5 breach.
+    Case("62_day_same_provider_and_no_transfer_date", "§4", ("62_DAY",), """
+        pathway_id | provider_code | suspected_cancer_type | referral_received_date | first_seen_date | first_seen_provider_code | transfer_received_date | transfer_from_provider_code | decision_to_treat_date | first_treatment_date
+        S1         | RAA           | LUNG                  | 2024-01-02             | 2024-01-05      | RAA                      | 2024-02-20             |                             | 2024-03-01             | 2024-03-15
+        S2         | RBB           | LUNG                  | 2024-01-02             | 2024-01-05      | RAA                      | 2024-02-20             | RBB                         | 2024-03-01             | 2024-03-15
+        N1         | RBB           | LUNG                  | 2024-01-02             | 2024-01-05      | RAA                      |                        |                             | 2024-03-01             | 2024-03-15
+    """, """
+        standard | pathway_id | days | outcome | accountable_provider_code | share | allocation_rule
+        62_DAY   | S1         | 73   | breach  | RAA                       | 1.0   | single_provider
+        62_DAY   | S2         | 73   | breach  | RBB                       | 1.0   | single_provider
+        62_DAY   | N1         | 73   | breach  | RAA                       | 0.5   | ipt_no_transfer_date
+        62_DAY   | N1         | 73   | breach  | RBB                       | 0.5   | ipt_no_transfer_date
+    """),
+    # Missing dates: treated with no decision to treat is excluded from 31-day (its start is
+    # missing), still in 62-day; closed with nobody told and no DTT is excluded from FDS
+    # (no stop), in the month it closed; nothing is ever counted as 0 days for a missing date.
+    Case("missing_dates", "§0 C1, §3", ("31_DAY", "FDS", "62_DAY"), """
+        pathway_id | suspected_cancer_type | referral_received_date | diagnosis_communicated_date | fds_outcome | decision_to_treat_date | first_treatment_date | pathway_closed_reason | pathway_closed_date
+        M1         | LUNG                  | 2024-01-02             | 2024-01-20                  | CONFIRMED   |                        | 2024-02-10           |                       |
+        M2         | LUNG                  | 2024-01-02             |                             |             |                        |                      | OTHER                 | 2024-03-01
+    """, """
+        standard | pathway_id | included | exclusion_reason    | days | outcome | reporting_period
+        31_DAY   | M1         | false    | missing_clock_start |      |         | 2024-02
+        FDS      | M1         | true     |                     | 18   | within  | 2024-01
+        62_DAY   | M1         | true     |                     | 39   | within  | 2024-02
+        FDS      | M2         | false    | missing_clock_stop  |      |         | 2024-03
     """),
     # Diagnosed but closed without treatment: excluded with its reason, in the month it
     # closed. Still open, or ruled out (no cancer): no 62-day row at all (C6).

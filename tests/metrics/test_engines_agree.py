@@ -1,8 +1,9 @@
 """Property tests: the reference implementation, DuckDB and Spark agree on random pathways.
 
 Pathways are drawn with same-day events, leap days (2024-02-29 is in range), missing dates,
-every referral route, DNA resets, treatment adjustments, inter-provider transfers (with and
-without a transfer date) and subsequent treatments. Each example is a small batch of
+every referral route, DNA resets (for upgrades also before the upgrade), treatment
+adjustments, inter-provider transfers (with and without a transfer date) and subsequent
+treatments. Each example is a small batch of
 pathways, so one engine run checks many at once. ``HYPOTHESIS_PROFILE=thorough`` runs many
 more examples than the default few (or set METRICS_EXAMPLES=N).
 """
@@ -48,6 +49,9 @@ def pathway(draw, number: int) -> dict:
     upgrade = start if route == "UPGRADE" else None
     seen = after(start, draw, 20)
     reset = after(start, draw, 10) if draw(st.booleans()) else None
+    if reset is not None and route == "UPGRADE" and draw(st.booleans()):
+        # An upgrade's DNA may have happened on the routine pathway, before the upgrade.
+        reset = start - timedelta(days=draw(st.integers(1, 10)))
     told = after(seen or start, draw, 40)
     dtt = after(seen or start, draw, 50)
     treated = after(dtt, draw, 40)

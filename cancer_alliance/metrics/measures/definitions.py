@@ -161,7 +161,8 @@ MEASURES: dict[str, MeasureDefinition] = {
             rule_text="Time from diagnosis_date to date_of_death, censored at the data's latest "
             "date (the end of the latest loaded submission period) and at 365 days; 95% "
             "log-log confidence interval. Observed, not net: no life tables, no age, sex or "
-            "case-mix standardisation.",
+            "case-mix standardisation. Blank for a group nobody in which was followed for a "
+            "full year (the curve is not carried past its last follow-up).",
             reference_section="§7 (one-year survival)", improvement="increase",
             period_by="diagnosis_date", kind="survival",
         ),

@@ -123,7 +123,14 @@ def survival(con: duckdb.DuckDBPyConnection, by: Sequence[str] | str | None = No
 
 
 def _at_horizon(curve: pd.DataFrame, horizon: int) -> tuple[float, float, float]:
-    """S(horizon) with its interval: the last step at or before the horizon."""
+    """S(horizon) with its interval: the last step at or before the horizon.
+
+    Blank (NaN) when nobody in the group was followed as far as the horizon: the curve then
+    stops before one year, and carrying its last value forward would report, say, a cohort
+    diagnosed last month as having a one-year survival it has not had time to show.
+    """
+    if curve.empty or curve["time"].max() < horizon:
+        return float("nan"), float("nan"), float("nan")
     upto = curve[curve["time"] <= horizon]
     if upto.empty:  # nobody died or was censored before the horizon: S = 1
         return 1.0, float("nan"), float("nan")
@@ -136,7 +143,8 @@ def one_year_survival(con: duckdb.DuckDBPyConnection, by: Sequence[str] | str | 
                       period: str | tuple[str, str] | None = None) -> pd.DataFrame:
     """Observed survival at 365 days: group columns + ``n, survival_1y, lower, upper, label``.
 
-    ``survival_1y``, ``lower`` and ``upper`` are proportions (0-1).
+    ``survival_1y``, ``lower`` and ``upper`` are proportions (0-1), blank for a group with
+    nobody followed for a full year (the data cannot show one-year survival yet).
     """
     groups, grain = parse_by(by)
     df, keys = _frame(con, groups, grain, period, filters)
