@@ -6,6 +6,7 @@ import math
 from typing import Any
 from urllib.parse import urlencode
 
+import pandas as pd
 from jinja2 import Environment
 
 from cancer_alliance.web import mdc
@@ -15,10 +16,14 @@ SUPPRESSED = "*"
 
 
 def _missing(v: Any) -> bool:
-    if v is None:
+    """None, NaN, NaT or pandas' NA (a suppressed cell in a nullable column).
+
+    ``pd.NA`` must be tested first: ``NA != NA`` is NA, whose truth value raises.
+    """
+    if v is None or v is pd.NA or v is pd.NaT:
         return True
     try:
-        return bool(v != v) or v is __import__("pandas").NA
+        return bool(v != v)
     except (TypeError, ValueError):
         return False
 
@@ -36,6 +41,21 @@ def pct(v: Any, digits: int = 1) -> str:
     if _missing(v):
         return "–"
     return f"{float(v):.{digits}f}%"
+
+
+def pts(v: Any) -> str:
+    """A difference in percentage points, signed (a gap is not a percentage of anything)."""
+    if _missing(v):
+        return "–"
+    return f"{float(v):+.1f}"
+
+
+def when(v: Any) -> str:
+    """A stored UTC timestamp to the second (microseconds are noise to a reader)."""
+    if _missing(v):
+        return ""
+    text = v.isoformat(sep=" ") if hasattr(v, "isoformat") else str(v)
+    return text[:19]
 
 
 def signed(v: Any, unit: str = " pts") -> str:
@@ -58,7 +78,7 @@ def query_with(request, **changes: Any) -> str:
 
 
 def install(env: Environment) -> None:
-    env.filters.update(num=num, pct=pct, signed=signed)
+    env.filters.update(num=num, pct=pct, pts=pts, when=when, signed=signed)
     env.globals.update(
         chart=render_interactive,
         sparkline=render_sparkline,

@@ -147,7 +147,8 @@ def test_accessibility_of_main_pages(page, server, shots):
     failures["/public"] = axe_violations(page)
     log_in(page, server, "analyst")
     for path in ("/", "/standards/62_DAY", "/ptl", "/equity", "/submissions",
-                 "/definitions", "/providers/RAA"):
+                 "/definitions", "/providers/RAA", "/outcomes", "/rare-cancers",
+                 "/standards/62_DAY_USC"):
         page.goto(server + path)
         failures[path] = axe_violations(page)
     page.screenshot(path=str(shots / "analyst-last.png"), full_page=True)

@@ -66,3 +66,17 @@ def test_token_submits_and_gets_the_ingest_summary(client, raa_token):
     assert r.status_code in (200, 422), r.text
     if r.status_code == 200:
         assert {"submission_id", "rows_read", "accepted", "rejected"} <= set(r.json())
+
+
+def test_openapi_declares_the_provider_bearer_token(clients):
+    """Trust systems reading the OpenAPI document must learn how to authenticate."""
+    doc = clients["public"].get("/api/openapi.json").json()
+    schemes = doc["components"]["securitySchemes"]
+    assert schemes["ProviderToken"] == {**schemes["ProviderToken"], "type": "http",
+                                        "scheme": "bearer"}
+    assert {"ProviderToken": []} in doc["paths"]["/api/v1/submissions"]["post"]["security"]
+
+
+def test_unknown_standard_is_404_without_echoing_the_url_value(client):
+    r = client.get("/api/v1/metrics/9434765919")
+    assert r.status_code == 404 and "9434765919" not in r.text

@@ -91,3 +91,17 @@ def test_static_svg_renders_in_a_pdf_with_weasyprint():
     spec, _ = _spc_spec()
     pdf = weasyprint.HTML(string=f"<html><body>{render_svg(spec)}</body></html>").write_pdf()
     assert pdf[:4] == b"%PDF" and len(pdf) > 2000
+
+
+def test_spc_legend_names_every_line_style_and_marker_without_cutting_one_off():
+    values = [70, 71, 69, 72, 70, 71, 70, 72, 71, 70, 69, 95]
+    result = stats.spc(values, improvement="increase", target=85)
+    spec = spc_chart("62-day (combined), Brackenford Hospitals", MONTHS, values, result,
+                     target=85)
+    root = ET.fromstring(render_svg(spec, width=720))
+    legend = [t.text for t in root.find(f".//{SVG}g[@class='legend']").iter(SVG + "text")]
+    assert legend == ["62-day (combined), Brackenford Hospitals", "Mean", "Process limits",
+                      "Target 85%", "special cause: improvement (square)",
+                      "special cause: concern (triangle)"]
+    for t in root.find(f".//{SVG}g[@class='legend']").iter(SVG + "text"):
+        assert float(t.get("x")) + 6 * len(t.text) <= 720 and float(t.get("y")) > 0

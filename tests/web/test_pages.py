@@ -131,3 +131,77 @@ def test_navigation_follows_the_role(clients):
     assert "/ptl" not in nav("board") and "/submissions" not in nav("board")
     assert "/admin/audit" in nav("admin")
     assert nav("public") == ["/public", "/definitions"]
+
+
+def test_standard_with_no_loaded_months_says_so_instead_of_empty_tables(clients):
+    """The synthetic months are all after October 2023, so the old 62-day (USC) standard has
+    no pathways: the page must say so, not draw empty axes under 'Breakdowns, None'."""
+    s = soup(clients["analyst"].get("/standards/62_DAY_USC"))
+    assert "No pathways in the months loaded count towards this standard" in s.text
+    assert "None" not in s.select_one("main").get_text()
+    assert not s.select("a.download") and not s.select_one("svg.chart-spc")
+    assert "Clock starts" in s.text  # the definition is still there
+
+
+def test_equity_groups_are_named_in_words_and_gaps_in_points(clients):
+    s = soup(clients["analyst"].get("/equity?standard=FDS"))
+    sex = [r.select_one("td").get_text(strip=True)
+           for r in s.find(id="e-sex").find_next("table").select("tbody tr")]
+    assert set(sex) <= {"Male", "Female", "Indeterminate", "Not known"} and "Female" in sex
+    imd = [r.select_one("td").get_text(strip=True)
+           for r in s.find(id="e-imd_quintile").find_next("table").select("tbody tr")]
+    assert not any(g.endswith(".0") for g in imd), imd
+    ethnic = s.find(id="e-ethnic_group").find_next("table")
+    heads = [th.get_text(strip=True) for th in ethnic.select("thead th")]
+    gap_cells = [r.select("td")[heads.index("Gap from reference (points)")].get_text(strip=True)
+                 for r in ethnic.select("tbody tr")]
+    assert gap_cells and not any(c.endswith("%") for c in gap_cells)
+    significant = {r.select("td")[heads.index("Significant?")].get_text(strip=True)
+                   for r in ethnic.select("tbody tr")}
+    assert significant <= {"Yes", "No", "Reference"} and "Reference" in significant
+
+
+def test_outcome_export_is_the_engines_pathways_inside_the_callers_scope(clients, store):
+    """The patient-level trace of a figure: all pathways for the alliance team, only the
+    trust's own for a provider user, and the link is offered only to those allowed it."""
+    cur = store.cursor()
+    engine = metrics.outcomes(cur, standard="FDS", period="2024-06", wide=True)
+    cur.close()
+
+    def rows(role):
+        r = clients[role].get("/standards/FDS/outcomes.csv?period=2024-06")
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+        return list(csv.DictReader(io.StringIO(r.text)))
+
+    analyst, provider = rows("analyst"), rows("provider")
+    assert len(analyst) == len(engine) > len(provider) > 0
+    assert {r["provider_code"] for r in provider} == {"RAA"}
+    assert sorted(r["pathway_id"] for r in provider) == sorted(
+        engine.loc[engine["provider_code"] == "RAA", "pathway_id"])
+    assert "nhs_number" not in analyst[0]
+    link = "/standards/FDS/outcomes.csv?period=2024-06"
+    assert link in [a["href"] for a in soup(clients["analyst"].get("/standards/FDS"))
+                    .select("a.download")]
+    assert link not in [a["href"] for a in soup(clients["board"].get("/standards/FDS"))
+                        .select("a.download")]
+
+
+def test_every_standard_page_opens_for_every_role(clients):
+    """Every standard listed on /standards opens (the open-pathway backlog has no treatment
+    modality, so its page must not ask for that breakdown)."""
+    codes = [a["href"] for a in soup(clients["analyst"].get("/standards")).select("main a")
+             if a["href"].startswith("/standards/")]
+    assert "/standards/62_DAY_BACKLOG" in codes
+    for role in ("analyst", "board"):
+        for href in codes:
+            assert clients[role].get(href).status_code == 200, (role, href)
+
+
+def test_suppressed_cells_render_as_stars_not_an_error(clients):
+    """Protected counts arrive as pandas NA in nullable columns; a page must show * for them."""
+    import pandas as pd
+
+    from cancer_alliance.web.filters import num, pct
+
+    assert num(pd.NA) == "*" and pct(pd.NA) == "–" and num(float("nan")) == "*"
+    assert num(pd.Series([1], dtype="Int64").where([False]).iloc[0]) == "*"

@@ -41,6 +41,7 @@ MATRIX: list[tuple[str, dict[str, object], bool]] = [
     # patient-level: audited
     ("/ptl", {"board": DENY, "public": LOGIN, "*": OK}, True),
     ("/ptl.csv", {"board": DENY, "public": LOGIN, "*": OK}, True),
+    ("/standards/FDS/outcomes.csv", {"board": DENY, "public": LOGIN, "*": OK}, True),
     ("/ptl?provider=RAA", {"board": DENY, "public": LOGIN, "*": OK}, True),
     ("/ptl?provider=RBB", {"provider": DENY, "board": DENY, "public": LOGIN, "*": OK}, True),
     ("/submissions/1", {"commissioner": DENY, "board": DENY, "public": LOGIN, "*": OK}, True),
@@ -100,6 +101,7 @@ def test_every_route_is_in_the_matrix(app):
     covered = {p.split("?")[0] for p, _, _ in MATRIX}
     covered |= {"/standards/{code}", "/providers/{code}", "/commissioners/{code}",
                 "/tumour-groups/{group}", "/standards/{code}/{breakdown}.csv",
+                "/standards/{code}/outcomes.csv",
                 "/submissions/{submission_id}", "/submissions/{submission_id}/rejections.csv",
                 "/api/v1/metrics/{standard}", "/api/v1/submissions/{submission_id}"}
     # POST-only routes and sign-on are tested in test_auth, test_api and test_upload.

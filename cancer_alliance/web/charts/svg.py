@@ -27,6 +27,7 @@ COLOURS = {
 }
 SERIES_COLOURS = ["#1f4e79", "#b2006e", "#2e7d32", "#6a1b9a", "#8d6e00", "#00695c"]
 MARGIN = {"left": 56, "right": 16, "top": 36, "bottom": 48}
+UPPER_LIMIT = "Upper process limit"  # the name builders give the SPC upper limit series
 
 
 def _fmt(v: float, unit: str = "") -> str:
@@ -245,37 +246,48 @@ def _axes(f: _Frame, spec: ChartSpec) -> str:
     return "".join(out)
 
 
+def _text_width(text: str) -> float:
+    """A generous estimate of ``text``'s width at 11px Arial (capitals are wider)."""
+    return sum(7.5 if ch.isupper() else 6.0 for ch in text)
+
+
 def _legend(spec: ChartSpec, colours: list[str], width: int) -> str:
-    out, x = ['<g class="legend" font-size="11" fill="#231f20">'], MARGIN["left"]
-    items = [(s.name, c, s.role) for s, c in zip(spec.series, colours, strict=True)]
+    """Name every series and marker, wrapping onto a second row above the plot rather than
+    cutting an entry off (a reader must be able to decode every line style)."""
+    items = [(s.name, c, s.role) for s, c in zip(spec.series, colours, strict=True)
+             if s.name != UPPER_LIMIT]  # drawn like "Process limits": one entry says both
     if spec.kind == "spc":
         items += [
             ("special cause: improvement (square)", COLOURS["improvement"], "imp"),
             ("special cause: concern (triangle)", COLOURS["concern"], "con"),
         ]
-    for name, colour, role in items:
-        if x > width - 80:
-            break
-        dash = {"limit": ' stroke-dasharray="6 4"', "target": ' stroke-dasharray="2 3"'}.get(
-            role, ""
-        )
-        if role == "imp":
-            out.append(
-                f'<rect x="{x}" y="{MARGIN["top"] - 18}" width="8" height="8" fill="{colour}"/>'
-            )
-        elif role == "con":
-            y = MARGIN["top"] - 14
-            out.append(
-                f'<polygon points="{x + 4},{y - 5} {x},{y + 4} {x + 8},{y + 4}" fill="{colour}"/>'
-            )
-        else:
-            y = MARGIN["top"] - 14
-            out.append(
-                f'<line x1="{x}" x2="{x + 16}" y1="{y}" y2="{y}" stroke="{colour}" '
-                f'stroke-width="2"{dash}/>'
-            )
-        out.append(f'<text x="{x + 20}" y="{MARGIN["top"] - 10}">{escape(name)}</text>')
-        x += 28 + 6 * len(name)
+    rows: list[list[tuple[int, tuple]]] = [[]]
+    x = MARGIN["left"]
+    for item in items:
+        step = 28 + _text_width(item[0])
+        if rows[-1] and x + step - 8 > width - MARGIN["right"]:
+            if len(rows) == 2:
+                break
+            rows.append([])
+            x = MARGIN["left"]
+        rows[-1].append((x, item))
+        x += step
+    out = ['<g class="legend" font-size="11" fill="#231f20">']
+    for r, row in enumerate(rows):
+        base = MARGIN["top"] - 10 - 14 * (len(rows) - 1 - r)  # text baseline of this row
+        for x, (name, colour, role) in row:
+            y = base - 4
+            if role == "imp":
+                out.append(f'<rect x="{x}" y="{y - 4}" width="8" height="8" fill="{colour}"/>')
+            elif role == "con":
+                out.append(f'<polygon points="{x + 4},{y - 5} {x},{y + 4} {x + 8},{y + 4}" '
+                           f'fill="{colour}"/>')
+            else:
+                dash = {"limit": ' stroke-dasharray="6 4"',
+                        "target": ' stroke-dasharray="2 3"'}.get(role, "")
+                out.append(f'<line x1="{x}" x2="{x + 16}" y1="{y}" y2="{y}" stroke="{colour}" '
+                           f'stroke-width="2"{dash}/>')
+            out.append(f'<text x="{x + 20}" y="{base}">{escape(name)}</text>')
     out.append("</g>")
     return "".join(out)
 

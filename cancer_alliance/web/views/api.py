@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, Security, UploadFile
 from fastapi.responses import JSONResponse
+from fastapi.security import HTTPBearer
 from pydantic import BaseModel
 
 from cancer_alliance.auth.model import Actor
@@ -23,6 +24,15 @@ from cancer_alliance.web.views.standards import breakdown_table
 from cancer_alliance.web.views.submissions import read_files, run_ingest, validate_upload
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
+
+PROVIDER_TOKEN = HTTPBearer(
+    scheme_name="ProviderToken", auto_error=False,
+    description="A per-provider API token (`cancer-alliance tokens add --provider CODE`), "
+    "sent as `Authorization: Bearer cat_...`. It acts as a provider user of that trust.",
+)
+"""Declares the bearer scheme in the OpenAPI document; :func:`current_actor` reads the token,
+so who may do what is still decided by the one policy (``auto_error=False``: no 403 here)."""
+TOKEN = [Security(PROVIDER_TOKEN)]
 
 
 class SubmissionSummary(BaseModel):
@@ -69,7 +79,7 @@ def get_metric(standard: str, by: str = "provider", period: str | None = None,
     imd_quintile, age_band, sex. Suppressed counts are ``null``.
     """
     if standard not in data.standard_defs():
-        raise HTTPException(404, f"No standard {standard!r}.")
+        raise HTTPException(404, "There is no such standard.")  # never echo a URL value
     if by not in data.BREAKDOWNS:
         raise HTTPException(400, f"by must be one of {', '.join(data.BREAKDOWNS)}.")
     period = params.period(period)
@@ -84,7 +94,8 @@ def get_metric(standard: str, by: str = "provider", period: str | None = None,
 @router.post("/submissions", response_model=SubmissionSummary,
              responses={401: {"description": "No or invalid token"},
                         403: {"description": "Not allowed for this provider"},
-                        422: {"description": "The whole submission was unreadable"}})
+                        422: {"description": "The whole submission was unreadable"}},
+             dependencies=TOKEN)
 async def post_submission(
     request: Request,
     period: str = Form(..., description="Reporting month, YYYY-MM"),
@@ -110,7 +121,8 @@ async def post_submission(
     return result.as_dict() if hasattr(result, "as_dict") else dict(result)
 
 
-@router.get("/submissions/{submission_id}", response_model=SubmissionSummary)
+@router.get("/submissions/{submission_id}", response_model=SubmissionSummary,
+            dependencies=TOKEN)
 def get_submission(request: Request, submission_id: int, con=Depends(get_con),
                    actor: Actor = Depends(current_actor)):
     """A submission's summary (counts only; the row-level report is on the web page)."""

@@ -19,6 +19,11 @@ KINDS = {
 }
 
 
+def _standard_names() -> dict[str, str]:
+    """code -> short name, for the page's standard chooser and headings."""
+    return {c: d.short_name for c, d in data.standard_defs().items()}
+
+
 def _org_index(request: Request, con, kind: str):
     org_type, _, label, _ = KINDS[kind]
     orgs = data.organisations(con, org_type).to_dict("records")
@@ -41,10 +46,14 @@ def _org_context(con, actor: Actor, kind: str, code: str, name: str, period: str
                  standard: str) -> dict:
     org_type, col, label, breakdown = KINDS[kind]
     ctx: dict = {"title": f"{label} {name}", "name": name, "code": code, "label": label,
-                 "unavailable": None, "headlines": [], "rows": [], "standard": standard}
+                 "unavailable": None, "headlines": [], "rows": [], "standard": standard,
+                 "period": period, "standard_names": _standard_names()}
     try:
         filters = {col: code}
         ctx["headlines"] = headline_rows(con, actor, filters)
+        if kind == "providers":  # drill from the trust's row to the standard's SPC for it
+            for h in ctx["headlines"]:
+                h["href"] = f"{h['href']}?provider={code}"
         ctx["breakdown_label"] = data.BREAKDOWNS[breakdown][1]
         ctx["breakdown_col"] = data.BREAKDOWNS[breakdown][0]
         ctx["rows"] = breakdown_table(con, actor, standard, breakdown, period,
@@ -96,7 +105,8 @@ def tumour_group_page(request: Request, group: str, period: str | None = None,
         raise HTTPException(404)
     ctx: dict = {"title": labels[group], "name": labels[group], "code": group,
                  "label": "Tumour group", "unavailable": None, "headlines": [], "rows": [],
-                 "standard": standard}
+                 "standard": standard,
+                 "period": period, "standard_names": _standard_names()}
     try:
         filters = {"tumour_group": group}
         ctx["headlines"] = headline_rows(con, actor, filters)
@@ -115,7 +125,8 @@ def rare_cancers(request: Request, period: str | None = None, standard: str = "6
     period, standard = params.period(period), params.standard(standard)
     ctx: dict = {"title": "Rare and less common cancers", "name": "Rare and less common cancers",
                  "code": "", "label": "", "unavailable": None, "headlines": [], "rows": [],
-                 "standard": standard}
+                 "standard": standard,
+                 "period": period, "standard_names": _standard_names()}
     try:
         filters = {"rare_less_common": True}
         ctx["headlines"] = headline_rows(con, actor, filters)

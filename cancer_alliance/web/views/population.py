@@ -10,12 +10,33 @@ from cancer_alliance.auth.model import Actor
 from cancer_alliance.auth.policy import aggregates_protected
 from cancer_alliance.web import data, params
 from cancer_alliance.web.charts import builders
+from cancer_alliance.web.charts.svg import SERIES_COLOURS
 from cancer_alliance.web.deps import get_con, render, require
 from cancer_alliance.web.protect import for_actor
 
 router = APIRouter()
 
 EQUITY_DIMENSIONS = ("ethnic_group", "imd_quintile", "age_band", "sex")
+
+
+SEX_LABELS = {"0": "Not known", "1": "Male", "2": "Female", "9": "Indeterminate"}
+"""Person stated gender codes as the upload contract defines them (pathway dataset)."""
+IMD_ENDS = {"1": "1 (most deprived)", "5": "5 (least deprived)"}
+
+
+def group_label(dimension: str, value) -> str:
+    """A group's name in words: sex codes spelt out, deprivation quintiles as whole numbers
+    (a quintile stored next to missing values arrives as 1.0), missing as "Not known"."""
+    if value is None or pd.isna(value):
+        return "Not known"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value)
+    if dimension == "sex":
+        return SEX_LABELS.get(text, text)
+    if dimension == "imd_quintile":
+        return IMD_ENDS.get(text, text)
+    return text
 
 
 def equity_table(con, actor: Actor, code: str, dimension: str,
@@ -25,7 +46,7 @@ def equity_table(con, actor: Actor, code: str, dimension: str,
     df = data.metric(con, code, by=(col,), period=period)
     if df.empty:
         return pd.DataFrame()
-    df[col] = df[col].astype(object).where(df[col].notna(), "Not known").astype(str)
+    df[col] = [group_label(dimension, v) for v in df[col]]
     t = for_actor(actor, df, ["within", "total"], [col])
     t = t.dropna(subset=["within", "total"])
     t = t[t["total"] > 0]
@@ -36,6 +57,10 @@ def equity_table(con, actor: Actor, code: str, dimension: str,
               "difference_upper"):
         if c in gap.columns:
             gap[c] = pd.to_numeric(gap[c], errors="coerce") * 100
+    if "significant" in gap.columns:
+        gap["significant"] = gap["significant"].map({True: "Yes", False: "No"})
+        if "difference_lower" in gap.columns:  # the reference group has no gap interval
+            gap.loc[gap["difference_lower"].isna(), "significant"] = "Reference"
     if aggregates_protected(actor):
         gap = gap.drop(columns=[c for c in gap.columns if "lower" in c or "upper" in c
                                 or c == "significant"])
@@ -53,7 +78,8 @@ def equity(request: Request, standard: str = "FDS", period: str | None = None,
 
 
 def _equity_context(con, actor: Actor, standard: str, period: str | None) -> dict:
-    ctx: dict = {"title": "Equity", "standard": standard, "unavailable": None, "tables": []}
+    ctx: dict = {"title": "Equity", "standard": standard, "period": period, "unavailable": None,
+                 "tables": []}
     try:
         for dim in EQUITY_DIMENSIONS:
             t = equity_table(con, actor, standard, dim, period)
@@ -64,9 +90,10 @@ def _equity_context(con, actor: Actor, standard: str, period: str | None) -> dic
 
 
 @router.get("/outcomes", include_in_schema=False)
-def outcomes(request: Request, con=Depends(get_con),
+def outcomes(request: Request, group: str | None = None, con=Depends(get_con),
              actor: Actor = Depends(require("view_operations"))):
-    ctx: dict = {"title": "Outcomes", "measures": [], "survival": None, "unavailable": None}
+    ctx: dict = {"title": "Outcomes", "measures": [], "survival": None, "unavailable": None,
+                 "group": group or "", "groups": []}
     defs = data.measure_defs()
     if not defs:
         ctx["unavailable"] = "the outcome measures (stage, survival, Recovery Package)"
@@ -83,29 +110,44 @@ def outcomes(request: Request, con=Depends(get_con),
         t = for_actor(actor, df, ["numerator", "denominator"], [group] if group else [],
                       total_row=bool(group), percentages={"value": ("numerator", "denominator")})
         ctx["measures"].append((code, getattr(defn, "name", code), t.to_dict("records")))
-    ctx["survival"] = survival_chart(con, actor)
+    ctx["survival"], ctx["groups"], ctx["shown_groups"] = survival_chart(con, actor, group)
     return render(request, "outcomes.html", **ctx)
 
 
-def survival_chart(con, actor: Actor):
-    """Kaplan-Meier curves by tumour group, if survival is available (not for protected roles
-    when any group is small: curves are drawn only for groups of 8 or more patients)."""
+MAX_CURVES = len(SERIES_COLOURS)
+"""More curves than palette colours would repeat colours and make curves indistinguishable."""
+
+
+def survival_chart(con, actor: Actor, group: str | None = None):
+    """Kaplan-Meier curves by tumour group: the one asked for, else the largest groups (as
+    many as there are distinct colours). Protected roles see only groups of 8 or more.
+
+    Returns (chart or None, every group that can be drawn, the groups drawn).
+    """
     try:
         df = data.survival(con, by="tumour_group")
-    except data.DataUnavailable:
-        return None
-    except Exception:  # noqa: BLE001
-        return None
+    except Exception:  # noqa: BLE001 - survival missing or failing: the page says nothing
+        return None, [], []
     needed = {"time", "survival"}
     if df is None or df.empty or not needed <= set(df.columns):
-        return None
+        return None, [], []
     group_col = next((c for c in ("group", "tumour_group") if c in df.columns), None)
-    curves = {}
+    curves, sizes = {}, {}
     for g, part in (df.groupby(group_col) if group_col else [("All", df)]):
-        if aggregates_protected(actor) and "at_risk" in part.columns and (
-                part["at_risk"].max() < 8):
+        size = part["at_risk"].max() if "at_risk" in part.columns else len(part)
+        if aggregates_protected(actor) and "at_risk" in part.columns and size < 8:
             continue
         curves[str(g)] = (part["time"].tolist(), part["survival"].tolist())
+        sizes[str(g)] = size
     if not curves:
-        return None
-    return builders.survival_chart("Survival after diagnosis by tumour group", curves)
+        return None, [], []
+    groups = sorted(curves)
+    if group in curves:
+        shown = [group]
+        title = f"Survival after diagnosis: {group}"
+    else:
+        shown = sorted(curves, key=lambda g: (-sizes[g], g))[:MAX_CURVES]
+        title = ("Survival after diagnosis by tumour group" if len(curves) <= MAX_CURVES
+                 else f"Survival after diagnosis: the {len(shown)} largest tumour groups")
+    chart = builders.survival_chart(title, {g: curves[g] for g in shown})
+    return chart, groups, shown

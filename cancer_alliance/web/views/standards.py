@@ -8,6 +8,7 @@ import pandas as pd
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
 
+from cancer_alliance.auth import policy
 from cancer_alliance.auth.model import Actor
 from cancer_alliance.auth.policy import aggregates_protected
 from cancer_alliance.web import analysis, data, params
@@ -19,6 +20,13 @@ from cancer_alliance.web.views.overview import COUNTS, standard_series
 router = APIRouter()
 
 TABLE_BREAKDOWNS = ("provider", "commissioner", "tumour_group", "route", "modality")
+
+
+def table_breakdowns(defn) -> tuple[str, ...]:
+    """The page's tables: open pathways (the backlog) have no treatment, so no modality."""
+    if defn.era == "open":
+        return tuple(b for b in TABLE_BREAKDOWNS if b != "modality")
+    return TABLE_BREAKDOWNS
 
 
 def _definition(code: str):
@@ -79,7 +87,10 @@ def standard_page(
     key = ("standard-page", code, period, provider, funnel_by, aggregates_protected(actor))
     ctx = data.cached(con, key, lambda: standard_context(con, actor, defn, period, provider,
                                                          funnel_by))
-    return render(request, "standard.html", **ctx)
+    # Outside the cache: the page is shared by actors with the same protection, the link
+    # only shown to those the policy lets see patient-level rows.
+    can_export = defn.era != "open" and policy.decide(actor, "view_patient").allowed
+    return render(request, "standard.html", can_export=can_export, **ctx)
 
 
 def standard_context(con, actor: Actor, defn, period: str | None, provider: str | None,
@@ -91,6 +102,10 @@ def standard_context(con, actor: Actor, defn, period: str | None, provider: str 
     try:
         filters = {"provider_code": provider} if provider else None
         series = standard_series(con, actor, code, filters)
+        ctx["providers"] = data.organisations(con, "PROVIDER")["org_code"].tolist()
+        if series.empty:  # say so, rather than draw empty axes and tables for month "None"
+            ctx["no_data"] = no_data_message(defn, provider)
+            return ctx
         result = analysis.spc_for(series, code)
         target = defn.threshold_on(analysis._month_start(series["period"].iloc[-1])) if len(
             series) else None
@@ -99,7 +114,7 @@ def standard_context(con, actor: Actor, defn, period: str | None, provider: str 
                                         series["performance"].tolist(), result, target=target)
         ctx["period"] = period = _period(con, code, period)
         unit_col = data.BREAKDOWNS.get(funnel_by, data.BREAKDOWNS["provider"])[0]
-        tables = {b: breakdown_table(con, actor, code, b, period) for b in TABLE_BREAKDOWNS}
+        tables = {b: breakdown_table(con, actor, code, b, period) for b in table_breakdowns(defn)}
         fun_df = tables.get(funnel_by if funnel_by in tables else "provider")
         fun_df = fun_df[fun_df[unit_col] != "Total"].dropna(subset=["within", "total"])
         funnel = analysis.funnel(fun_df, unit_col)
@@ -112,10 +127,19 @@ def standard_context(con, actor: Actor, defn, period: str | None, provider: str 
                           t.to_dict("records")) for b, t in tables.items()]
         if code.startswith("62_DAY") and defn.era != "open":
             ctx["ipt"] = ipt_table(con, actor, period).to_dict("records")
-        ctx["providers"] = data.organisations(con, "PROVIDER")["org_code"].tolist()
     except data.DataUnavailable as exc:
         ctx["unavailable"] = str(exc)
     return ctx
+
+
+def no_data_message(defn, provider: str | None) -> str:
+    """Why a standard's page has nothing to draw: no loaded month counts towards it (yet)."""
+    where = f" at {provider}" if provider else ""
+    text = f"No pathways in the months loaded count towards this standard{where}."
+    in_force = next((t for t in defn.thresholds if t.value_percent is not None), None)
+    if in_force is not None:
+        text += f" It applies from {in_force.effective_from.isoformat()}."
+    return text
 
 
 def ipt_table(con, actor: Actor, period: str | None) -> pd.DataFrame:
@@ -130,6 +154,37 @@ def ipt_table(con, actor: Actor, period: str | None) -> pd.DataFrame:
         df = df[df["period"].astype(str).str.slice(0, 7) == period]
     return for_actor(actor, df, COUNTS, ["phase", "provider_code"], total_col="total",
                      percentages={"performance": ("within", "total")})
+
+
+EXPORT_COLUMNS = ("standard", "provider_code", "commissioner_code", "pathway_id",
+                  "treatment_number", "included", "exclusion_reason", "clock_start",
+                  "clock_stop", "adjustment_days", "days", "limit_days", "outcome",
+                  "reporting_period", "accountable_provider_code", "share", "allocation_rule",
+                  "tumour_group", "referral_route", "modality")
+"""The pathway-level trace of a figure; no demographic columns (not needed to check one)."""
+
+
+@router.get("/standards/{code}/outcomes.csv", include_in_schema=False)
+def outcomes_csv(
+    request: Request, code: str, period: str | None = None, con=Depends(get_con),
+    actor: Actor = Depends(require("view_patient")),
+):
+    """The pathways behind a month's figure (as ``cancer-alliance outcomes``): patient-level,
+    so only for roles allowed it, only inside their scope, and audited (by ``require``)."""
+    from cancer_alliance import metrics
+
+    defn = _definition(code)
+    if defn.era == "open":
+        raise HTTPException(400, "This standard counts open pathways: use the patient "
+                            "tracking list.")
+    period = _period(con, code, params.period(period))
+    if period is None:
+        raise HTTPException(404, "No month has data for this standard yet.")
+    df = metrics.outcomes(con, standard=code, period=period, wide=True)
+    for column, value in (policy.patient_scope(actor) or {}).items():
+        df = df[df[column] == value]
+    out = df[[c for c in EXPORT_COLUMNS if c in df.columns]]
+    return csv_response(out, f"{code}-outcomes-{period}.csv")
 
 
 @router.get("/standards/{code}/{breakdown}.csv", include_in_schema=False)

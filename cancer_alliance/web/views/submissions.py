@@ -56,7 +56,9 @@ async def read_files(uploads: list[UploadFile]) -> dict[str, bytes]:
         if not name:
             continue
         if not name.lower().endswith(ALLOWED_SUFFIXES):
-            raise HTTPException(400, f"File {name!r} is not CSV, Parquet or Excel.")
+            # the file's name is not repeated: it could be anything, an NHS number included
+            raise HTTPException(400, "Each file must be CSV, Parquet or Excel (.csv, .parquet "
+                                "or .xlsx).")
         content = await up.read()
         size += len(content)
         if size > MAX_UPLOAD_BYTES:

@@ -1,4 +1,5 @@
-/* Start Swagger UI on the app's OpenAPI document (kept out of the HTML for the CSP). */
+/* Start Swagger UI on the app's OpenAPI document (kept out of the HTML for the CSP).
+   validatorUrl: null stops Swagger UI fetching its online validator badge from the internet. */
 window.addEventListener("DOMContentLoaded", function () {
-  window.SwaggerUIBundle({ url: "/api/openapi.json", dom_id: "#swagger-ui" });
+  window.SwaggerUIBundle({ url: "/api/openapi.json", dom_id: "#swagger-ui", validatorUrl: null });
 });
