@@ -4,12 +4,16 @@ Usage::
 
     .venv/bin/python benchmarks/bench_metrics.py [--scale alliance|national|both]
                                                  [--rows N] [--spark] [--keep DIR]
+                                                 [--generated DIR] [--phases a,b]
 
 (a) ``alliance``: one alliance over 3 years (about 450,000 pathways, 8 providers);
 (b) ``national``: national volume over 10 years (about 30 million pathways, 150 providers).
 Pathways are synthesised directly in DuckDB SQL (fast, seeded shape; not the calibrated
-generator). Each measurement runs in a fresh subprocess so its peak memory is its own.
-Prints wall time and peak resident memory per phase, and the ratio of a straightforward
+generator; the shipped reference data is loaded so tumour groups resolve).
+``--generated DIR`` measures instead on the calibrated generator's output, e.g. from
+``cancer-alliance generate --scale national --start 2016-04 --months 120 --format parquet``
+(loaded without validation, latest version of each row). Each measurement runs in a
+fresh subprocess so its peak memory is its own. Prints wall time and peak resident memory per phase, and the ratio of a straightforward
 pandas implementation of the same 62-day computation to the DuckDB engine.
 """
 
@@ -95,9 +99,8 @@ FROM pathways WHERE first_treatment_date IS NOT NULL AND CAST(hash(pathway_id) %
 
 
 def build(db: str, rows: int, years: int, providers: int) -> None:
-    from cancer_alliance.store import connect
-
     from cancer_alliance.reference.loaders import load_reference_data
+    from cancer_alliance.store import connect
 
     con = connect(db)
     # the shipped reference data (tumour groups, ICD-10 map, organisations): without it the
@@ -215,16 +218,31 @@ def run_phase(name: str, db: str) -> dict:
 
 
 def bench(scale: str, rows: int | None, spark: bool, keep: str | None,
-          only: list[str] | None = None) -> None:
+          only: list[str] | None = None, generated: str | None = None) -> None:
     default_rows, years, providers = SCALES[scale]
     rows = rows or default_rows
     folder = keep or tempfile.mkdtemp(prefix=f"bench-{scale}-")
     db = str(Path(folder) / f"{scale}.duckdb")
-    print(f"\n== {scale}: {rows:,} pathways over {years} years, {providers} providers ==")
+    if generated:
+        db = str(Path(folder) / "generated.duckdb")
+        print(f"\n== generator output {generated} ==")
+    else:
+        print(f"\n== {scale}: {rows:,} pathways over {years} years, {providers} providers ==")
     if not Path(db).exists():
         t0 = time.perf_counter()
-        build(db, rows, years, providers)
-        print(f"synthesised store in {time.perf_counter() - t0:.1f} s ({db})")
+        if generated:
+            from _generated import load_generated
+
+            from cancer_alliance.store import connect
+
+            con = connect(db)
+            n = load_generated(con, Path(generated))
+            con.close()
+            print(f"loaded {n:,} pathways (latest version of each) in "
+                  f"{time.perf_counter() - t0:.1f} s ({db})")
+        else:
+            build(db, rows, years, providers)
+            print(f"synthesised store in {time.perf_counter() - t0:.1f} s ({db})")
     results = {}
     phases = ["duckdb_62_live", "pandas_62", "all_live", "refresh", "all_materialised"]
     if spark:
@@ -248,6 +266,9 @@ def main() -> None:
     ap.add_argument("--spark", action="store_true", help="also time Spark (alliance scale)")
     ap.add_argument("--keep", help="folder for the synthesised store (reused if present)")
     ap.add_argument("--phases", help="comma-separated subset of phases to run")
+    ap.add_argument("--generated", metavar="DIR",
+                    help="measure on a `cancer-alliance generate` output folder instead of "
+                         "the SQL-synthesised store (e.g. --scale national --months 120)")
     ap.add_argument("--phase")
     ap.add_argument("--db")
     args = ap.parse_args()
@@ -257,7 +278,7 @@ def main() -> None:
     scales = ["alliance", "national"] if args.scale == "both" else [args.scale]
     for scale in scales:
         bench(scale, args.rows, args.spark and scale == "alliance", args.keep,
-              args.phases.split(",") if args.phases else None)
+              args.phases.split(",") if args.phases else None, args.generated)
 
 
 if __name__ == "__main__":

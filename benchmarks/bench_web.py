@@ -28,6 +28,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+from _generated import load_generated
 from locust import HttpUser, between, task
 
 PAGES = {
@@ -82,30 +83,6 @@ class DashboardUser(HttpUser):
         self.client.get("/standards/FDS/provider.csv", name="csv download")
 
 
-def _load_direct(con, folder: Path) -> None:
-    """Latest submitted version of every row, straight from the generated CSVs."""
-    from cancer_alliance.dataset import TABLES
-
-    for table in TABLES:
-        files = sorted(folder.glob(f"submissions/*/*/{table.file_name}"))
-        if not files:
-            continue
-        cols = [c.name for c in table.columns]
-        key = ", ".join(table.key)
-        types = {c.name: c.sql_type for c in table.columns}
-        select = ", ".join(f"TRY_CAST(NULLIF({c}, '') AS {types[c]}) AS {c}" for c in cols)
-        con.execute(
-            f"INSERT INTO {table.name} SELECT {select}, 0 FROM read_csv("
-            f"{[str(f) for f in files]!r}, all_varchar=true, filename=true, union_by_name=true)"
-            f" QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY filename DESC) = 1")
-    manifest_rows = []
-    for sub in sorted(folder.glob("submissions/*/*")):
-        manifest_rows.append((sub.parent.name, sub.name))
-    con.executemany(
-        "INSERT INTO submissions VALUES (nextval('submission_id_seq'), ?, ?, 'bench', now(),"
-        " 'loaded', NULL, 1, 0, 0, 0, NULL)", [list(r) for r in manifest_rows])
-
-
 def build_store(db: Path, months: int, use_ingest: bool = False) -> str:
     """Generate and load the alliance; return how it was loaded."""
     from cancer_alliance import metrics
@@ -120,22 +97,22 @@ def build_store(db: Path, months: int, use_ingest: bool = False) -> str:
         generate(tmp, scale="alliance", start="2023-01", months=months, seed=1)
         print(f"generated {months} months in {time.perf_counter() - t0:.0f} s")
         con = connect(db)
-        load_reference_data(con)
-        for f in sorted((tmp / "reference").glob("*.csv")):
-            if f.stem in KINDS:
-                load_reference_file(con, f.stem, f)
         t0 = time.perf_counter()
         ingest_submission = None
         if use_ingest:
             from cancer_alliance.ingest import ingest_submission
         if ingest_submission is not None:
             how = "ingest_submission (validated)"
+            load_reference_data(con)
+            for f in sorted((tmp / "reference").glob("*.csv")):
+                if f.stem in KINDS:
+                    load_reference_file(con, f.stem, f)
             for sub in sorted(tmp.glob("submissions/*/*"), key=lambda p: (p.name, p.parent.name)):
                 ingest_submission(con, sub, provider=sub.parent.name, period=sub.name,
                                   submitted_by="bench")
         else:
             how = "direct CSV load (latest version of each row, no validation)"
-            _load_direct(con, tmp)
+            load_generated(con, tmp)
         print(f"loaded with {how} in {time.perf_counter() - t0:.0f} s")
         t0 = time.perf_counter()
         metrics.refresh(con)

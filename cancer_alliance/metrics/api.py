@@ -232,7 +232,9 @@ def compute_many(con: duckdb.DuckDBPyConnection, standards: Sequence[str] | None
             t = backend.table("metric_outcomes")
             t = t.filter(t.standard.isin(codes))
         else:
-            t = outcomes_table(backend, codes)
+            # derive only the breakdowns this aggregate groups or filters by
+            needed = tuple(sorted({*groups, *(ALIASES.get(k, k) for k in (filters or {}))}))
+            t = outcomes_table(backend, codes, breakdowns=needed)
         t = t.filter(t.included)
         if _names_alliance(groups, filters):
             t = _accountable_alliance(backend, t)

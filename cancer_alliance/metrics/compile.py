@@ -34,6 +34,8 @@ BREAKDOWN_COLUMNS = [
     "alliance_code",
 ]
 WIDE_COLUMNS = OUTCOME_COLUMNS + BREAKDOWN_COLUMNS
+#: Breakdown columns the rules themselves read (route filters, the rare-cancer limit).
+RULE_BREAKDOWNS = ("referral_route", "suspected_cancer_type")
 #: The pathway columns the rules read; only these travel through the plan (narrow plans are
 #: much quicker for Spark to analyse).
 RULE_COLUMNS = [
@@ -167,7 +169,7 @@ def _common(defn: StandardDefinition, u: ibis.Table) -> dict[str, Any]:
         clock_start=u._start, clock_stop=u._stop, adjustment_days=u._adjustment,
         days=u._days, limit_days=u._limit, outcome=u._outcome,
         reporting_period=u._era_date.strftime("%Y-%m"),
-        **{c: u[c] for c in BREAKDOWN_COLUMNS},
+        **{c: u[c] if c in u.columns else ibis.null(_SCHEMA[c]) for c in BREAKDOWN_COLUMNS},
     )
 
 
@@ -263,7 +265,7 @@ OUTCOMES_VIEW = "_metrics_outcomes"
 
 
 def pin_inputs(backend: Any, providers: list[str] | None = None,
-               materialise: bool = True) -> None:
+               materialise: bool = True, breakdowns: tuple[str, ...] | None = None) -> None:
     """Compute the enriched pathways once per run into a temporary table (DuckDB) or a
     cached temporary view (Spark), with the subsequent treatments beside them.
 
@@ -271,7 +273,8 @@ def pin_inputs(backend: Any, providers: list[str] | None = None,
     be compiled once per process (:func:`_standards_sql`).
     """
     if backend.name == "duckdb":
-        p_sql, s_sql = _inputs_sql(backend, None if providers is None else tuple(providers))
+        p_sql, s_sql = _inputs_sql(backend, None if providers is None else tuple(providers),
+                                   breakdowns)
         con = backend.con
         for name in (PINNED_PATHWAYS, PINNED_SUBSEQUENT):
             _drop_temp(con, name)
@@ -281,15 +284,17 @@ def pin_inputs(backend: Any, providers: list[str] | None = None,
         con.execute(f"CREATE TEMP {kind} {PINNED_PATHWAYS} AS {p_sql}")
         con.execute(f"CREATE TEMP VIEW {PINNED_SUBSEQUENT} AS {s_sql}")
         return
-    p, s = _inputs(backend, providers)
+    p, s = _inputs(backend, providers, breakdowns)
     backend.create_view(PINNED_PATHWAYS, p, overwrite=True)
     backend.create_view(PINNED_SUBSEQUENT, s, overwrite=True)
     backend._session.catalog.cacheTable(PINNED_PATHWAYS)
 
 
-def _inputs(backend: Any, providers) -> tuple[ibis.Table, ibis.Table]:
+def _inputs(backend: Any, providers, breakdowns=None) -> tuple[ibis.Table, ibis.Table]:
     p = enriched_pathways(backend)
-    p = p.select(*RULE_COLUMNS, *(c for c in BREAKDOWN_COLUMNS if c != "modality"))
+    wanted = [c for c in BREAKDOWN_COLUMNS if c != "modality"
+              and (breakdowns is None or c in breakdowns or c in RULE_BREAKDOWNS)]
+    p = p.select(*RULE_COLUMNS, *wanted)
     s = backend.table("subsequent_treatments")
     if providers is not None:
         p = p.filter(p.provider_code.isin(list(providers)))
@@ -300,12 +305,13 @@ def _inputs(backend: Any, providers) -> tuple[ibis.Table, ibis.Table]:
 _INPUT_SQL: dict = {}
 
 
-def _inputs_sql(backend: Any, providers: tuple[str, ...] | None) -> tuple[str, str]:
+def _inputs_sql(backend: Any, providers: tuple[str, ...] | None,
+                breakdowns: tuple[str, ...] | None = None) -> tuple[str, str]:
     """The DuckDB SQL of the two inputs, compiled once per process (ibis compiling takes
     longer than DuckDB running it on a whole alliance)."""
-    key = (backend.name, providers)
+    key = (backend.name, providers, breakdowns)
     if key not in _INPUT_SQL:
-        p, s = _inputs(backend, providers)
+        p, s = _inputs(backend, providers, breakdowns)
         _INPUT_SQL[key] = (ibis.to_sql(p, dialect=backend.name),
                            ibis.to_sql(s, dialect=backend.name))
         if len(_INPUT_SQL) > 64:
@@ -343,9 +349,15 @@ def _schema_key(backend: Any, name: str) -> tuple:
 
 
 def outcomes_table(backend: Any, codes: list[str] | tuple[str, ...],
-                   providers: list[str] | None = None) -> ibis.Table:
-    """The wide outcome rows of the given standards, optionally for some providers only."""
-    pin_inputs(backend, providers, materialise=len(codes) > 1)
+                   providers: list[str] | None = None,
+                   breakdowns: tuple[str, ...] | None = None) -> ibis.Table:
+    """The wide outcome rows of the given standards, optionally for some providers only.
+
+    ``breakdowns`` names the breakdown columns the caller will group or filter by; the
+    others come back null, which spares deriving them (the tumour-group and deprivation
+    joins) for every pathway. ``None`` derives them all.
+    """
+    pin_inputs(backend, providers, materialise=len(codes) > 1, breakdowns=breakdowns)
     sql = _standards_sql(backend.name, tuple(codes), _schema_key(backend, PINNED_PATHWAYS),
                          _schema_key(backend, PINNED_SUBSEQUENT))
     # Expose the SQL as a temporary view: ibis then compiles only what is stacked on top

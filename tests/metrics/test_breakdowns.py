@@ -26,6 +26,7 @@ from typer.testing import CliRunner
 from cancer_alliance import metrics
 from cancer_alliance.cli import app
 from cancer_alliance.errors import UsageError
+from cancer_alliance.metrics.compile import BREAKDOWN_COLUMNS
 
 from . import drawn
 
@@ -163,3 +164,22 @@ def test_backlog_by_modality_is_a_clear_usage_error(db):
     assert out.exit_code != 0
     assert isinstance(out.exception, UsageError)
     assert "no treatment yet" in str(out.exception)
+
+
+
+@pytest.mark.parametrize("column", [c for c in BREAKDOWN_COLUMNS
+                                    if c not in ("alliance_code", "modality")])
+def test_live_aggregate_derives_only_its_breakdown_yet_matches_the_full_outcomes(db, column):
+    """A live aggregate derives only the breakdown it groups by (the others stay null, to
+    spare the joins); its cells must equal grouping the fully derived outcome rows."""
+    con = drawn.store([], [], db)
+    wide = metrics.outcomes(con, "FDS", wide=True)
+    wide = wide[wide["included"].astype(bool)]
+    expected = {}
+    for r in wide.to_dict("records"):
+        total, within = expected.get(drawn.plain(r[column]), (0.0, 0.0))
+        expected[drawn.plain(r[column])] = (total + r["share"],
+                                            within + (r["share"] if r["outcome"] == "within"
+                                                      else 0.0))
+    got = metrics.compute_metrics(con, "FDS", by=column)
+    assert len(expected) > 1 and _cells(got, column) == expected
