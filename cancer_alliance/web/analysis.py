@@ -87,8 +87,7 @@ def headline(series: pd.DataFrame, code: str) -> dict:
     result = spc_for(series, code)
     variation = assurance = None
     if result is not None:
-        seg = result.segments[-1]
-        variation = mdc.variation_key(result.variation, perf, seg.mean)
+        variation = mdc.variation_key(result.variation_icon)
         assurance = result.assurance
     change = perf - _f(prev["performance"]) if prev is not None else float("nan")
     row.update(

@@ -38,18 +38,18 @@ def _icon(colour: str, letter: str, words: str) -> Markup:
     )
 
 
-def variation_key(variation: str | None, last_value: float | None, mean: float | None) -> str:
-    """Map the SPC result's variation (e.g. ``special_cause_improvement``) to an icon key.
+def variation_key(icon: str | None) -> str:
+    """The icon key of :attr:`cancer_alliance.stats.SPCResult.variation_icon`.
 
-    High/low is taken from which side of the mean the last point lies.
+    High/low follows NHSRplotthedots: it comes from the measure's improvement direction
+    (improvement is "high" when higher is better), not from which side of the mean the
+    latest point lies, so a falling run still above the mean of a higher-is-better measure
+    reads "concern (low)".
     """
-    if not variation or variation == "common_cause":
+    if not icon or icon == "common_cause":
         return "common_cause"
-    side = "high" if (last_value or 0) >= (mean or 0) else "low"
-    for kind in ("improvement", "concern", "neutral"):
-        if kind in variation:
-            return f"special_cause_{kind}_{side}"
-    return "common_cause"
+    key = f"special_cause_{icon}"
+    return key if key in VARIATION else "common_cause"
 
 
 def variation_icon(key: str | None) -> Markup:

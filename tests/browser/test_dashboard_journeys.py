@@ -177,3 +177,31 @@ def test_keyboard_only_and_tablet(browser, server, shots):
         page.screenshot(path=str(shots / "tablet-overview.png"), full_page=True)
     finally:
         context.close()
+
+
+def test_tables_sort_from_their_headings(page, server):
+    """A heading is a button: it sorts by that column (numbers by value, suppressed or blank
+    cells last), says the order in aria-sort, and a third press restores the server order."""
+    log_in(page, server, "analyst")
+    page.goto(f"{server}/standards/62_DAY")
+    table = page.locator("table.sortable").filter(has=page.locator("tbody tr:nth-child(3)")).first
+    heading = table.locator("thead th").nth(1)
+    original = table.locator("tbody tr td:first-child").all_inner_texts()
+
+    def column(i: int) -> list[float]:
+        cells = table.locator(f"tbody tr:not(.total) td:nth-child({i + 1})")
+        return [float(v) for v in cells.evaluate_all(
+            "cs => cs.map(c => c.getAttribute('data-sort')).filter(v => v !== null)")]
+
+    heading.locator("button.sort").focus()
+    page.keyboard.press("Enter")
+    assert heading.get_attribute("aria-sort") == "ascending"
+    values = column(1)
+    assert len(values) >= 2 and values[0] < values[-1] and values == sorted(values)
+    heading.locator("button.sort").click()
+    assert heading.get_attribute("aria-sort") == "descending"
+    assert column(1) == sorted(values, reverse=True)
+    heading.locator("button.sort").click()
+    assert heading.get_attribute("aria-sort") is None
+    assert table.locator("tbody tr td:first-child").all_inner_texts() == original
+    assert not page.csp_errors, page.csp_errors
