@@ -9,10 +9,11 @@ months x pathways) and the output says so.
 
 from __future__ import annotations
 
-import resource
 import sys
 import tempfile
 import time
+
+from _memory import peak_mb
 
 from cancer_alliance.generate import generate
 
@@ -23,7 +24,7 @@ def run(label: str, **kwargs) -> float:
         summary = generate(tmp, seed=1, **kwargs)
         seconds = time.perf_counter() - began
     rows = sum(summary.rows.values())
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_mb()
     print(f"{label:<34} {summary.pathways_simulated:>11,} pathways {rows:>12,} rows "
           f"{seconds:8.1f} s {rows / seconds:>11,.0f} rows/s  peak RSS {peak:,.0f} MB")
     return seconds / kwargs["months"]

@@ -9,23 +9,20 @@ For each scale the synthetic generator writes one month of submissions (CSV), th
 submission is ingested into a fresh store, as ``ingest-folder`` does. A third figure puts the
 whole national month's pathways into ONE file (relabelled to one provider) to show the
 validator's raw rate without the per-submission fixed cost. Each scale runs in its own
-process so the peak resident memory (ru_maxrss) belongs to that scale alone. The goal is at
+process so the peak resident memory (VmHWM) belongs to that scale alone. The goal is at
 least 200,000 validated rows per second on a 2-core machine.
 """
 
 from __future__ import annotations
 
 import argparse
-import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+from _memory import peak_mb
 
 
 def run_scale(scale: str, single_file: bool) -> None:

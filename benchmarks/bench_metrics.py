@@ -13,20 +13,22 @@ generator; the shipped reference data is loaded so tumour groups resolve).
 ``--generated DIR`` measures instead on the calibrated generator's output, e.g. from
 ``cancer-alliance generate --scale national --start 2016-04 --months 120 --format parquet``
 (loaded without validation, latest version of each row). Each measurement runs in a
-fresh subprocess so its peak memory is its own. Prints wall time and peak resident memory per phase, and the ratio of a straightforward
-pandas implementation of the same 62-day computation to the DuckDB engine.
+fresh subprocess so its peak memory is its own (VmHWM). Prints wall time and peak
+resident memory per phase, and the ratio of a straightforward pandas implementation
+of the same 62-day computation to the DuckDB engine.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _memory import peak_mb
 
 SCALES = {"alliance": (450_000, 3, 8), "national": (30_000_000, 10, 150)}
 
@@ -204,8 +206,8 @@ def phase(name: str, db: str) -> dict:
                                       spark=spark)
             extra = {"rows": len(df)}
     secs = time.perf_counter() - t0
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"phase": name, "seconds": round(secs, 2), "peak_mb": round(peak_mb), **extra}
+    peak = peak_mb()
+    return {"phase": name, "seconds": round(secs, 2), "peak_mb": round(peak), **extra}
 
 
 def run_phase(name: str, db: str) -> dict:
