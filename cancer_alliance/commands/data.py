@@ -168,11 +168,14 @@ def reference_load(
 
 @reference_app.command("show")
 def reference_show(
-    kind: Annotated[str, typer.Argument(help="Which reference table.")],
+    kind: Annotated[str, typer.Argument(help="Which reference table: alliances, "
+                                        "organisations, lsoa_imd, populations, "
+                                        "icd10_tumour_groups, tumour_groups or "
+                                        "cancer_types.")],
     db: DbOption = None,
     fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "csv",
 ) -> None:
-    """Print a reference table."""
+    """Print a reference table, as the platform uses it (e.g. the ICD-10 to tumour-group map)."""
     from cancer_alliance.reference import KINDS
 
     if kind not in KINDS:

@@ -82,8 +82,10 @@ CORRUPTIONS: tuple[Corruption, ...] = (
                lambda r, c: _iso(c["period_end"], 3)),
     Corruption("duplicate_key", "pathway_id", _any, lambda r, c: r["pathway_id"]),
     Corruption("wrong_provider", "provider_code", _any, lambda r, c: c["other_provider"]),
-    Corruption("unknown_pathway", "pathway_id", _any, lambda r, c: None),  # recovery_events
+    # an extra child row, alternately in recovery_events and subsequent_treatments
+    Corruption("unknown_pathway", "pathway_id", _any, lambda r, c: None),
 )
+UNKNOWN_PATHWAY_FILES = ("recovery_events", "subsequent_treatments")
 RULES_INJECTED = tuple(c.rule for c in CORRUPTIONS)
 
 
@@ -105,7 +107,7 @@ class Corrupter:
         if k == 0:
             return tables, []
         data = pathways.to_pydict()
-        recovery = tables["recovery_events"].to_pydict()
+        children = {name: tables[name].to_pydict() for name in UNKNOWN_PATHWAY_FILES}
         names = list(data)
         eligible = ~np.isin(pathway_rows, child_pathways)
         order = self.rng.permutation(n)
@@ -115,14 +117,13 @@ class Corrupter:
             corruption = CORRUPTIONS[self.next_rule % len(CORRUPTIONS)]
             self.next_rule += 1
             if corruption.rule == "unknown_pathway":
+                name = UNKNOWN_PATHWAY_FILES[self.unknown_count % len(UNKNOWN_PATHWAY_FILES)]
                 self.unknown_count += 1
-                pid = f"{ctx['provider']}X{self.unknown_count:08d}"
-                recovery_row = {"provider_code": ctx["provider"], "pathway_id": pid,
-                                "event": "HNA", "event_date": ctx["period_start"],
-                                "follow_up_stratum": None}
-                for col, value in recovery_row.items():
-                    recovery[col].append(value)
-                injected.append({"file": "recovery_events", "row": len(recovery["event"]) + 1,
+                child = children[name]
+                row = _unknown_child(name, f"{ctx['provider']}X{self.unknown_count:08d}", ctx)
+                for col, value in row.items():
+                    child[col].append(value)
+                injected.append({"file": name, "row": len(child["pathway_id"]) + 1,
                                  "column": "pathway_id", "rule": corruption.rule})
                 continue
             pick = next((int(i) for i in order if eligible[i] and i not in used
@@ -145,8 +146,20 @@ class Corrupter:
                              "rule": corruption.rule})
         out = dict(tables)
         out["pathways"] = pa.table(data, schema=pathways.schema)
-        out["recovery_events"] = pa.table(recovery, schema=tables["recovery_events"].schema)
+        for name, child in children.items():
+            out[name] = pa.table(child, schema=tables[name].schema)
         return out, injected
+
+
+def _unknown_child(name: str, pathway_id: str, ctx: dict) -> Row:
+    """A valid child row, except that its pathway exists nowhere."""
+    if name == "recovery_events":
+        return {"provider_code": ctx["provider"], "pathway_id": pathway_id, "event": "HNA",
+                "event_date": ctx["period_start"], "follow_up_stratum": None}
+    return {"provider_code": ctx["provider"], "pathway_id": pathway_id, "treatment_number": "2",
+            "decision_to_treat_date": ctx["period_start"], "treatment_date": None,
+            "treatment_provider_code": ctx["provider"], "modality": "SURGERY",
+            "adjustment_days": None}
 
 
 def child_pathways(cut: MonthCut, provider: int) -> np.ndarray:

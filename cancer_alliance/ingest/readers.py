@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,7 +57,7 @@ def _check_columns(file_name: str, table: Table, header: list[str]) -> list[str]
     """Reject when required columns are missing; warn about extra ones."""
     if not header or all(not h.strip() for h in header):
         raise SubmissionRejected(f"{file_name}: the file has no header row")
-    present = {h.strip() for h in header}
+    present = {h.strip() for h in header} - {""}
     missing = [c.name for c in table.columns if c.required and c.name not in present]
     if missing:
         raise SubmissionRejected(
@@ -82,7 +83,10 @@ def _normalise(data: pa.Table, table: Table) -> pa.Table:
             columns[col] = arr.cast(pa.string())
         else:
             columns[col] = pa.nulls(data.num_rows, pa.string())
-    columns[ROW] = pa.array(range(2, data.num_rows + 2), pa.int64())
+    if ROW in data.column_names:  # a reader that knows the real row numbers (xlsx)
+        columns[ROW] = data[ROW].cast(pa.int64())
+    else:
+        columns[ROW] = pa.array(range(2, data.num_rows + 2), pa.int64())
     return pa.table(columns)
 
 
@@ -96,6 +100,58 @@ def _to_text(arr: pa.ChunkedArray) -> pa.ChunkedArray:
         whole = pc.equal(pc.cast(as_int, arr.type), arr)
         return pc.if_else(whole, pc.cast(as_int, pa.string()), pc.cast(arr, pa.string()))
     return pc.cast(arr, pa.string())
+
+
+def _header_names(label: str, header: list[str]) -> tuple[list[str], list[int]]:
+    """Trimmed column names, blank ones given a placeholder; rejects a repeated name.
+
+    Returns the names and the positions of the blank ones (exports often end each line
+    with a stray comma; those columns are dropped, with a warning if they hold values)."""
+    names = [h.strip() for h in header]
+    counts = Counter(n for n in names if n)
+    repeated = sorted(n for n, k in counts.items() if k > 1)
+    if repeated:
+        raise SubmissionRejected(
+            f"{label}: the header names a column more than once: {', '.join(repeated)}"
+        )
+    blank = [i for i, n in enumerate(names) if not n]
+    for i in blank:
+        names[i] = f"_unnamed_{i + 1}"
+    return names, blank
+
+
+def _drop_unnamed(label: str, data: pa.Table, blank: list[int]) -> tuple[pa.Table, list[str]]:
+    """Drop the columns with a blank header; warn when any of them held a value."""
+    if not blank:
+        return data, []
+    names = [data.column_names[i] for i in blank]
+    filled = [n for n in names
+              if pc.any(pc.not_equal(pc.utf8_trim_whitespace(data[n]), "")).as_py()]
+    data = data.drop_columns(names)
+    if not filled:
+        return data, []
+    return data, [f"{label}: {len(filled)} column(s) with a blank header but with values were "
+                  "ignored; give each column its dataset name"]
+
+
+def _csv_problem(text: str, columns: int) -> str:
+    """Where a CSV stops being a table, in words and without any cell's content.
+
+    Runs only when the fast reader has already failed, so a row-by-row scan is fine here;
+    the reader's own message quotes the offending line, which may hold an NHS number."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    row = 0
+    try:
+        for record in reader:
+            if not record:  # blank lines are skipped, as the fast reader does
+                continue
+            row += 1
+            if row > 1 and len(record) != columns:
+                return f"row {row} has {len(record)} values but the header has {columns} columns"
+    except csv.Error:
+        return (f"a quoted value is not closed or is malformed near line {reader.line_num}; "
+                "check the quotes around that row's values")
+    return "the rows could not be read as a comma-separated table"
 
 
 def read_csv_bytes(file_name: str, content: bytes, table: Table) -> tuple[pa.Table, list[str]]:
@@ -113,22 +169,25 @@ def read_csv_bytes(file_name: str, content: bytes, table: Table) -> tuple[pa.Tab
         raise SubmissionRejected(f"{file_name}: the file is empty or has no header row")
     header = next(csv.reader([first_line]))
     warnings = _check_columns(file_name, table, header)
-    if len(set(header)) != len(header):
-        raise SubmissionRejected(f"{file_name}: the header names a column more than once")
+    names, blank = _header_names(file_name, header)
     try:
         data = pacsv.read_csv(
             io.BytesIO(text.encode("utf-8")),
-            read_options=pacsv.ReadOptions(use_threads=True, block_size=1 << 24),
+            read_options=pacsv.ReadOptions(use_threads=True, block_size=1 << 24,
+                                           column_names=names, skip_rows=1),
             parse_options=pacsv.ParseOptions(newlines_in_values=False),
             convert_options=pacsv.ConvertOptions(
-                column_types={h: pa.string() for h in header},
+                column_types={h: pa.string() for h in names},
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
         )
-    except pa.ArrowInvalid as exc:
-        raise SubmissionRejected(f"{file_name}: not a readable CSV table ({exc})") from None
-    return data, warnings
+    except pa.ArrowInvalid:
+        raise SubmissionRejected(
+            f"{file_name}: not a readable CSV table: {_csv_problem(text, len(names))}"
+        ) from None
+    data, more = _drop_unnamed(file_name, data, blank)
+    return data, warnings + more
 
 
 def read_parquet_bytes(file_name: str, content: bytes, table: Table) -> tuple[pa.Table, list[str]]:
@@ -152,7 +211,12 @@ def _cell_text(v: object) -> str | None:
 
 
 def read_xlsx_bytes(file_name: str, content: bytes) -> dict[str, tuple[pa.Table, list[str]]]:
-    """Each sheet named after a dataset file (``pathways`` or ``pathways.csv``) is a table."""
+    """Each sheet named after a dataset file (``pathways`` or ``pathways.csv``) is a table.
+
+    Row numbers are the sheet's own (blank rows are skipped but still counted), so a
+    rejection points at the row the analyst sees in Excel. Other sheets are ignored with a
+    warning; two sheets for the same table, or a header naming a column twice, reject the
+    workbook rather than silently losing rows."""
     from openpyxl import load_workbook
 
     try:
@@ -160,28 +224,50 @@ def read_xlsx_bytes(file_name: str, content: bytes) -> dict[str, tuple[pa.Table,
     except Exception as exc:
         raise SubmissionRejected(f"{file_name}: not a readable .xlsx workbook ({exc})") from None
     out: dict[str, tuple[pa.Table, list[str]]] = {}
+    sheet_of: dict[str, str] = {}
+    ignored: list[str] = []
     for sheet in book.worksheets:
         table = _table_for(sheet.title)
         if table is None:
+            ignored.append(sheet.title)
             continue
+        label = f"{file_name} sheet {sheet.title}"
+        if table.name in out:
+            raise SubmissionRejected(
+                f"{label}: the workbook has two sheets for {table.file_name} "
+                f"({sheet_of[table.name]} and {sheet.title}); keep one"
+            )
         rows = sheet.iter_rows(values_only=True)
         header_row = next(rows, None)
-        label = f"{file_name} sheet {sheet.title}"
         if header_row is None:
             raise SubmissionRejected(f"{label}: the sheet has no header row")
         header = [str(h).strip() if h is not None else "" for h in header_row]
         warnings = _check_columns(label, table, header)
-        cols: dict[str, list] = {h: [] for h in header if h}
-        for r in rows:
+        names, blank = _header_names(label, header)
+        cols: dict[str, list] = {n: [] for n in names}
+        numbers: list[int] = []
+        beyond = False  # values to the right of the header's last column
+        for number, r in enumerate(rows, start=2):
             if r is None or all(v is None for v in r):
                 continue
-            for h, v in zip(header, r, strict=False):
-                if h:
-                    cols[h].append(_cell_text(v))
-        out[table.name] = (pa.table({h: pa.array(v, pa.string()) for h, v in cols.items()}),
-                           warnings)
+            numbers.append(number)
+            cells = list(r[:len(names)]) + [None] * (len(names) - len(r))
+            for n, v in zip(names, cells, strict=True):
+                cols[n].append(_cell_text(v))
+            beyond = beyond or any(v is not None for v in r[len(names):])
+        data = {n: pa.array(v, pa.string()) for n, v in cols.items()}
+        data[ROW] = pa.array(numbers, pa.int64())
+        arrow, more = _drop_unnamed(label, pa.table(data), blank)
+        if beyond:
+            more.append(f"{label}: values to the right of the last named column were ignored")
+        out[table.name] = (arrow, warnings + more)
+        sheet_of[table.name] = sheet.title
     if "pathways" not in out:
         raise SubmissionRejected(f"{file_name}: the workbook has no sheet named pathways")
+    if ignored:
+        first = next(iter(out.values()))[1]
+        first.append(f"{file_name}: sheet(s) not in the dataset were ignored: "
+                     + ", ".join(ignored))
     return out
 
 
@@ -194,8 +280,10 @@ def read_submission(
             raise SubmissionRejected("nothing to ingest: give a folder, a file or a workbook")
         p = Path(path)
         if p.is_dir():
+            # Excel's "~$book.xlsx" lock files and hidden files are not part of the upload
             files = {f.name: f.read_bytes() for f in sorted(p.iterdir())
-                     if f.is_file() and f.suffix.lower() in EXTENSIONS}
+                     if f.is_file() and f.suffix.lower() in EXTENSIONS
+                     and not f.name.startswith(("~$", "."))}
             if not files:
                 raise SubmissionRejected(
                     f"{p}: the folder has no .csv, .parquet or .xlsx files"

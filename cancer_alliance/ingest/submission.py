@@ -134,7 +134,7 @@ def ingest_submission(
                        submitted_by or _who(), archive_dir)
     finally:
         for t in ("checked", "failing_rows", "failures", "known_pathways",
-                  "submitted_pathways"):
+                  "rejected_pathways", "submitted_pathways"):
             with contextlib.suppress(duckdb.Error):
                 con.execute(f"DROP TABLE IF EXISTS temp.{t}")
         if own:
@@ -148,23 +148,37 @@ def _who() -> str:
         return "unknown"
 
 
+def _known_pathways(con: duckdb.DuckDBPyConnection, pathways: FileResult, provider: str) -> None:
+    """Temp tables for the child files' ``unknown_pathway`` rule: the pathways this
+    submission adds or the store already has for this provider, and those it sent but
+    rejected (so the message can point at the rejected pathways row)."""
+    key = ["provider_code", "pathway_id"]
+    con.register("accepted_pathways_arrow", pathways.accepted.select(key))
+    con.register("sent_pathways_arrow", pathways.raw.data.select(key))
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE known_pathways AS "
+        "SELECT provider_code, pathway_id FROM accepted_pathways_arrow UNION "
+        "SELECT provider_code, pathway_id FROM pathways WHERE provider_code = ?", [provider]
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE rejected_pathways AS "
+        "SELECT provider_code, pathway_id FROM sent_pathways_arrow "
+        "EXCEPT SELECT provider_code, pathway_id FROM known_pathways"
+    )
+    con.unregister("accepted_pathways_arrow")
+    con.unregister("sent_pathways_arrow")
+
+
 def _ingest(con, raws: list[RawFile], warnings: list[str], provider: str, period: str,
             end: dt.date, submitted_by: str, archive_dir) -> SubmissionResult:
     results: list[FileResult] = []
     for raw in raws:
         warnings.extend(raw.warnings)
         if raw.table.name in CHILD_TABLES:
-            # pathways this submission adds, or the store already has for this provider
-            accepted = results[0].accepted.select(["provider_code", "pathway_id"])
-            con.register("accepted_pathways_arrow", accepted)
-            con.execute(
-                "CREATE OR REPLACE TEMP TABLE known_pathways AS "
-                "SELECT provider_code, pathway_id FROM accepted_pathways_arrow UNION "
-                f"SELECT provider_code, pathway_id FROM pathways WHERE provider_code = '{provider}'"
-            )
-            con.unregister("accepted_pathways_arrow")
+            _known_pathways(con, results[0], provider)
         results.append(validate_file(con, raw, provider=provider, period_end=end,
-                                     check_known_pathways=raw.table.name in CHILD_TABLES))
+                                     check_known_pathways=raw.table.name in CHILD_TABLES,
+                                     pathways_file=raws[0].file_name))
     pathways = next(r for r in results if r.raw.table.name == "pathways")
     con.register("submitted_arrow", pathways.accepted.select(["provider_code", "pathway_id"]))
     con.execute("CREATE OR REPLACE TEMP TABLE submitted_pathways AS "
@@ -199,7 +213,9 @@ def _ingest(con, raws: list[RawFile], warnings: list[str], provider: str, period
                 con.execute(f"INSERT INTO rejections SELECT {submission_id}, file, \"row\", "
                             "\"column\", value, rule, message, raw_row FROM rej_arrow")
                 con.unregister("rej_arrow")
-            if r.accepted.num_rows:
+            # a child file that is present replaces the children of every pathway sent, even
+            # when it has no accepted rows (an empty file says "none any more")
+            if r.accepted.num_rows or r.raw.table.name in CHILD_TABLES:
                 _apply(con, submission_id, r)
         archived = _archive(raws, archive_root, submission_id)
         _pause_for_crash_test()

@@ -30,12 +30,16 @@ ICD10_RE = "[A-Z][0-9]{2}(\\.?[0-9A-Z]{1,2})?"
 LSOA_RE = "E01[0-9]{6}"
 NHS_RE = "[0-9]{10}"
 
-# Dates on urgent routes that may not come before the clock start (spec "Checks"): for
-# consultant upgrades the patient is often seen before the upgrade, so only the later steps.
+# Dates that may not come before the clock start (spec "Checks": nothing but the date of
+# birth may). On referral routes the referral starts the clock, so every pathway date is
+# checked. For consultant upgrades the patient is often seen, and told, before the upgrade
+# (the metrics reference's DNA rule allows exactly that), so only the treatment steps are.
+# OTHER routes have no referral clock: their 31-day clock starts at the decision to treat,
+# which ``treatment_before_decision`` guards.
 AFTER_CLOCK_START_URGENT = (
     "first_seen_date", "first_seen_clock_reset_date", "diagnosis_communicated_date",
-    "decision_to_treat_date", "first_treatment_date", "transfer_received_date",
-    "pathway_closed_date",
+    "diagnosis_date", "decision_to_treat_date", "first_treatment_date",
+    "transfer_received_date", "pathway_closed_date",
 )
 AFTER_CLOCK_START_UPGRADE = (
     "decision_to_treat_date", "first_treatment_date", "transfer_received_date",
@@ -72,8 +76,13 @@ class Check:
 
 
 def _typed_refs(sql: str) -> str:
-    """Checks write typed values as ``t.<col>``; in the one wide table they are ``r.t__<col>``."""
-    return re.sub(r"\bt\.", "r.t__", sql)
+    """Checks write typed values as ``t.<col>``; in the one wide table they are ``r.t__<col>``.
+
+    String literals are left alone, so words in a message (a file called ``t.csv``) are
+    never rewritten."""
+    parts = re.split(r"('(?:[^']|'')*')", sql)
+    return "".join(part if part.startswith("'") else re.sub(r"\bt\.", "r.t__", part)
+                   for part in parts)
 
 
 def typed_expression(col: Column) -> str:
@@ -177,8 +186,13 @@ def cross_checks(table: Table, provider: str, period_end: dt.date) -> list[Check
     dates = [c.name for c in table.columns if c.kind == "date"]
     for d in dates:
         if d == "date_of_birth":
-            checks.append(Check(d, "date_of_birth_in_future", f"t.{d} > {end}",
-                                lit(f"after the period end {period_end.isoformat()}")))
+            # "not in the future": after the period end, or after today for a period
+            # that has not ended yet
+            limit = min(period_end, dt.date.today())
+            words = (f"after the period end {period_end.isoformat()}" if limit == period_end
+                     else f"after today, {limit.isoformat()}")
+            checks.append(Check(d, "date_of_birth_in_future",
+                                f"t.{d} > DATE '{limit.isoformat()}'", lit(words)))
             checks.append(Check(d, "date_of_birth_too_old",
                                 f"t.{d} < {end} - INTERVAL 120 YEAR"))
         else:
@@ -219,11 +233,22 @@ def cross_checks(table: Table, provider: str, period_end: dt.date) -> list[Check
     return checks
 
 
-def unknown_pathway_check() -> Check:
-    return Check("pathway_id", "unknown_pathway",
-                 "r.pathway_id IS NOT NULL AND r.provider_code IS NOT NULL AND "
-                 "(r.provider_code, r.pathway_id) NOT IN (SELECT (provider_code, pathway_id) "
-                 "FROM known_pathways)")
+def unknown_pathway_check(pathways_file: str, provider: str) -> Check:
+    """A child row whose pathway is in neither this submission nor the store.
+
+    Needs the temp tables ``known_pathways`` (accepted now or stored before) and
+    ``rejected_pathways`` (sent in this submission's pathways file but rejected there), so
+    the message can say which of the two the analyst has to fix."""
+    key = "(r.provider_code, r.pathway_id)"
+    return Check(
+        "pathway_id", "unknown_pathway",
+        "r.pathway_id IS NOT NULL AND r.provider_code IS NOT NULL AND "
+        f"{key} NOT IN (SELECT (provider_code, pathway_id) FROM known_pathways)",
+        f"CASE WHEN {key} IN (SELECT (provider_code, pathway_id) FROM rejected_pathways) "
+        f"THEN {lit(f'its row in {pathways_file} was rejected; correct that row')} "
+        f"ELSE {lit(f'it is in neither {pathways_file} nor an earlier submission of {provider}')}"
+        " END",
+    )
 
 
 @dataclass
@@ -254,8 +279,12 @@ def validate_file(
     provider: str,
     period_end: dt.date,
     check_known_pathways: bool,
+    pathways_file: str = "pathways.csv",
 ) -> FileResult:
-    """Validate one file with set-based SQL; ``known_pathways`` must exist when asked."""
+    """Validate one file with set-based SQL.
+
+    With ``check_known_pathways`` the temp tables of :func:`unknown_pathway_check` must
+    exist; ``pathways_file`` names this submission's pathways file in its message."""
     table = raw.table
     label = raw.file_name
     # one wide table: the text as sent (for messages) beside the typed values (for rules)
@@ -266,7 +295,7 @@ def validate_file(
     checks = [ch for c in table.columns for ch in format_checks(c)]
     checks += cross_checks(table, provider, period_end)
     if check_known_pathways and "pathway_id" in table.column_names:
-        checks.append(unknown_pathway_check())
+        checks.append(unknown_pathway_check(pathways_file, provider))
     # Phase 1, one cheap scan: which rows fail any check. Phase 2 runs only on those rows:
     # each failed check as a struct in a list, unnested to one line per failure.
     any_failure = " OR ".join(f"coalesce({_typed_refs(ch.failing)}, false)" for ch in checks)

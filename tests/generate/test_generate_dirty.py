@@ -56,3 +56,11 @@ def test_dirty_rows_differ_from_clean_only_in_the_named_cell(clean_run, dirty_ru
         i = item["row"] - 2
         changed = [c for c in before.columns if before.at[i, c] != after.at[i, c]]
         assert changed == [item["column"]], item
+
+
+def test_unknown_pathways_are_injected_into_both_child_files(dirty_run):
+    """The spec's "must exist in this or an earlier submission" holds for both child files."""
+    out, _ = dirty_run
+    manifest, _ = _injected(out)
+    files = {i["file"] for i in manifest["injected"] if i["rule"] == "unknown_pathway"}
+    assert files == {"recovery_events.csv", "subsequent_treatments.csv"}

@@ -79,3 +79,23 @@ def test_registration_and_archive_keep_files_unchanged(store):
     from pathlib import Path
 
     assert (Path(archived) / "pathways.csv").read_bytes() == content
+
+
+def _header_only(row: dict) -> bytes:
+    return (",".join(row) + "\n").encode("utf-8")
+
+
+def test_an_empty_child_file_clears_the_resubmitted_pathways_children(store):
+    """Whether or not the child file has rows, it is the latest word on the pathways sent."""
+    store.ingest({"pathways.csv": [OPEN_P1, P2],
+                  "recovery_events.csv": [VALID_RECOVERY,
+                                          dict(VALID_RECOVERY, pathway_id="P2")]})
+    store.ingest({"pathways.csv": [OPEN_P1],
+                  "recovery_events.csv": _header_only(VALID_RECOVERY)})
+    assert store.rows("SELECT pathway_id FROM recovery_events") == [("P2",)]
+
+
+def test_an_absent_child_file_keeps_the_children(store):
+    store.ingest({"pathways.csv": [OPEN_P1], "recovery_events.csv": [VALID_RECOVERY]})
+    store.ingest({"pathways.csv": [dict(OPEN_P1, sex="2")]})
+    assert store.rows("SELECT pathway_id, event FROM recovery_events") == [("P1", "HNA")]

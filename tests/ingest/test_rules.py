@@ -95,6 +95,79 @@ PATHWAY_CASES = [
      "2024-06-01", "date_after_period_end",
      f'{P}, column pathway_closed_date, value "2024-06-01": a date is after the end of the '
      "submission's period: the period ends 2024-05-31 (rule date_after_period_end)"),
+    ("ethnic_category_code", {"ethnic_category": "Q"}, "ethnic_category", "Q", "invalid_code",
+     f'{P}, column ethnic_category, value "Q": not one of the allowed codes: allowed codes are '
+     "A, B, C, D, E, F, G, H, J, K, L, M, N, P, R, S, Z, 99 (rule invalid_code)"),
+    ("gp_practice_ods", {"gp_practice_code": "A81001X"}, "gp_practice_code", "A81001X",
+     "invalid_ods",
+     f'{P}, column gp_practice_code, value "A81001X": not an ODS code of 3 or 5 letters or '
+     "digits (rule invalid_ods)"),
+    ("referral_date_required", {"referral_received_date": ""}, "referral_received_date", None,
+     "required_when",
+     f'{P}, column referral_received_date, value "": a value required in this situation is '
+     "blank: required for USC, BS, SCREEN (rule required_when)"),
+    ("upgrade_date_required", {"referral_route": "UPGRADE", "suspected_cancer_type": ""},
+     "upgrade_date", None, "required_when",
+     f'{P}, column upgrade_date, value "": a value required in this situation is blank: '
+     "required for UPGRADE (rule required_when)"),
+    ("first_seen_provider_required", {"first_seen_provider_code": ""},
+     "first_seen_provider_code", None, "required_when",
+     f'{P}, column first_seen_provider_code, value "": a value required in this situation is '
+     "blank: required with first_seen_date (rule required_when)"),
+    ("clock_reset_before_clock_start", {"first_seen_clock_reset_date": "2024-02-20"},
+     "first_seen_clock_reset_date", "2024-02-20", "date_before_clock_start",
+     f'{P}, column first_seen_clock_reset_date, value "2024-02-20": a pathway date is before '
+     "the clock start: the clock started 2024-03-01 (rule date_before_clock_start)"),
+    ("told_before_clock_start", {"diagnosis_communicated_date": "2024-02-29"},
+     "diagnosis_communicated_date", "2024-02-29", "date_before_clock_start",
+     f'{P}, column diagnosis_communicated_date, value "2024-02-29": a pathway date is before '
+     "the clock start: the clock started 2024-03-01 (rule date_before_clock_start)"),
+    ("diagnosed_before_clock_start", {"diagnosis_date": "2024-02-10"}, "diagnosis_date",
+     "2024-02-10", "date_before_clock_start",
+     f'{P}, column diagnosis_date, value "2024-02-10": a pathway date is before the clock '
+     "start: the clock started 2024-03-01 (rule date_before_clock_start)"),
+    ("fds_outcome_required", {"fds_outcome": ""}, "fds_outcome", None, "required_when",
+     f'{P}, column fds_outcome, value "": a value required in this situation is blank: '
+     "required with diagnosis_communicated_date (rule required_when)"),
+    ("fds_exclusion_code", {"fds_exclusion": "DNA"}, "fds_exclusion", "DNA", "invalid_code",
+     f'{P}, column fds_exclusion, value "DNA": not one of the allowed codes: allowed codes are '
+     "DIED, DECLINED, OTHER (rule invalid_code)"),
+    ("icd10_required", {"primary_diagnosis_icd10": ""}, "primary_diagnosis_icd10", None,
+     "required_when",
+     f'{P}, column primary_diagnosis_icd10, value "": a value required in this situation is '
+     "blank: required when cancer is diagnosed (rule required_when)"),
+    ("diagnosis_date_required", {"diagnosis_date": ""}, "diagnosis_date", None,
+     "required_when",
+     f'{P}, column diagnosis_date, value "": a value required in this situation is blank: '
+     "required when cancer is diagnosed (rule required_when)"),
+    ("stage_group_code", {"stage_group": "5"}, "stage_group", "5", "invalid_code",
+     f'{P}, column stage_group, value "5": not one of the allowed codes: allowed codes are '
+     "0, 1, 2, 3, 4, U, NA (rule invalid_code)"),
+    ("decision_required", {"decision_to_treat_date": ""}, "decision_to_treat_date", None,
+     "required_when",
+     f'{P}, column decision_to_treat_date, value "": a value required in this situation is '
+     "blank: required with a first treatment (rule required_when)"),
+    ("treatment_provider_required", {"first_treatment_provider_code": ""},
+     "first_treatment_provider_code", None, "required_when",
+     f'{P}, column first_treatment_provider_code, value "": a value required in this '
+     "situation is blank: required with first_treatment_date (rule required_when)"),
+    ("transfer_before_clock_start", {"transfer_received_date": "2024-02-01",
+                                     "transfer_from_provider_code": "RBB"},
+     "transfer_received_date", "2024-02-01", "date_before_clock_start",
+     f'{P}, column transfer_received_date, value "2024-02-01": a pathway date is before the '
+     "clock start: the clock started 2024-03-01 (rule date_before_clock_start)"),
+    ("transfer_from_required", {"transfer_received_date": "2024-04-05"},
+     "transfer_from_provider_code", None, "required_when",
+     f'{P}, column transfer_from_provider_code, value "": a value required in this situation '
+     "is blank: required with transfer_received_date (rule required_when)"),
+    ("closed_reason_code", {"pathway_closed_reason": "DONE"}, "pathway_closed_reason", "DONE",
+     "invalid_code",
+     f'{P}, column pathway_closed_reason, value "DONE": not one of the allowed codes: allowed '
+     "codes are TREATED, RULED_OUT, DIED, PATIENT_CHOICE, OTHER (rule invalid_code)"),
+    ("closed_date_required", {"pathway_closed_date": ""}, "pathway_closed_date", None,
+     "required_when",
+     f'{P}, column pathway_closed_date, value "": a value required in this situation is '
+     "blank: required with pathway_closed_reason (rule required_when)"),
     ("wrong_provider", {"provider_code": "RBB"}, "provider_code", "RBB", "wrong_provider",
      f'{P}, column provider_code, value "RBB": provider_code is not the submitting provider: '
      "this submission is for provider RAA (rule wrong_provider)"),
@@ -134,7 +207,8 @@ def test_unknown_pathway(store):
     assert store.rejections() == [(
         "recovery_events.csv", 3, "pathway_id", "NOPE", "unknown_pathway",
         'recovery_events.csv row 3, column pathway_id, value "NOPE": the row refers to a '
-        "pathway the platform does not have (rule unknown_pathway)",
+        "pathway the platform does not have: it is in neither pathways.csv nor an earlier "
+        "submission of RAA (rule unknown_pathway)",
     )]
 
 
@@ -186,6 +260,22 @@ def test_deaths_file_rules(store):
     assert store.rows("SELECT nhs_number FROM deaths") == [("9434765919",)]
 
 
+def test_date_of_birth_after_today_is_rejected_in_a_period_not_yet_ended(store):
+    """A period that has not ended: a birth date after today is in the future."""
+    import datetime as dt
+
+    today = dt.date.today()
+    period = f"{today.year + 1}-12"
+    future = (today + dt.timedelta(days=2)).isoformat()
+    row = dict(VALID_PATHWAY, date_of_birth=future)
+    store.ingest({"pathways.csv": [row]}, period=period)
+    assert store.rejections() == [(
+        "pathways.csv", 2, "date_of_birth", future, "date_of_birth_in_future",
+        f'{P}, column date_of_birth, value "{future}": date of birth is in the future: after '
+        f"today, {today.isoformat()} (rule date_of_birth_in_future)",
+    )]
+
+
 def test_boundaries_are_accepted(store):
     """Dates equal to the clock start or the period end, and 120 years exactly, are fine."""
     row = dict(VALID_PATHWAY, date_of_birth="1904-05-31", first_seen_date="2024-03-01",
@@ -216,6 +306,14 @@ def test_one_row_breaking_two_rules_is_one_rejected_row_with_two_reasons(store):
     result = store.ingest({"pathways.csv": [bad]})
     assert (result.rejected, result.accepted) == (1, 0)
     assert sorted(r[4] for r in store.rejections()) == ["invalid_code", "invalid_lsoa"]
+
+
+def test_every_column_of_pathways_is_tested():
+    """Each column of pathways.csv has at least one hand-written failing case above."""
+    from cancer_alliance.dataset import table
+
+    tested = {c[2] for c in PATHWAY_CASES} | {"pathway_id"}
+    assert set(table("pathways").column_names) <= tested
 
 
 def test_every_rule_of_the_catalogue_is_tested():
