@@ -1,9 +1,12 @@
 """Commands: report, trajectories, bids, plan, governance, voice, initiatives (operations).
 
 ``report provider CODE --period YYYY-MM --out pack.pdf`` and ``report board`` make and
-archive packs; the ``load`` commands set up an alliance in bulk from CSV or xlsx files (the
+archive packs, and ``report cycle --period YYYY-MM --out-dir packs/ --if-due`` makes every
+provider's pack and the board pack when the month is in the bi-monthly cycle (for a monthly
+scheduler). The ``load`` commands set up an alliance in bulk from CSV or xlsx files (the
 same checks as the browser forms); ``bids decide`` and ``bids simulate`` run the value
 framework and funding rules; ``initiatives evaluate`` judges each initiative on SPC evidence.
+Every command that changes data writes an audit row, as the browser does.
 """
 
 from __future__ import annotations
@@ -41,6 +44,21 @@ def _con(db):
     return connect(db)
 
 
+def _audit(con, resource: str, detail: str) -> None:
+    """CLI changes are audited like the browser's, under the operating-system user."""
+    import getpass
+
+    from cancer_alliance.auth import audit
+    from cancer_alliance.auth.model import Actor
+
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "cli"
+    audit.record(con, Actor(username=f"cli:{user}", role="admin"), "edit_operations",
+                 resource, detail)
+
+
 def _fmt_of(out: Path) -> str:
     return "html" if out.suffix.lower() in (".html", ".htm") else "pdf"
 
@@ -64,6 +82,7 @@ def report_provider(code: Annotated[str, typer.Argument(help="Provider ODS code.
     _refresh(con)
     content, meta = reports.generate_provider_pack(con, code, period, _fmt_of(out), "cli")
     out.write_bytes(content)
+    _audit(con, "pack", f"generated PROVIDER {code} {period} report {meta['report_id']}")
     typer.echo(json.dumps({"out": str(out), **meta}))
 
 
@@ -77,7 +96,31 @@ def report_board(period: PeriodArg, out: OutOption, db: DbOption = None) -> None
     _refresh(con)
     content, meta = reports.generate_board_pack(con, period, _fmt_of(out), "cli")
     out.write_bytes(content)
+    _audit(con, "pack", f"generated BOARD {period} report {meta['report_id']}")
     typer.echo(json.dumps({"out": str(out), **meta}))
+
+
+@report_app.command("cycle")
+def report_cycle(period: PeriodArg,
+                 out_dir: Annotated[Path, typer.Option("--out-dir", help="Folder for the packs.")],
+                 if_due: Annotated[bool, typer.Option(
+                     "--if-due", help="Do nothing unless the month is in the bi-monthly cycle "
+                     "(April, June, ... February), so a monthly scheduler can call it.")] = False,
+                 html: Annotated[bool, typer.Option(help="HTML instead of PDF.")] = False,
+                 db: DbOption = None) -> None:
+    """Every provider's pack and the board pack for a month: the bi-monthly dialogue."""
+    from cancer_alliance import reports
+
+    reports.packs.check_period(period)
+    if if_due and not reports.is_pack_month(period):
+        typer.echo(json.dumps({"period": period, "due": False, "made": []}))
+        return
+    con = _con(db)
+    _refresh(con)
+    made = reports.generate_cycle(con, period, out_dir, "html" if html else "pdf", "cli")
+    _audit(con, "pack", f"generated the {period} cycle: reports "
+           + ", ".join(str(m["report_id"]) for m in made))
+    typer.echo(json.dumps({"period": period, "due": True, "made": made}))
 
 
 @report_app.command("archive")
@@ -96,7 +139,10 @@ def report_archive(db: DbOption = None,
 def _load(family: str, file: Path, db) -> None:
     from cancer_alliance.operations import loaders
 
-    counts = loaders.load_file(_con(db), file, family)
+    con = _con(db)
+    counts = loaders.load_file(con, file, family)
+    _audit(con, f"load_{family}",
+           f"{file.name}: " + ", ".join(f"{t}={n}" for t, n in counts.items()))
     typer.echo(json.dumps({"file": str(file), "loaded": counts}))
 
 
@@ -125,7 +171,8 @@ def trajectories_show(org: Annotated[str, typer.Argument(help="Provider code or 
 
 @bids_app.command("load")
 def bids_load(file: FileArg, db: DbOption = None) -> None:
-    """Load bids (cost_<year> columns), assessors' scores, and funding rules."""
+    """Load bids (cost_<year> columns), scores, the value framework (criteria), spend,
+    milestones and funding rules."""
     _load("bids", file, db)
 
 
@@ -138,7 +185,11 @@ def bids_decide(budget: Annotated[float, typer.Option(help="Budget in pounds.")]
     """Rank scored bids by the value framework and fund them greedily within the budget."""
     from cancer_alliance.operations import bids
 
-    d = bids.run_decision(_con(db), budget, "cli", min_score=min_score, apply=apply)
+    con = _con(db)
+    d = bids.run_decision(con, budget, "cli", min_score=min_score, apply=apply)
+    if apply:
+        _audit(con, "funding_decision", f"budget {budget:.0f}: funded "
+               + (", ".join(a.bid_id for a in d.funded) or "none"))
     typer.echo("rank,bid_id,weighted_score,value_for_money,total_cost,decision")
     for a in d.ranked:
         ws = "" if a.weighted_score is None else f"{a.weighted_score:.3f}"
@@ -181,7 +232,7 @@ def plan_load(file: FileArg, db: DbOption = None) -> None:
 
 @gov_app.command("load")
 def governance_load(file: FileArg, db: DbOption = None) -> None:
-    """Load members, board, meetings and actions."""
+    """Load members, board, meetings, decisions and actions."""
     _load("governance", file, db)
 
 

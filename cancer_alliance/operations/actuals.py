@@ -4,7 +4,9 @@ The one place operations reads the metrics layer, so trajectories, initiatives, 
 and packs all see the same figures as the dashboard. Standards (``FDS``, ``31_DAY``,
 ``62_DAY`` ...) come from ``metrics.compute_metrics``; other measures (``EARLY_STAGE``,
 ``HNA_COVERAGE`` ...) from ``metrics.measures.compute_measure``. Values are returned as
-percentages (0-100), as the metrics layer gives them and as plans are written.
+percentages (0-100), as the metrics layer gives them and as plans are written, except for
+counts (:func:`unit`): the 62-day backlog (open pathways past day 62) and count measures
+such as urgent referrals.
 """
 
 from __future__ import annotations
@@ -38,6 +40,45 @@ def is_standard(code: str) -> bool:
     return code in standard_codes()
 
 
+# Standards whose trajectory is a count, not a percentage: the column of compute_metrics
+# that holds it. The 62-day backlog is planned as the number of open pathways past day 62.
+COUNT_STANDARDS = {"62_DAY_BACKLOG": "breaches"}
+TRAJECTORY_MEASURE_KINDS = ("proportion", "count")
+
+
+def _measure_defs() -> dict:
+    try:
+        return dict(importlib.import_module("cancer_alliance.metrics.measures").MEASURES)
+    except (ImportError, AttributeError):
+        return {}
+
+
+def unit(code: str) -> str:
+    """``"count"`` for counts (the 62-day backlog, urgent referrals), else ``"%"``."""
+    if code in COUNT_STANDARDS:
+        return "count"
+    d = _measure_defs().get(code)
+    return "count" if d is not None and getattr(d, "kind", "") == "count" else "%"
+
+
+def improvement(code: str) -> str:
+    """The direction that is better for ``code`` (``increase``/``decrease``/``neutral``), from
+    the standard's or measure's own definition; ``increase`` for a code neither defines."""
+    try:
+        d = getattr(_metrics(), "STANDARDS", {}).get(code)
+    except NotFound:
+        d = None
+    d = d or _measure_defs().get(code)
+    return getattr(d, "improvement", None) or "increase"
+
+
+def trajectory_codes() -> list[str]:
+    """Every standard and every percentage or count measure a trajectory can be set for."""
+    measures = [c for c, d in _measure_defs().items()
+                if getattr(d, "kind", "") in TRAJECTORY_MEASURE_KINDS]
+    return standard_codes() + measures
+
+
 def _month_col(df: pd.DataFrame) -> str:
     return "month" if "month" in df.columns else "period"
 
@@ -68,11 +109,13 @@ def monthly(con, code: str, org_code: str = ALLIANCE) -> pd.DataFrame:
             df = m.compute_metrics(con, code, by=("provider_code", "month"))
             df = df[df["provider_code"] == org_code]
         mcol = _month_col(df)
+        count_col = COUNT_STANDARDS.get(code)
         out = pd.DataFrame(
             {
                 "month": df[mcol].astype(str).str[:7],
-                "value": _to_percent(df["performance"]),
-                "numerator": df["within"].astype(float),
+                "value": (df[count_col].astype(float) if count_col
+                          else _to_percent(df["performance"])),
+                "numerator": df[count_col or "within"].astype(float),
                 "denominator": df["total"].astype(float),
             }
         )
@@ -86,12 +129,15 @@ def monthly(con, code: str, org_code: str = ALLIANCE) -> pd.DataFrame:
         if org_code != ALLIANCE:
             df = df[df["provider_code"] == org_code]
         mcol = _month_col(df)
+        if "value" in df.columns:
+            value, num = _to_percent(df["value"]), df["numerator"].astype(float)
+            den = df["denominator"].astype(float)
+        else:  # a count measure: its one count column (e.g. ``referrals``)
+            col = next(c for c in df.columns if c not in ("measure", mcol, "provider_code"))
+            value = num = df[col].astype(float)
+            den = pd.Series(float("nan"), index=df.index)
         out = pd.DataFrame(
-            {
-                "month": df[mcol].astype(str).str[:7],
-                "value": _to_percent(df["value"]),
-                "numerator": df["numerator"].astype(float),
-                "denominator": df["denominator"].astype(float),
-            }
+            {"month": df[mcol].astype(str).str[:7], "value": value, "numerator": num,
+             "denominator": den}
         )
     return out.sort_values("month").reset_index(drop=True)[COLUMNS]

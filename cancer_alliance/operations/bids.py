@@ -69,6 +69,28 @@ def score_bid(con, bid_id: str, assessor: str, scores: dict[str, float],
         )
 
 
+MILESTONE_STATUSES = ("PLANNED", "DONE", "LATE")
+
+
+def record_spend(con, bid_id: str, month: str, amount: float) -> None:
+    """Actual spend on a bid in a month (replacing that month's figure)."""
+    if float(amount) < 0:
+        raise UsageError(f"bid {bid_id}: spend {amount:g} for {month} must not be negative")
+    con.execute("INSERT OR REPLACE INTO bid_spend VALUES (?, ?, ?)",
+                [bid_id, month, float(amount)])
+
+
+def set_milestone(con, bid_id: str, milestone: str, due_date, status: str = "PLANNED") -> None:
+    """Add or update one milestone of a funded bid."""
+    if status not in MILESTONE_STATUSES:
+        raise UsageError(f"bid {bid_id}: milestone status '{status}' is not one of "
+                         f"{', '.join(MILESTONE_STATUSES)}")
+    if not (milestone or "").strip():
+        raise UsageError(f"bid {bid_id}: a milestone needs a name")
+    con.execute("INSERT OR REPLACE INTO bid_milestones VALUES (?, ?, ?, ?)",
+                [bid_id, milestone, due_date or None, status])
+
+
 def list_bids(con) -> list[dict]:
     return rows(
         con,
@@ -154,6 +176,28 @@ def run_decision(con, budget: float, decided_by: str, min_score: float | None = 
                 con.execute("UPDATE bids SET status = ? WHERE bid_id = ?",
                             ["FUNDED" if a.decision == "FUNDED" else "NOT_FUNDED", a.bid_id])
     return d
+
+
+def recorded_decisions(con, limit: int = 5) -> list[dict]:
+    """The latest recorded funding decisions with the rule and ranking that produced them."""
+    out = rows(con, "SELECT decision_id, budget, rule, result, decided_by, decided_at"
+                    " FROM funding_decisions ORDER BY decided_at DESC, decision_id DESC"
+                    " LIMIT ?", [limit])
+    for r in out:
+        r["result"] = json.loads(r["result"]) if isinstance(r["result"], str) else r["result"]
+    return out
+
+
+def save_rule(con, rule_id: str, name: str, rule: dict) -> None:
+    """Store a funding rule (checked as :func:`funding.simulate_rule` would check it)."""
+    if not (rule_id or "").strip() or not (name or "").strip():
+        raise UsageError("a funding rule needs an id and a name")
+    if not isinstance(rule, dict):
+        raise UsageError(f"funding rule {rule_id}: the rule must be a JSON object")
+    funding._check_rule(rule)
+    funding.describe_rule(rule)  # refuses a rule it cannot put into words
+    con.execute("INSERT OR REPLACE INTO funding_rules VALUES (?, ?, ?)",
+                [rule_id, name, json.dumps(rule)])
 
 
 def funding_rules(con) -> list[dict]:

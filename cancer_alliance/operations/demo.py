@@ -7,6 +7,7 @@ safe to run twice: it replaces its own rows.
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 from cancer_alliance.operations import bids, funding, governance, plan, trajectories, voice
@@ -26,14 +27,49 @@ def _orgs(con, kind: str) -> list[tuple[str, str, str | None]]:
         "SELECT DISTINCT provider_code FROM pathways ORDER BY 1").fetchall()]
 
 
-def _months(con) -> list[str]:
-    """The financial year holding the store's latest pathway month (or 2024/25)."""
+def _last_month(con) -> str:
     r = con.execute("SELECT max(strftime(coalesce(first_treatment_date, first_seen_date,"
                     " referral_received_date), '%Y-%m')) FROM pathways").fetchone()
-    last = r[0] if r and r[0] else "2024-06"
+    return r[0] if r and r[0] else "2024-06"
+
+
+def _months_before(month: str, n: int) -> str:
+    idx = int(month[:4]) * 12 + int(month[5:7]) - 1 - n
+    return f"{idx // 12}-{idx % 12 + 1:02d}"
+
+
+def _go_live(con, measure: str, org: str) -> str:
+    """A go-live in the middle of the measure's history (at most 12 months back), so the
+    evaluation has months on both sides whatever span the store holds."""
+    from cancer_alliance.operations import actuals
+
+    try:
+        months = list(actuals.monthly(con, measure, org).dropna(subset=["value"])["month"])
+    except Exception:  # noqa: BLE001 - no metrics yet: a date the register can still show
+        months = []
+    if len(months) < 2:
+        return _months_before(_last_month(con), 6)
+    return months[max(len(months) // 2, len(months) - 12)]
+
+
+def _months(con) -> list[str]:
+    """The financial year holding the store's latest pathway month (or 2024/25)."""
+    last = _last_month(con)
     y, m = int(last[:4]), int(last[5:7])
     start = y if m >= 4 else y - 1
     return [f"{start + (i + 3) // 12}-{(i + 3) % 12 + 1:02d}" for i in range(12)]
+
+
+def _backlog_at(con, org: str, month: str) -> float | None:
+    """The 62-day backlog in ``month`` (or the latest month before it), for a plausible plan."""
+    from cancer_alliance.operations import actuals
+
+    try:
+        df = actuals.monthly(con, "62_DAY_BACKLOG", org).dropna(subset=["value"])
+    except Exception:  # noqa: BLE001 - no metrics yet: the demo simply has no backlog plan
+        return None
+    df = df[df["month"] <= month]
+    return float(df["value"].iloc[-1]) if len(df) and df["value"].iloc[-1] > 0 else None
 
 
 def _clear(con) -> None:
@@ -130,6 +166,12 @@ def seed_demo(con) -> dict[str, int]:
         for code, start, end in (("62_DAY", 70.0, 75.0), ("FDS", 75.0, 80.0)):
             vals = {m: round(start + (end - start) * i / 11, 1) for i, m in enumerate(months)}
             n_traj += trajectories.set_planned(con, org, code, vals, DEMO_USER)
+        # a backlog recovery trajectory: from the open pathways past day 62 at the start of
+        # the year down by a fifth by March (a count, lower is better)
+        base = _backlog_at(con, org, months[0])
+        if base:
+            vals = {m: round(base * (1 - 0.2 * i / 11)) for i, m in enumerate(months)}
+            n_traj += trajectories.set_planned(con, org, "62_DAY_BACKLOG", vals, DEMO_USER)
 
     partners = [p[0] for p in provs] or ["RA1"]
     bid_specs = [
@@ -190,18 +232,25 @@ def seed_demo(con) -> dict[str, int]:
     voice.add_feedback(con, f"{fy}-07-02", "Young people's group", "Information",
                        "Information was written for older patients.", None)
 
-    go = months[2] if len(months) > 2 else months[0]
     inits = [
         ("I1", "Non-specific symptoms rapid diagnostic clinic", "RAPID_DIAGNOSTIC",
-         partners[0], go, "FDS", "increase"),
-        ("I2", "One-stop breast clinic", "ONE_STOP", partners[-1], go, "FDS,62_DAY", "increase"),
-        ("I3", "Straight-to-test colorectal pathway", "STRAIGHT_TO_TEST", None, go, "62_DAY",
-         "increase"),
+         partners[0], _go_live(con, "FDS", partners[0]), "FDS", "increase"),
+        ("I2", "One-stop breast clinic", "ONE_STOP", partners[-1],
+         _go_live(con, "62_DAY", partners[-1]), "FDS,62_DAY", "increase"),
+        ("I3", "Straight-to-test colorectal pathway", "STRAIGHT_TO_TEST", None,
+         _go_live(con, "62_DAY", ALLIANCE), "62_DAY", "increase"),
     ]
     for iid, name, kind, prov, golive, measures, imp in inits:
         con.execute("INSERT OR REPLACE INTO initiatives VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [iid, name, kind, prov, golive, measures, imp, "Alliance programme manager",
                      f"{name}: local pilot."])
+    from cancer_alliance.errors import AllianceError
+    from cancer_alliance.operations import initiatives
+
+    for iid, *_ in inits:  # so the register shows a verdict for each
+        # no metrics yet: the register says "not evaluated"
+        with contextlib.suppress(AllianceError):
+            initiatives.evaluate_initiative(con, iid)
     return {"members": len(provs) + len(comms) + len(systems) + 4, "actions": n_actions,
             "deliverables": len(dels), "trajectory_months": n_traj, "bids": len(bid_specs),
             "survey_rows": n_survey, "initiatives": len(inits)}

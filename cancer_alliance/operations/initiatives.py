@@ -113,8 +113,9 @@ def evaluate(
     )
 
 
-def evaluate_initiative(con, initiative_id: str) -> list[dict]:
-    """Evaluate each target measure of a registered initiative and store the verdicts."""
+def evaluate_initiative(con, initiative_id: str, store: bool = True) -> list[dict]:
+    """Evaluate each target measure of a registered initiative; with ``store`` (the CLI and
+    the page's audited "record" form) keep the verdicts, which the register lists."""
     from cancer_alliance.operations import actuals
 
     row = con.execute(
@@ -146,6 +147,9 @@ def evaluate_initiative(con, initiative_id: str) -> list[dict]:
             signals="; ".join(ev.signals), months=months, values=list(series["value"]),
             evaluation=ev,
         )
+        if not store:
+            out.append(rec)
+            continue
         con.execute(
             "INSERT OR REPLACE INTO initiative_evaluations (initiative_id, measure_code,"
             " evaluated_at, months_before, months_after, mean_before, mean_after,"
@@ -155,6 +159,27 @@ def evaluate_initiative(con, initiative_id: str) -> list[dict]:
         )
         out.append(rec)
     return out
+
+
+def register(con, initiative_id: str, name: str, kind: str, provider_code: str | None,
+             go_live: str, target_measures: str, improvement: str = "increase",
+             owner: str | None = None, description: str | None = None) -> None:
+    """Add or replace one initiative in the register (browser form and file loader)."""
+    from cancer_alliance.operations.trajectories import _check_month
+
+    if not (initiative_id or "").strip() or not (name or "").strip():
+        raise UsageError("an initiative needs an id and a name")
+    if improvement not in ("increase", "decrease"):
+        raise UsageError(f"initiative {initiative_id}: improvement '{improvement}' is not "
+                         "increase or decrease")
+    measures = ",".join(m.strip() for m in (target_measures or "").split(",") if m.strip())
+    if not measures:
+        raise UsageError(f"initiative {initiative_id}: name at least one target measure")
+    con.execute(
+        "INSERT OR REPLACE INTO initiatives VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [initiative_id, name, kind, provider_code, _check_month(go_live or ""), measures,
+         improvement, owner, description],
+    )
 
 
 def list_initiatives(con) -> list[dict]:

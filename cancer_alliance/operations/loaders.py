@@ -17,7 +17,14 @@ import duckdb
 import pandas as pd
 
 from cancer_alliance.errors import UsageError
-from cancer_alliance.operations import bids, governance, plan, trajectories, voice
+from cancer_alliance.operations import (
+    bids,
+    governance,
+    initiatives,
+    plan,
+    trajectories,
+    voice,
+)
 
 
 def _txt(v):
@@ -52,9 +59,30 @@ def _meetings(con, r, who):
                            _txt(r.get("provider_code")), _txt(r.get("notes")))
 
 
+def _meeting_on(con, meeting_date, title):
+    """The meeting a decision or action belongs to, found by its date (and title if given)."""
+    sql, params = "SELECT meeting_id FROM meetings WHERE meeting_date = ?", [meeting_date]
+    if title:
+        sql, params = sql + " AND title = ?", [*params, title]
+    got = con.execute(sql, params).fetchall()
+    if len(got) != 1:
+        raise UsageError(f"column meeting_date: value '{meeting_date}' matches {len(got)} "
+                         "meetings (rule: one meeting; give meeting_title too, or load the "
+                         "meetings first)")
+    return got[0][0]
+
+
+def _decisions(con, r, who):
+    mid = _meeting_on(con, _txt(r["meeting_date"]), _txt(r.get("meeting_title")))
+    governance.add_decision(con, mid, _txt(r["decision"]))
+
+
 def _actions(con, r, who):
+    mdate = _txt(r.get("meeting_date"))
+    mid = _meeting_on(con, mdate, _txt(r.get("meeting_title"))) if mdate else None
     governance.add_action(con, _txt(r["action"]) or "", _txt(r["owner"]) or "",
-                          _txt(r.get("due_date")), provider_code=_txt(r.get("provider_code")),
+                          _txt(r.get("due_date")), meeting_id=mid,
+                          provider_code=_txt(r.get("provider_code")),
                           measure_code=_txt(r.get("measure_code")),
                           status=_txt(r.get("status")) or "OPEN", updated_by=who)
 
@@ -96,9 +124,11 @@ def _scores(con, r, who):
 
 
 def _rules(con, r, who):
-    rule = json.loads(_txt(r["rule"]))
-    con.execute("INSERT OR REPLACE INTO funding_rules VALUES (?, ?, ?)",
-                [_txt(r["rule_id"]), _txt(r["name"]), json.dumps(rule)])
+    try:
+        rule = json.loads(_txt(r["rule"]) or "")
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"column rule: not valid JSON ({exc.msg})") from None
+    bids.save_rule(con, _txt(r["rule_id"]), _txt(r["name"]), rule)
 
 
 def _survey(con, r, who):
@@ -117,13 +147,31 @@ def _feedback(con, r, who):
 
 
 def _initiatives(con, r, who):
-    con.execute(
-        "INSERT OR REPLACE INTO initiatives VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [_txt(r["initiative_id"]), _txt(r["name"]), _txt(r["kind"]), _txt(r.get("provider_code")),
-         trajectories._check_month(_txt(r["go_live"]) or ""), _txt(r["target_measures"]),
-         _txt(r.get("improvement")) or "increase", _txt(r.get("owner")),
-         _txt(r.get("description"))],
-    )
+    initiatives.register(con, _txt(r["initiative_id"]), _txt(r["name"]), _txt(r["kind"]),
+                         _txt(r.get("provider_code")), _txt(r["go_live"]),
+                         _txt(r["target_measures"]), _txt(r.get("improvement")) or "increase",
+                         _txt(r.get("owner")), _txt(r.get("description")))
+
+
+def _criteria_rows(con, rows_, label):
+    """The value framework replaces the old one as a whole, so weights are checked together."""
+    crit = {}
+    for i, r in enumerate(rows_, start=2):
+        code, w = _txt(r["criterion"]), _num(r["weight"], "weight")
+        if code is None or w is None:
+            raise UsageError(f"{label} row {i}: criterion and weight are needed")
+        crit[code] = (_txt(r.get("label")) or code, w)
+    bids.set_criteria(con, crit)
+
+
+def _spend(con, r, who):
+    bids.record_spend(con, _txt(r["bid_id"]), trajectories._check_month(_txt(r["month"]) or ""),
+                      _num(r["amount"], "amount"))
+
+
+def _milestones(con, r, who):
+    bids.set_milestone(con, _txt(r["bid_id"]), _txt(r["milestone"]), _txt(r.get("due_date")),
+                       _txt(r.get("status")) or "PLANNED")
 
 
 Loader = tuple[tuple[str, ...], Callable]
@@ -132,6 +180,7 @@ FAMILIES: dict[str, dict[str, Loader]] = {
         "members": (("org_code", "org_name", "member_type"), _members),
         "board": (("name", "role"), _board),
         "meetings": (("meeting_date", "kind", "title"), _meetings),
+        "decisions": (("meeting_date", "decision"), _decisions),
         "actions": (("action", "owner"), _actions),
     },
     "plan": {
@@ -146,6 +195,9 @@ FAMILIES: dict[str, dict[str, Loader]] = {
         "bids": (("bid_id", "title", "partner_code", "priority_area", "expected_benefit"), _bids),
         "scores": (("bid_id", "assessor", "criterion", "score"), _scores),
         "rules": (("rule_id", "name", "rule"), _rules),
+        "criteria": (("criterion", "weight"), _criteria_rows),
+        "spend": (("bid_id", "month", "amount"), _spend),
+        "milestones": (("bid_id", "milestone", "due_date"), _milestones),
     },
     "voice": {
         "survey": (("survey_year", "org_code", "question_code", "score"), _survey),
@@ -158,13 +210,17 @@ FAMILIES: dict[str, dict[str, Loader]] = {
 }
 
 
+WHOLE_TABLE = {_criteria_rows}  # loaders that take every row at once
+
+
 def _read(path: Path, family: str) -> list[tuple[str, str, pd.DataFrame]]:
     tables = FAMILIES[family]
     if not path.exists():
         raise UsageError(f"{path}: file not found")
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         sheets = pd.read_excel(path, sheet_name=None, dtype=str)
-        known = [(f"{path.name}[{s}]", s, df) for s, df in sheets.items() if s in tables]
+        # in the family's order (meetings before the decisions that refer to them)
+        known = [(f"{path.name}[{t}]", t, sheets[t]) for t in tables if t in sheets]
         if not known:
             raise UsageError(f"{path.name}: no sheet named {', '.join(tables)}")
         return known
@@ -194,7 +250,15 @@ def load_file(con, path: str | Path, family: str, loaded_by: str = "cli") -> dic
             missing = [c for c in required if c not in df.columns]
             if missing:
                 raise UsageError(f"{label}: required column(s) missing: {', '.join(missing)}")
-            for i, rec in enumerate(df.to_dict("records"), start=2):
+            recs = df.to_dict("records")
+            if fn in WHOLE_TABLE:
+                try:
+                    fn(con, recs, label)
+                except (ValueError, KeyError, duckdb.Error) as exc:
+                    raise UsageError(f"{label}: {exc}") from None
+                counts[table] = len(df)
+                continue
+            for i, rec in enumerate(recs, start=2):
                 try:
                     fn(con, rec, loaded_by)
                 except (UsageError, ValueError, KeyError, duckdb.Error) as exc:

@@ -1,9 +1,10 @@
 """Trajectories: planned monthly values against actuals, months off plan, a year-end forecast.
 
 A trajectory is the month-by-month value an organisation (a provider, or ``ALLIANCE``) plans
-to reach on a standard or measure, in percent. A month is **off plan** when its actual is on
-the wrong side of the plan by more than ``tolerance`` points (below plan when higher is
-better; above plan for measures where lower is better, listed in :data:`LOWER_IS_BETTER`).
+to reach on a standard or measure, in percent (or a count for the 62-day backlog and count
+measures). A month is **off plan** when its actual is on the wrong side of the plan by more
+than ``tolerance`` (below plan when higher is better; above plan where lower is better, as the
+standard's or measure's definition says: :func:`lower_is_better_for`).
 
 **Forecast method** (stated wherever a forecast is shown): the mean of the last three months'
 actuals (fewer if fewer exist) is carried forward to every remaining month of the NHS
@@ -21,7 +22,16 @@ import pandas as pd
 
 from cancer_alliance.errors import UsageError
 
-LOWER_IS_BETTER = frozenset({"BACKLOG_62", "LONG_WAITS_104"})
+LOWER_IS_BETTER = frozenset({"62_DAY_BACKLOG"})  # and any code whose definition says so
+
+
+def lower_is_better_for(code: str) -> bool:
+    """From the standard's or measure's own ``improvement`` (``decrease``)."""
+    if code in LOWER_IS_BETTER:
+        return True
+    from cancer_alliance.operations import actuals
+
+    return actuals.improvement(code) == "decrease"
 FORECAST_METHOD = (
     "Mean of the last 3 months' actuals carried forward to the rest of the financial year "
     "(April-March); year-end = the forecast for March."
@@ -81,7 +91,7 @@ def compare(
 ) -> Comparison:
     """Plan against actual month by month, with the off-plan flags and the forecast."""
     if lower_is_better is None:
-        lower_is_better = measure_code in LOWER_IS_BETTER
+        lower_is_better = lower_is_better_for(measure_code) if measure_code else False
     sign = -1 if lower_is_better else 1
     months = sorted(set(planned) | set(actual))
     rows, off = [], []
@@ -120,6 +130,9 @@ def set_planned(
     con, org_code: str, measure_code: str, values: Mapping[str, float], updated_by: str
 ) -> int:
     """Insert or replace planned values; returns how many months were written."""
+    from cancer_alliance.operations import actuals
+
+    is_pct = actuals.unit(measure_code) == "%"
     n = 0
     for month, v in values.items():
         m = _check_month(month)
@@ -129,10 +142,14 @@ def set_planned(
             raise UsageError(
                 f"trajectory {org_code}/{measure_code} {m}: planned value '{v}' is not a number"
             ) from None
-        if not 0 <= val <= 100 and measure_code not in LOWER_IS_BETTER:
+        if is_pct and not 0 <= val <= 100:
             raise UsageError(
                 f"trajectory {org_code}/{measure_code} {m}: planned value {val:g} is not a "
                 "percentage (0-100)"
+            )
+        if val < 0:
+            raise UsageError(
+                f"trajectory {org_code}/{measure_code} {m}: planned count {val:g} is negative"
             )
         con.execute(
             "INSERT OR REPLACE INTO trajectories (org_code, measure_code, month, planned,"
@@ -159,8 +176,13 @@ def list_trajectories(con) -> pd.DataFrame:
     ).df()
 
 
-def plan_vs_actual(con, org_code: str, measure_code: str, tolerance: float = 0.0) -> Comparison:
-    """Compare the stored trajectory with the actuals the metrics layer computes."""
+def plan_vs_actual(con, org_code: str, measure_code: str, tolerance: float = 0.0,
+                   until: str | None = None) -> Comparison:
+    """Compare the stored trajectory with the actuals the metrics layer computes.
+
+    ``until`` (YYYY-MM) ignores actuals after that month, so a pack for May shows the status
+    and forecast as they stood in May, not with months the provider had not yet reached.
+    """
     from cancer_alliance.operations import actuals
 
     planned = get_planned(con, org_code, measure_code)
@@ -169,16 +191,38 @@ def plan_vs_actual(con, org_code: str, measure_code: str, tolerance: float = 0.0
         actual = {r.month: float(r.value) for r in df.itertuples() if pd.notna(r.value)}
     except Exception:  # noqa: BLE001 - no actuals yet still shows the plan
         actual = {}
+    if until is not None:
+        until = _check_month(until)
+        actual = {m: v for m, v in actual.items() if m <= until}
     return compare(planned, actual, org_code=org_code, measure_code=measure_code,
                    tolerance=tolerance)
 
 
-def status_for(con, org_code: str, measures: Sequence[str] | None = None) -> list[Comparison]:
-    """Every trajectory of one organisation compared with actuals (for packs)."""
+def status_for(con, org_code: str, measures: Sequence[str] | None = None,
+               until: str | None = None) -> list[Comparison]:
+    """Every trajectory of one organisation compared with actuals up to ``until`` (packs)."""
     codes = measures or [
         r[0] for r in con.execute(
             "SELECT DISTINCT measure_code FROM trajectories WHERE org_code = ? ORDER BY 1",
             [org_code],
         ).fetchall()
     ]
-    return [plan_vs_actual(con, org_code, c) for c in codes]
+    return [plan_vs_actual(con, org_code, c, until=until) for c in codes]
+
+
+def plan_series(con, org_code: str, measure_code: str, months: Sequence[str]):
+    """The trajectory as a chart series over ``months`` (a ``Series`` with role "target"),
+    or None when no month of it is planned.
+
+    For any chart of the measure (dashboard, packs) to draw plan against actual: add it to
+    the chart's ``series``. Planned months outside ``months`` are left out, so the chart's
+    x axis is unchanged.
+    """
+    from cancer_alliance.web.charts.spec import Series
+
+    planned = get_planned(con, org_code, measure_code)
+    months = [str(m)[:7] for m in months]
+    if not any(m in planned for m in months):
+        return None
+    return Series.of("Plan", months, [planned.get(m) for m in months],
+                     role="target")

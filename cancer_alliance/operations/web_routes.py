@@ -8,6 +8,8 @@ see only their own provider's packs.
 
 from __future__ import annotations
 
+import json
+
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
@@ -15,6 +17,7 @@ from cancer_alliance.auth import audit
 from cancer_alliance.auth.model import Actor
 from cancer_alliance.errors import AllianceError
 from cancer_alliance.operations import (
+    actuals,
     bids,
     flows,
     funding,
@@ -37,7 +40,7 @@ SECTIONS = [
     ("Delivery plan", "/operations/plan"), ("Trajectories", "/operations/trajectories"),
     ("Funding bids", "/operations/bids"), ("Funding rules", "/operations/funding-rules"),
     ("Patient voice", "/operations/voice"), ("What works", "/operations/initiatives"),
-    ("Packs", "/operations/packs"),
+    ("Packs", "/operations/packs"), ("Load from a file", "/operations/load"),
 ]
 
 
@@ -84,7 +87,9 @@ def governance_page(request: Request, con=Depends(get_con), actor: Actor = Depen
         roles=governance.ROLES, member_types=governance.MEMBER_TYPES,
         meetings=governance.meetings(con), decisions=governance.decisions(con),
         actions=governance.actions(con), statuses=governance.ACTION_STATUSES,
-        first_seen=flows.first_seen_flows(con), transfers=flows.transfers(con),
+        meeting_kinds=("BOARD", "PROVIDER_REVIEW", "OTHER"),
+        first_seen=flows.first_seen_flows(con), treated=flows.treatment_flows(con),
+        transfers=flows.transfers(con),
         misalignments=flows.misalignments(con),
     )
 
@@ -144,10 +149,11 @@ def _trajectory_chart(c: trajectories.Comparison) -> str:
     values = [v for d in (plan_, act, fc) for v in d.values() if v is not None]
     lo, hi = (min(values), max(values)) if values else (0.0, 100.0)
     pad = max(1.0, (hi - lo) * 0.1)
+    pct = actuals.unit(c.measure_code) == "%"
     spec = ChartSpec(
         kind="line", title=f"{c.measure_code}: plan against actual, {c.org_code}",
-        unit="%", x_title="Month", y_title="Value",
-        y_min=max(0.0, lo - pad), y_max=min(100.0, hi + pad) if hi <= 100 else hi + pad,
+        unit="%" if pct else "", x_title="Month", y_title="Value" if pct else "Count",
+        y_min=max(0.0, lo - pad), y_max=min(100.0, hi + pad) if pct else hi + pad,
         series=(
             Series.of("Actual", months, [act.get(m) for m in months], flags=flags),
             Series.of("Plan", months, [plan_.get(m) for m in months], role="target"),
@@ -165,7 +171,7 @@ def trajectories_page(request: Request, con=Depends(get_con), actor: Actor = Dep
     return _page(request, "trajectories.html", "Trajectories",
                  items=trajectories.list_trajectories(con).to_dict("records"),
                  orgs=[ALLIANCE] + [p["code"] for p in providers(con)],
-                 measures=["FDS", "31_DAY", "62_DAY", "EARLY_STAGE", "HNA_COVERAGE"])
+                 measures=actuals.trajectory_codes())
 
 
 @router.get("/operations/trajectories/{org_code}/{measure_code}")
@@ -173,7 +179,8 @@ def trajectory_page(request: Request, org_code: str, measure_code: str,
                     con=Depends(get_con), actor: Actor = Depends(VIEW)):
     c = trajectories.plan_vs_actual(con, org_code, measure_code)
     return _page(request, "trajectory.html", f"Trajectory {measure_code} {org_code}", c=c,
-                 chart=_trajectory_chart(c))
+                 chart=_trajectory_chart(c),
+                 unit="%" if actuals.unit(measure_code) == "%" else "")
 
 
 @router.post("/operations/trajectories")
@@ -210,18 +217,30 @@ def bids_page(request: Request, budget: float = 600_000, con=Depends(get_con),
     decision = bids.run_decision(con, budget, actor.username)
     return _page(request, "bids.html", "Transformation funding bids", bids=bids.list_bids(con),
                  decision=decision, budget=budget, criteria=bids.criteria(con),
-                 areas=funding.PRIORITY_AREAS)
+                 areas=funding.PRIORITY_AREAS, recorded=bids.recorded_decisions(con))
 
 
 @router.post("/operations/bids")
 def new_bid(request: Request, bid_id: str = Form(...), title: str = Form(...),
             partner_code: str = Form(...), priority_area: str = Form(...),
-            cost_year: int = Form(...), cost: float = Form(...),
+            cost_year: int = Form(...), cost: float = Form(...), more_costs: str = Form(""),
             expected_benefit: float = Form(...), benefit_unit: str = Form(""),
-            summary: str = Form(""), risks: str = Form(""), con=Depends(get_con),
+            benefit_measure: str = Form(""), benefit_baseline: str = Form(""),
+            benefit_expected: str = Form(""), summary: str = Form(""), risks: str = Form(""),
+            deliverability: str = Form(""), con=Depends(get_con),
             actor: Actor = Depends(EDIT)):
-    bids.add_bid(con, bid_id, title, partner_code, priority_area, {cost_year: cost},
-                 expected_benefit, benefit_unit, summary, risks, submitted_by=actor.username)
+    """A bid with costs by year (the first year, plus ``YYYY amount`` lines for later years)
+    and optionally its expected effect on a named measure (baseline -> expected)."""
+    from cancer_alliance.operations.web_forms import _num, parse_year_amounts
+
+    costs = {cost_year: cost, **parse_year_amounts(more_costs)}
+    benefits = {}
+    if benefit_measure.strip():
+        benefits[benefit_measure.strip()] = (_num(benefit_baseline, "benefit baseline"),
+                                             _num(benefit_expected, "expected value"))
+    bids.add_bid(con, bid_id, title, partner_code, priority_area, costs, expected_benefit,
+                 benefit_unit, summary, risks, deliverability, benefits,
+                 submitted_by=actor.username)
     _audit(request, actor, "edit_operations", "bid", f"submitted bid {bid_id}")
     return _back(f"/operations/bids/{bid_id}")
 
@@ -256,7 +275,8 @@ def rules_page(request: Request, con=Depends(get_con), actor: Actor = Depends(VI
                         "detail": detail})
         except AllianceError as exc:
             out.append({**r, "text": str(exc), "summary": [], "detail": []})
-    return _page(request, "funding_rules.html", "Funding rules", rules=out)
+    return _page(request, "funding_rules.html", "Funding rules", rules=out,
+                 example=json.dumps(funding.EXAMPLE_RULE, indent=1))
 
 
 # --- voice, initiatives -------------------------------------------------------------------
@@ -264,14 +284,20 @@ def rules_page(request: Request, con=Depends(get_con), actor: Actor = Depends(VI
 @router.get("/operations/voice")
 def voice_page(request: Request, con=Depends(get_con), actor: Actor = Depends(VIEW)):
     return _page(request, "voice.html", "Patient voice", results=voice.results(con),
-                 feedback=voice.feedback(con), min_respondents=voice.MIN_RESPONDENTS)
+                 feedback=voice.feedback(con), min_respondents=voice.MIN_RESPONDENTS,
+                 actions=governance.actions(con))
 
 
 @router.post("/operations/voice/feedback")
 def add_feedback(request: Request, received_date: str = Form(...), source: str = Form(...),
                  theme: str = Form(...), you_said: str = Form(...), we_did: str = Form(""),
-                 con=Depends(get_con), actor: Actor = Depends(EDIT)):
-    fid = voice.add_feedback(con, received_date, source, theme, you_said, we_did or None)
+                 action_id: str = Form(""), con=Depends(get_con),
+                 actor: Actor = Depends(EDIT)):
+    """Log what a panel said; ``action_id`` links it to the action taken ("we did")."""
+    aid = int(action_id) if action_id.strip().isdigit() else None
+    if aid is not None and not any(a["action_id"] == aid for a in governance.actions(con)):
+        raise HTTPException(404, f"action {aid} does not exist")
+    fid = voice.add_feedback(con, received_date, source, theme, you_said, we_did or None, aid)
     _audit(request, actor, "edit_operations", "feedback", f"added feedback {fid}")
     return _back("/operations/voice")
 
@@ -280,6 +306,16 @@ def add_feedback(request: Request, received_date: str = Form(...), source: str =
 def initiatives_page(request: Request, con=Depends(get_con), actor: Actor = Depends(VIEW)):
     return _page(request, "initiatives.html", "What works",
                  items=initiatives.list_initiatives(con))
+
+
+@router.get("/operations/load")
+def load_page(request: Request, actor: Actor = Depends(EDIT)):
+    """Upload a CSV or xlsx file to set up an area in bulk (same checks as the forms)."""
+    from cancer_alliance.operations import loaders
+
+    families = {f: {t: req for t, (req, _) in tables.items()}
+                for f, tables in loaders.FAMILIES.items()}
+    return _page(request, "load.html", "Load from a file", families=families)
 
 
 @router.get("/operations/initiatives/{initiative_id}")
@@ -291,7 +327,7 @@ def initiative_page(request: Request, initiative_id: str, con=Depends(get_con),
                  if i["initiative_id"] == initiative_id), None)
     if init is None:
         raise HTTPException(404)
-    results = initiatives.evaluate_initiative(con, initiative_id)
+    results = initiatives.evaluate_initiative(con, initiative_id, store=False)  # a GET reads
     for r in results:
         ev = r.get("evaluation")
         if ev is not None:
@@ -309,8 +345,19 @@ def packs_page(request: Request, con=Depends(get_con), actor: Actor = Depends(VI
 
     scope = actor.org_code if actor.role == "provider" else None
     provs = [p for p in packs.providers(con) if scope is None or p["code"] == scope]
+    latest = con.execute("SELECT max(period) FROM submissions").fetchall()[0][0]
     return _page(request, "packs.html", "Provider and board packs", providers=provs,
-                 archive=archive.listing(con, scope), can_board=actor.role != "provider")
+                 archive=archive.listing(con, scope), can_board=actor.role != "provider",
+                 latest_period=latest or "")
+
+
+@router.get("/operations/packs/view")
+def pack_view_query(provider_code: str, period: str, actor: Actor = Depends(VIEW)):
+    """The packs page's "view" form: send the reader to the pack's own address."""
+    from cancer_alliance.reports.packs import check_period
+
+    _provider_scope(actor, provider_code)
+    return _back(f"/operations/packs/view/{provider_code}/{check_period(period)}")
 
 
 @router.post("/operations/packs")
@@ -362,3 +409,10 @@ def pack_view(request: Request, provider_code: str, period: str, con=Depends(get
     html = rr.render_html(packs.provider_pack(con, provider_code, period))
     return Response(html, media_type="text/html; charset=utf-8",
                     headers={"content-security-policy": csp_with_style_hashes(html)})
+
+
+# The editing forms live in their own module; registered after the pages so that fixed
+# paths such as /operations/packs/view are matched before /operations/packs/{report_id}.
+from cancer_alliance.operations import web_forms  # noqa: E402
+
+router.include_router(web_forms.router)

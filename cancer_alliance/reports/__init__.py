@@ -7,6 +7,8 @@ Public API::
         -> (bytes, {"report_id", "sha256", "size"})
     reports.packs.provider_pack(con, code, period) / board_pack(con, period) -> dict of figures
     reports.archive.listing(con, provider_code=None), archive.fetch(con, report_id)
+    reports.generate_cycle(con, period, out_dir) -> every provider's pack and the board pack
+    reports.is_pack_month(period) -> whether the month is in the bi-monthly cycle
 """
 
 from __future__ import annotations
@@ -39,4 +41,37 @@ def generate_board_pack(con, period: str, fmt: str = "pdf",
     return _output(con, packs.board_pack(con, period), fmt, generated_by)
 
 
-__all__ = ["archive", "generate_board_pack", "generate_provider_pack", "packs", "render"]
+PACK_EVERY_MONTHS = 2
+FIRST_PACK_MONTH = 4  # April, the start of the NHS financial year
+
+
+def is_pack_month(period: str, first_month: int = FIRST_PACK_MONTH,
+                  every: int = PACK_EVERY_MONTHS) -> bool:
+    """Whether ``period`` is in the bi-monthly cycle (April, June, ... February by default)."""
+    m = int(packs.check_period(period)[5:7])
+    return (m - first_month) % every == 0
+
+
+def generate_cycle(con, period: str, out_dir, fmt: str = "pdf",
+                   generated_by: str | None = "cli") -> list[dict]:
+    """Every provider's pack and the board pack for ``period``, archived and written to
+    ``out_dir`` (one file each); the scheduled bi-monthly run, also usable on demand."""
+    from pathlib import Path
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    made = []
+    for p in packs.providers(con):
+        content, meta = generate_provider_pack(con, p["code"], period, fmt, generated_by)
+        path = out / f"provider-{p['code']}-{period}.{fmt}"
+        path.write_bytes(content)
+        made.append({"kind": "PROVIDER", "provider_code": p["code"], "out": str(path), **meta})
+    content, meta = generate_board_pack(con, period, fmt, generated_by)
+    path = out / f"board-{period}.{fmt}"
+    path.write_bytes(content)
+    made.append({"kind": "BOARD", "provider_code": None, "out": str(path), **meta})
+    return made
+
+
+__all__ = ["archive", "generate_board_pack", "generate_cycle", "generate_provider_pack",
+           "is_pack_month", "packs", "render"]

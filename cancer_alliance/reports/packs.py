@@ -64,7 +64,7 @@ def provider_pack(con, provider_code: str, period: str) -> dict:
         "hotspots": s.hotspot_section(con, period, provider_code),
         "equity": s.equity_section(con, period, provider_code),
         "data_quality": s.data_quality_section(con, period, provider_code),
-        "trajectories": s.trajectory_section(con, provider_code),
+        "trajectories": s.trajectory_section(con, provider_code, period),
         "actions": s.actions_section(con, provider_code, as_of),
     }
 
@@ -98,9 +98,9 @@ def board_pack(con, period: str) -> dict:
         "providers": provs,
         "standards": league,
         "by_provider": by_provider,
-        "backlog": s.backlog_section(con, period, None),
+        "backlog": s.backlog_section(con, period, None, protect=True),
         "hotspots": s.hotspot_section(con, period, None, protect=True),
-        "trajectories": s.trajectory_section(con, trajectories_org()),
+        "trajectories": s.trajectory_section(con, trajectories_org(), period),
         "plan": {"vision": plan.vision(con), "deliverables": plan.deliverables(con)},
         "funding": funding_,
         "voice": [r for r in voice.results(con) if r["group_type"] == "ALL"][:12],

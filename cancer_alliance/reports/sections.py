@@ -9,12 +9,15 @@ than silently disappearing, because what a provider was *not* shown matters too.
 from __future__ import annotations
 
 import calendar
+import dataclasses
 from datetime import date
 
 import pandas as pd
 
 from cancer_alliance import metrics, stats
 from cancer_alliance.operations import governance, trajectories
+from cancer_alliance.operations.actuals import ALLIANCE
+from cancer_alliance.operations.actuals import unit as actuals_unit
 from cancer_alliance.operations.db import rows
 from cancer_alliance.web.charts import builders, render_svg
 
@@ -78,6 +81,11 @@ def standard_section(con, code: str, period: str, provider: str | None) -> dict:
     title = f"{code} performance" + (f", {provider}" if provider else ", alliance")
     spec = builders.spc_chart(title, df["period"].tolist(), values, result,
                               target=out["threshold"])
+    plan_line = trajectories.plan_series(con, provider or ALLIANCE, code,
+                                         df["period"].tolist())
+    if plan_line is not None:  # plan against actual on every chart of the measure
+        spec = dataclasses.replace(spec, series=(*spec.series, plan_line))
+    out["has_plan"] = plan_line is not None
     out["chart_svg"] = render_svg(spec, width=680, height=260)
     if provider:
         out["funnel"] = _funnel(con, code, period, provider)
@@ -101,6 +109,7 @@ def _funnel(con, code: str, period: str, provider: str) -> dict:
     me = points[points["unit"] == provider].iloc[0]
     spec = builders.funnel_chart(f"{code} {period}: {provider} against the alliance", points,
                                  curve)
+    spec = _highlight(spec, provider)
     return {
         "flag": str(me["flag"]), "proportion": float(me["proportion"]) * 100,
         "baseline": float(me["baseline"]) * 100, "denominator": float(me["denominator"]),
@@ -108,25 +117,73 @@ def _funnel(con, code: str, period: str, provider: str) -> dict:
     }
 
 
+UNKNOWN_TUMOUR_GROUP = "Not yet known"
+
+
+def _highlight(spec, provider: str):
+    """Draw the pack's own provider as its own series, so the reader can find it on the
+    funnel; the other providers stay one unnamed series."""
+    data, rest = spec.series[0], spec.series[1:]
+    mine = tuple(p for p in data.points if (p.label or "").startswith(f"{provider}:"))
+    others = tuple(p for p in data.points if p not in mine)
+    if not mine:
+        return spec
+    series = (dataclasses.replace(data, name="Other providers", points=others),
+              dataclasses.replace(data, name=f"{provider} (this provider)", points=mine), *rest)
+    return dataclasses.replace(spec, series=series)
+
+
 @_safe
-def backlog_section(con, period: str, provider: str | None) -> dict:
-    """Open pathways at the month-end census: bands, 62-day backlog, 104+ long waits."""
+def backlog_section(con, period: str, provider: str | None, protect: bool = False) -> dict:
+    """Open pathways at the month-end census: bands, 62-day backlog, 104+ long waits.
+
+    Most pathways in the backlog have no tumour group yet (cancer not yet diagnosed), so they
+    are counted under :data:`UNKNOWN_TUMOUR_GROUP` rather than dropped, and the breakdown
+    adds up to the headline. With ``protect`` (board packs) the band and tumour-group
+    breakdowns pass small-number protection, since they are below the alliance level.
+    """
     census = month_end(period)
     p = metrics.ptl(con, census)
     if provider:
         p = p[p["provider_code"] == provider]
     bands = p.groupby("band").size().to_dict() if len(p) else {}
+    backlog = p[p["in_62_day_backlog"].astype(bool)] if len(p) else p
     by_group = (
-        p[p["in_62_day_backlog"].astype(bool)].groupby("tumour_group").size()
-        .sort_values(ascending=False).head(8).to_dict() if len(p) else {}
+        backlog["tumour_group"].astype(object).where(backlog["tumour_group"].notna(),
+                                                     UNKNOWN_TUMOUR_GROUP)
+        .value_counts().sort_values(ascending=False).head(8).to_dict() if len(backlog) else {}
     )
-    return {
-        "census": census.isoformat(), "open": int(len(p)),
+    bands = {str(k): int(v) for k, v in bands.items()}
+    by_group = {str(k): int(v) for k, v in by_group.items()}
+    if protect:
+        bands = _protect_counts(bands, "band")
+        by_group = _protect_counts(by_group, "tumour_group")
+    head = {
+        "open": int(len(p)),
         "backlog_62": int(p["in_62_day_backlog"].astype(bool).sum()) if len(p) else 0,
         "over_104": int(p["in_104_day_subset"].astype(bool).sum()) if len(p) else 0,
-        "bands": {str(k): int(v) for k, v in bands.items()},
-        "backlog_by_tumour_group": {str(k): int(v) for k, v in by_group.items()},
     }
+    if protect:  # the headline too, or it would contradict the rounded bands beside it
+        head = {k: stats.protect_count(v) for k, v in head.items()}
+    return {
+        "census": census.isoformat(), **head,
+        "bands": bands,
+        "backlog_by_tumour_group": by_group,
+        "protected": protect,
+    }
+
+
+def _protect_counts(counts: dict[str, int], group: str) -> dict[str, float | None]:
+    """``{group: count}`` through small-number protection (None = suppressed, shown *)."""
+    if not counts:
+        return {}
+    df = pd.DataFrame({group: list(counts), "n": list(counts.values())})
+    prot = stats.protect_table(df, ["n"], [group], total_row=False)
+    out = {}
+    for r in prot.to_dict("records"):
+        out[str(r[group])] = None if pd.isna(r["n"]) else float(r["n"])
+    # keep the original order (largest first), not the table's sorted order
+    return {k: out[k] for k in counts if k in out}
 
 
 @_safe
@@ -160,7 +217,8 @@ def hotspot_section(con, period: str, provider: str | None, protect: bool = Fals
               "threshold": float(r.threshold)} for r in df.itertuples()]
     if protect and items:
         items = _protect(items, "tumour_group")
-    return {"from": start, "to": period, "min_total": HOTSPOT_MIN_TOTAL, "items": items}
+    return {"from": start, "to": period, "min_total": HOTSPOT_MIN_TOTAL, "items": items,
+            "protected": bool(protect)}
 
 
 def _protect(items: list[dict], group: str) -> list[dict]:
@@ -192,8 +250,10 @@ def equity_section(con, period: str, provider: str | None, standard: str = "FDS"
         gap = stats.equity_gap(df, col, "within", "total")
         rows_ = []
         for r in gap.to_dict("records"):
+            g = r["group"]
             rows_.append({
-                "group": str(r["group"]), "denominator": float(r["denominator"]),
+                "group": str(int(g)) if isinstance(g, float) and g == int(g) else str(g),
+                "denominator": float(r["denominator"]),
                 "proportion": float(r["proportion"]) * 100,  # stats gives 0-1
                 "difference": None if pd.isna(r["difference"])
                 else float(r["difference"]) * 100,  # percentage points
@@ -223,14 +283,16 @@ def data_quality_section(con, period: str, provider: str | None) -> dict:
 
 
 @_safe
-def trajectory_section(con, org_code: str) -> dict:
+def trajectory_section(con, org_code: str, period: str | None = None) -> dict:
+    """Each trajectory's status as it stood at the end of ``period`` (later months ignored)."""
     items = []
-    for c in trajectories.status_for(con, org_code):
+    for c in trajectories.status_for(con, org_code, until=period):
         items.append({
             "measure_code": c.measure_code, "status": c.status,
             "months_off_plan": c.months_off_plan,
             "forecast_year_end": c.forecast_year_end, "planned_year_end": c.planned_year_end,
             "year_end_month": c.year_end_month,
+            "unit": actuals_unit(c.measure_code),
         })
     return {"method": trajectories.FORECAST_METHOD, "items": items}
 

@@ -7,6 +7,7 @@ import shutil
 import pytest
 
 from operations._store import PERIOD, build_store  # noqa: F401 - PERIOD re-exported
+from operations._web import app_con  # noqa: F401 - the fixture, for every web test
 
 
 @pytest.fixture(scope="session")

@@ -109,3 +109,72 @@ def test_cli_user_error_has_exit_code_and_no_traceback(tmp_path):
     r = _run("report", "provider", "RAA", "--period", "June", "--out",
              str(tmp_path / "p.pdf"), "--db", str(tmp_path / "e.duckdb"))
     assert r.returncode == 2 and "YYYY-MM" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_cli_cycle_makes_every_providers_pack_only_when_due_and_audits(ops_store_path, tmp_path):
+    db = tmp_path / "c.duckdb"
+    db.write_bytes(ops_store_path.read_bytes())
+    con = connect(db)
+    provs = [r[0] for r in con.execute(
+        "SELECT DISTINCT provider_code FROM pathways ORDER BY 1").fetchall()]
+    con.close()
+    out = tmp_path / "packs"
+    r = _invoke("report", "cycle", "--period", "2024-03", "--out-dir", str(out), "--if-due",
+                "--html", "--db", str(db))
+    assert json.loads(r.stdout) == {"period": "2024-03", "due": False, "made": []}
+    assert not out.exists()
+    r = _invoke("report", "cycle", "--period", "2024-04", "--out-dir", str(out), "--if-due",
+                "--html", "--db", str(db))
+    made = json.loads(r.stdout)["made"]
+    assert [m["provider_code"] for m in made] == [*provs, None]
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [f"provider-{p}-2024-04.html" for p in provs] + ["board-2024-04.html"])
+    con = connect(db)
+    archived = con.execute("SELECT count(*) FROM report_archive WHERE period = '2024-04'"
+                           ).fetchone()[0]
+    audited = con.execute("SELECT count(*) FROM audit_log WHERE resource = 'pack' AND"
+                          " detail LIKE 'generated the 2024-04 cycle%'").fetchone()[0]
+    assert archived == len(provs) + 1 and audited == 1
+
+
+def test_cli_loads_are_audited_and_load_the_framework_spend_and_decisions(ops_store_path,
+                                                                          tmp_path):
+    db = tmp_path / "c.duckdb"
+    db.write_bytes(ops_store_path.read_bytes())
+    crit = tmp_path / "criteria.csv"
+    crit.write_text("criterion,label,weight\nPATIENT_BENEFIT,Patient benefit,0.7\n"
+                    "DELIVERABILITY,Deliverability,0.3\n")
+    _invoke("bids", "load", str(crit), "--db", str(db))
+    spend = tmp_path / "spend.csv"
+    spend.write_text("bid_id,month,amount\nB3,2024-02,9000\n")
+    _invoke("bids", "load", str(spend), "--db", str(db))
+    dec = tmp_path / "decisions.csv"
+    dec.write_text("meeting_date,decision\n2024-06-12,Extend the RDC pilot\n")
+    _invoke("governance", "load", str(dec), "--db", str(db))
+    con = connect(db)
+    assert bids.criteria(con) == {"DELIVERABILITY": ("Deliverability", 0.3),
+                                  "PATIENT_BENEFIT": ("Patient benefit", 0.7)}
+    assert con.execute("SELECT amount FROM bid_spend WHERE bid_id = 'B3' AND month = '2024-02'"
+                       ).fetchone()[0] == 9000
+    assert con.execute("SELECT count(*) FROM decisions WHERE decision = 'Extend the RDC pilot'"
+                       ).fetchone()[0] == 1
+    got = con.execute("SELECT resource FROM audit_log WHERE username LIKE 'cli:%'"
+                      " ORDER BY audit_id").fetchall()
+    assert [g[0] for g in got] == ["load_bids", "load_bids", "load_governance"]
+
+
+def test_criteria_file_must_sum_to_one_and_keeps_the_old_framework(tmp_path):
+    con = connect(tmp_path / "a.duckdb")
+    f = tmp_path / "criteria.csv"
+    f.write_text("criterion,weight\nA,0.5\nB,0.4\n")
+    with pytest.raises(UsageError, match="sum to 1"):
+        loaders.load_file(con, f, "bids")
+    assert set(bids.criteria(con)) == set(bids.funding.DEFAULT_CRITERIA)
+
+
+def test_decision_for_an_unknown_meeting_names_the_row(tmp_path):
+    con = connect(tmp_path / "a.duckdb")
+    f = tmp_path / "decisions.csv"
+    f.write_text("meeting_date,decision\n2030-01-01,Nothing\n")
+    with pytest.raises(UsageError, match=r"decisions.csv row 2: column meeting_date.*0 meetings"):
+        loaders.load_file(con, f, "governance")

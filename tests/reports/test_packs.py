@@ -120,3 +120,90 @@ def test_pdf_pack_renders_pages(built, tmp_path):
     perf = next(s for s in pack["standards"] if "performance" in s)
     assert f"{perf['performance']:.1f}%" in text
     assert "Backlog and long waits" in text
+
+
+def test_board_pack_backlog_is_protected_and_consistent(built):
+    """Board packs: band and tumour-group counts of the backlog, and its headline, are
+    rounded to 5 or suppressed (1-7), so the table and the headline agree."""
+    ops_con = built[0]
+    raw = packs.s.backlog_section(ops_con, PERIOD, None)
+    prot = packs.board_pack(ops_con, PERIOD)["backlog"]
+    assert prot["protected"] and not raw["protected"]
+    for table in ("bands", "backlog_by_tumour_group"):
+        assert set(prot[table]) == set(raw[table])
+        for k, v in prot[table].items():
+            n = raw[table][k]
+            if 1 <= n <= 7:
+                assert v is None, (table, k, n)
+            else:
+                assert v == 5 * round(n / 5), (table, k, n, v)
+    for k in ("open", "backlog_62", "over_104"):
+        n = raw[k]
+        assert prot[k] == (None if 1 <= n <= 7 else 5 * round(n / 5))
+
+
+def test_backlog_by_tumour_group_counts_undiagnosed_pathways(built):
+    """Most of the backlog has no tumour group yet; the breakdown must still add up."""
+    _, _, pack = built
+    b = pack["backlog"]
+    assert sum(b["backlog_by_tumour_group"].values()) == b["backlog_62"] or \
+        len(b["backlog_by_tumour_group"]) == 8  # only the 8 largest groups are listed
+
+
+def test_spc_charts_draw_the_trajectory_where_one_is_set(built):
+    """Plan against actual on every chart of the measure: the pack's SPC chart of a
+    standard with a trajectory has a Plan series; one without a trajectory has none."""
+    ops_con, me, pack = built
+    from cancer_alliance.operations import trajectories
+
+    planned = set(r[0] for r in ops_con.execute(
+        "SELECT DISTINCT measure_code FROM trajectories WHERE org_code = ?", [me]).fetchall())
+    seen = set()
+    for sec in pack["standards"]:
+        if "chart_svg" not in sec:
+            continue
+        has = 'data-series="Plan"' in sec["chart_svg"]
+        want = sec["code"] in planned and bool(
+            set(trajectories.get_planned(ops_con, me, sec["code"])) & set(
+                _chart_months(sec["chart_svg"])))
+        assert has == want, sec["code"]
+        seen.add(has)
+    assert True in seen, "the demo sets 62-day and FDS trajectories for every provider"
+
+
+def _chart_months(svg: str) -> list[str]:
+    return re.findall(r"20\d\d-\d\d", svg)
+
+
+def test_pack_trajectory_status_ignores_months_after_the_period(ops_con):
+    """A pack for an earlier month shows the trajectory as it stood then."""
+    from cancer_alliance.operations import actuals, trajectories
+
+    me = _providers(ops_con)[0]
+    act = actuals.monthly(ops_con, "FDS", me).dropna(subset=["value"])
+    months = list(act["month"])
+    assert len(months) >= 3
+    cut = months[-2]
+    trajectories.set_planned(ops_con, me, "FDS", {m: 99.0 for m in months}, "test")
+    sec = packs.provider_pack(ops_con, me, cut)["trajectories"]
+    item = next(i for i in sec["items"] if i["measure_code"] == "FDS")
+    assert months[-1] not in item["months_off_plan"]
+    upto_rows = act[act["month"] <= cut]
+    assert item["months_off_plan"] == [m for m, v in zip(upto_rows["month"], upto_rows["value"],
+                                                         strict=True) if v < 99.0]
+    assert item["months_off_plan"], "the test needs some month below the plan of 99"
+    want = trajectories.compare({m: 99.0 for m in months},
+                                dict(zip(upto_rows["month"], upto_rows["value"], strict=True)),
+                                measure_code="FDS")
+    assert item["forecast_year_end"] == pytest.approx(want.forecast_year_end)
+    assert item["status"] == want.status
+
+
+def test_funnel_shows_this_provider_apart_and_others_unnamed(built):
+    ops_con, me, _ = built
+    latest = ops_con.execute("SELECT max(period) FROM submissions").fetchall()[0][0]
+    sec = packs.s.standard_section(ops_con, "FDS", latest, me)
+    assert "chart_svg" in sec["funnel"], sec["funnel"]
+    svg = sec["funnel"]["chart_svg"]
+    assert f'data-series="{me} (this provider)"' in svg
+    assert 'data-series="Other providers"' in svg

@@ -1,0 +1,254 @@
+"""Browser forms that set up and change the alliance's operations data.
+
+Kept apart from :mod:`.web_routes` (the pages) so each module stays small; the router here
+is included by that module's router. Every route needs ``edit_operations`` (alliance
+administrators and analysts), goes through the same domain functions as the file loaders
+(so the same checks apply), and writes one audit row naming the record changed. A file
+upload runs :func:`cancer_alliance.operations.loaders.load_file`: one transaction, and an
+error names the file, row, column, value and rule.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import RedirectResponse
+
+from cancer_alliance.auth import audit
+from cancer_alliance.auth.model import Actor
+from cancer_alliance.errors import NotFound, UsageError
+from cancer_alliance.operations import bids, governance, initiatives, loaders, plan
+from cancer_alliance.operations.trajectories import _check_month
+from cancer_alliance.web.deps import get_con, require
+
+router = APIRouter(include_in_schema=False)
+EDIT = require("edit_operations")
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+def _audit(request: Request, actor: Actor, resource: str, detail: str) -> None:
+    cur = request.app.state.con.cursor()
+    try:
+        audit.record(cur, actor, "edit_operations", resource, detail)
+    finally:
+        cur.close()
+
+
+def _back(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def _opt(v: str) -> str | None:
+    return v.strip() or None
+
+
+def _num(v: str, what: str) -> float | None:
+    if not v.strip():
+        return None
+    try:
+        return float(v)
+    except ValueError:
+        raise UsageError(f"{what} '{v}' is not a number") from None
+
+
+def parse_year_amounts(text: str, what: str = "costs") -> dict[int, float]:
+    """Lines of ``YYYY amount`` (or ``YYYY,amount``) -> {year: amount}."""
+    out: dict[int, float] = {}
+    for line in text.replace(",", " ").splitlines():
+        parts = line.split()
+        if not parts:
+            continue
+        if len(parts) != 2 or not parts[0].isdigit() or len(parts[0]) != 4:
+            raise UsageError(f"{what}: line '{line.strip()}' is not 'YYYY amount'")
+        out[int(parts[0])] = _num(parts[1], f"{what} for {parts[0]}")
+    return out
+
+
+# --- governance ---------------------------------------------------------------------------
+
+@router.post("/operations/members")
+def add_member(request: Request, org_code: str = Form(...), org_name: str = Form(...),
+               member_type: str = Form(...), system_code: str = Form(""),
+               footprint: str = Form(""), con=Depends(get_con), actor: Actor = Depends(EDIT)):
+    governance.add_member(con, org_code.strip(), org_name.strip(), member_type,
+                          _opt(system_code), _opt(footprint))
+    _audit(request, actor, "member", f"member {org_code.strip()} ({member_type})")
+    return _back("/operations/governance#members")
+
+
+@router.post("/operations/board")
+def add_board_member(request: Request, name: str = Form(...), role: str = Form(...),
+                     organisation: str = Form(""), since: str = Form(""),
+                     con=Depends(get_con), actor: Actor = Depends(EDIT)):
+    mid = governance.add_board_member(con, name.strip(), role, _opt(organisation), _opt(since))
+    _audit(request, actor, "board_member", f"board member {mid} ({role})")
+    return _back("/operations/governance#board")
+
+
+@router.post("/operations/meetings")
+def add_meeting(request: Request, meeting_date: str = Form(...), kind: str = Form(...),
+                title: str = Form(...), provider_code: str = Form(""), notes: str = Form(""),
+                con=Depends(get_con), actor: Actor = Depends(EDIT)):
+    mid = governance.add_meeting(con, meeting_date, kind, title.strip(), _opt(provider_code),
+                                 _opt(notes))
+    _audit(request, actor, "meeting", f"meeting {mid} ({kind})")
+    return _back("/operations/governance#meetings")
+
+
+@router.post("/operations/decisions")
+def add_decision(request: Request, meeting_id: int = Form(...), decision: str = Form(...),
+                 con=Depends(get_con), actor: Actor = Depends(EDIT)):
+    if not con.execute("SELECT 1 FROM meetings WHERE meeting_id = ?", [meeting_id]).fetchall():
+        raise NotFound(f"meeting {meeting_id} does not exist")
+    if not decision.strip():
+        raise UsageError("a decision needs its text")
+    did = governance.add_decision(con, meeting_id, decision.strip())
+    _audit(request, actor, "decision", f"decision {did} at meeting {meeting_id}")
+    return _back("/operations/governance#meetings")
+
+
+# --- delivery plan ------------------------------------------------------------------------
+
+@router.post("/operations/plan/vision")
+def set_vision(request: Request, title: str = Form(...), vision: str = Form(...),
+               con=Depends(get_con), actor: Actor = Depends(EDIT)):
+    current = plan.vision(con)
+    plan_id = current["plan_id"] if current else "PLAN"
+    plan.set_vision(con, plan_id, title.strip(), vision.strip())
+    _audit(request, actor, "plan", f"vision of plan {plan_id}")
+    return _back("/operations/plan")
+
+
+@router.post("/operations/plan")
+def save_deliverable(request: Request, deliverable_id: str = Form(...), title: str = Form(...),
+                     year: int = Form(...), owner: str = Form(...), priority: str = Form(...),
+                     rag: str = Form(...), rag_reason: str = Form(""),
+                     depends_on: str = Form(""), measures: str = Form(""),
+                     con=Depends(get_con), actor: Actor = Depends(EDIT)):
+    did = deliverable_id.strip()
+    plan.upsert_deliverable(con, did, title.strip(), year, owner.strip(), priority, rag,
+                            _opt(rag_reason), _opt(depends_on), _opt(measures), actor.username)
+    _audit(request, actor, "deliverable", f"saved deliverable {did}")
+    return _back("/operations/plan")
+
+
+# --- funding ------------------------------------------------------------------------------
+
+@router.post("/operations/value-framework")
+async def set_value_framework(request: Request, con=Depends(get_con),
+                              actor: Actor = Depends(EDIT)):
+    """``weight_<CRITERION>`` fields for the current criteria; a new criterion can be added
+    with ``new_criterion``/``new_label``/``new_weight``. A weight of 0 drops a criterion."""
+    form = await request.form()
+    crit = {}
+    for code, (label, _) in bids.criteria(con).items():
+        w = _num(str(form.get(f"weight_{code}", "")), f"weight of {code}")
+        if w:
+            crit[code] = (label, w)
+    new = str(form.get("new_criterion") or "").strip().upper()
+    if new:
+        w = _num(str(form.get("new_weight", "")), f"weight of {new}")
+        if w:
+            crit[new] = (str(form.get("new_label") or new).strip(), w)
+    bids.set_criteria(con, crit)
+    _audit(request, actor, "value_framework",
+           "weights " + ", ".join(f"{k}={w:g}" for k, (_, w) in crit.items()))
+    return _back("/operations/bids#framework")
+
+
+@router.post("/operations/bids/decision")
+def apply_decision(request: Request, budget: float = Form(...), min_score: str = Form(""),
+                   con=Depends(get_con), actor: Actor = Depends(EDIT)):
+    ms = _num(min_score, "minimum score")
+    d = bids.run_decision(con, budget, actor.username, min_score=ms, apply=True)
+    _audit(request, actor, "funding_decision",
+           f"budget {budget:.0f}: funded {', '.join(a.bid_id for a in d.funded) or 'none'}")
+    return _back(f"/operations/bids?budget={budget:.0f}#decisions")
+
+
+@router.post("/operations/funding-rules")
+def save_rule(request: Request, rule_id: str = Form(...), name: str = Form(...),
+              rule: str = Form(...), con=Depends(get_con), actor: Actor = Depends(EDIT)):
+    """A funding rule as JSON (see docs/explanation/funding-rules.md), simulated on its page."""
+    try:
+        parsed = json.loads(rule)
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"funding rule {rule_id}: not valid JSON ({exc.msg})") from None
+    bids.save_rule(con, rule_id.strip(), name.strip(), parsed)
+    _audit(request, actor, "funding_rule", f"saved funding rule {rule_id.strip()}")
+    return _back("/operations/funding-rules")
+
+
+def _bid_exists(con, bid_id: str) -> None:
+    if not con.execute("SELECT 1 FROM bids WHERE bid_id = ?", [bid_id]).fetchall():
+        raise NotFound(f"bid {bid_id} does not exist")
+
+
+@router.post("/operations/bids/{bid_id}/spend")
+def add_spend(request: Request, bid_id: str, month: str = Form(...), amount: float = Form(...),
+              con=Depends(get_con), actor: Actor = Depends(EDIT)):
+    _bid_exists(con, bid_id)
+    bids.record_spend(con, bid_id, _check_month(month), amount)
+    _audit(request, actor, "bid", f"spend on bid {bid_id} for {month}")
+    return _back(f"/operations/bids/{bid_id}#spend")
+
+
+@router.post("/operations/bids/{bid_id}/milestones")
+def save_milestone(request: Request, bid_id: str, milestone: str = Form(...),
+                   due_date: str = Form(...), status: str = Form("PLANNED"),
+                   con=Depends(get_con), actor: Actor = Depends(EDIT)):
+    _bid_exists(con, bid_id)
+    bids.set_milestone(con, bid_id, milestone.strip(), due_date, status)
+    _audit(request, actor, "bid", f"milestone of bid {bid_id} {status}")
+    return _back(f"/operations/bids/{bid_id}#milestones")
+
+
+# --- what works ---------------------------------------------------------------------------
+
+@router.post("/operations/initiatives")
+def register_initiative(request: Request, initiative_id: str = Form(...), name: str = Form(...),
+                        kind: str = Form(...), go_live: str = Form(...),
+                        target_measures: str = Form(...), improvement: str = Form("increase"),
+                        provider_code: str = Form(""), owner: str = Form(""),
+                        description: str = Form(""), con=Depends(get_con),
+                        actor: Actor = Depends(EDIT)):
+    iid = initiative_id.strip()
+    initiatives.register(con, iid, name.strip(), kind.strip(), _opt(provider_code), go_live,
+                         target_measures, improvement, _opt(owner), _opt(description))
+    _audit(request, actor, "initiative", f"registered initiative {iid}")
+    return _back(f"/operations/initiatives/{iid}")
+
+
+@router.post("/operations/initiatives/{initiative_id}/evaluation")
+def record_evaluation(request: Request, initiative_id: str, con=Depends(get_con),
+                      actor: Actor = Depends(EDIT)):
+    """Keep today's verdicts in the register (what the page shows is not stored on a GET)."""
+    results = initiatives.evaluate_initiative(con, initiative_id, store=True)
+    _audit(request, actor, "initiative", f"evaluated initiative {initiative_id} "
+           f"({len(results)} measure(s))")
+    return _back(f"/operations/initiatives/{initiative_id}")
+
+
+# --- bulk set-up from a file --------------------------------------------------------------
+
+@router.post("/operations/load")
+async def load_upload(request: Request, family: str = Form(...),
+                      file: UploadFile = File(...), con=Depends(get_con),
+                      actor: Actor = Depends(EDIT)):
+    """Load one CSV (named after its table) or xlsx workbook, exactly as the CLI does."""
+    if family not in loaders.FAMILIES:
+        raise UsageError(f"unknown load family '{family}'")
+    name = Path(file.filename or "upload.csv").name
+    data = await file.read(MAX_UPLOAD_BYTES + 1)
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise UsageError(f"{name}: larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / name
+        path.write_bytes(data)
+        counts = loaders.load_file(con, path, family, loaded_by=actor.username)
+    _audit(request, actor, f"load_{family}",
+           f"{name}: " + ", ".join(f"{t}={n}" for t, n in counts.items()))
+    return _back(f"/operations?loaded={family}")
