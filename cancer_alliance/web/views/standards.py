@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 
 import pandas as pd
@@ -11,6 +12,8 @@ from fastapi.responses import Response
 from cancer_alliance.auth import policy
 from cancer_alliance.auth.model import Actor
 from cancer_alliance.auth.policy import aggregates_protected
+from cancer_alliance.operations import trajectories
+from cancer_alliance.operations.actuals import ALLIANCE
 from cancer_alliance.web import analysis, data, params
 from cancer_alliance.web.charts import builders
 from cancer_alliance.web.deps import get_con, render, require
@@ -90,7 +93,21 @@ def standard_page(
     # Outside the cache: the page is shared by actors with the same protection, the link
     # only shown to those the policy lets see patient-level rows.
     can_export = defn.era != "open" and policy.decide(actor, "view_patient").allowed
-    return render(request, "standard.html", can_export=can_export, **ctx)
+    return render(request, "standard.html", can_export=can_export,
+                  **_with_plan(con, ctx, code, provider))
+
+
+def _with_plan(con, ctx: dict, code: str, provider: str | None) -> dict:
+    """Plan against actual on the standard's chart: the alliance's (or this provider's)
+    trajectory, read on every view because a plan changes without a new submission."""
+    spc = ctx.get("spc")
+    if spc is None:
+        return ctx
+    months = [pt.x for pt in spc.series[0].points]
+    plan = trajectories.plan_series(con, provider or ALLIANCE, code, months)
+    if plan is None:
+        return ctx
+    return {**ctx, "spc": dataclasses.replace(spc, series=(*spc.series, plan))}
 
 
 def standard_context(con, actor: Actor, defn, period: str | None, provider: str | None,
