@@ -14,7 +14,11 @@ from pathlib import Path
 import duckdb
 
 from cancer_alliance.errors import SubmissionRejected
-from cancer_alliance.ingest.submission import SubmissionResult, ingest_submission
+from cancer_alliance.ingest.submission import (
+    SubmissionItem,
+    SubmissionResult,
+    ingest_submissions,
+)
 from cancer_alliance.reference import KINDS, load_reference_data, load_reference_file
 
 REFERENCE_ORDER = ("alliances", "organisations", "lsoa_imd", "populations")
@@ -49,14 +53,12 @@ def ingest_folder(
     submitted_by: str = "ingest-folder",
     on_submission: Callable[[SubmissionResult], None] | None = None,
 ) -> list[SubmissionResult]:
-    """Load reference files then every submission of ``folder``; return the results."""
+    """Load reference files then every submission of ``folder``; return the results.
+
+    The submissions are loaded in rounds (:func:`ingest_submissions`), with the same result
+    as one at a time but several times faster for a footprint of many providers."""
     folder = Path(folder)
     load_folder_reference(con, folder)
-    results = []
-    for provider, period, path in folder_submissions(folder):
-        result = ingest_submission(con, path, provider=provider, period=period,
-                                   submitted_by=submitted_by)
-        results.append(result)
-        if on_submission:
-            on_submission(result)
-    return results
+    items = [SubmissionItem(provider, period, path)
+             for provider, period, path in folder_submissions(folder)]
+    return ingest_submissions(con, items, submitted_by=submitted_by, on_result=on_submission)

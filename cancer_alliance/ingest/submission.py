@@ -1,10 +1,10 @@
-"""Registering, archiving and applying a submission, all or nothing.
+"""Registering, archiving and applying submissions, each all or nothing.
 
 Order of work, chosen so that nothing is ever half-applied:
 
-1. read every file (a file that cannot be read rejects the whole submission; nothing has
-   been written yet);
-2. validate each file with set-based SQL (temporary tables only);
+1. read every file of a submission (a file that cannot be read rejects the whole
+   submission; nothing has been written yet);
+2. validate with set-based SQL (temporary tables only);
 3. in ONE transaction: register the submission and its files, keep every rejected row with
    its reasons, append every accepted row to ``<table>_history`` and replace the current
    version of each key in ``<table>``; archive the raw files unchanged under
@@ -13,6 +13,16 @@ Order of work, chosen so that nothing is ever half-applied:
 
 A process killed before the commit leaves the store exactly as it was (DuckDB's write-ahead
 log discards the open transaction).
+
+**Rounds.** A month of a national footprint is a hundred or more submissions of a few
+thousand rows each; validating them one at a time is dominated by per-query overhead.
+:func:`ingest_submissions` therefore groups consecutive submissions into *rounds* in which
+no provider appears twice, validates each table of a round in one query, and applies the
+round in one transaction. Because the providers of a round differ, no two of its submissions
+touch the same pathway, so the result is exactly that of loading them one after another (the
+tests compare the two). Each submission still gets its own id, archive, counts and
+rejections; a submission that cannot be read stops the batch after the submissions before it
+have been committed, as a one-at-a-time loop would.
 """
 
 from __future__ import annotations
@@ -25,20 +35,36 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import duckdb
 
-from cancer_alliance.dataset import DATASET_VERSION
+from cancer_alliance.dataset import TABLES
 from cancer_alliance.errors import NotFound, UsageError
+from cancer_alliance.ingest.apply import (
+    apply_table,
+    archive_files,
+    keep_rejections,
+    new_submission_ids,
+    register_submissions,
+)
 from cancer_alliance.ingest.readers import RawFile, read_submission
-from cancer_alliance.ingest.validate import FileResult, validate_file
+from cancer_alliance.ingest.validate import (
+    Part,
+    TableResult,
+    raw_name,
+    temp_tables,
+    validate_table,
+)
 from cancer_alliance.store import connect, resolve_db_path
 
 PERIOD_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 PROVIDER_RE = re.compile(r"^[A-Z0-9]{3}([A-Z0-9]{2})?$")
-CHILD_TABLES = ("subsequent_treatments", "recovery_events")
+# Rows validated together at most: bounds memory (about 1 GB at this size) while keeping
+# a national month (about 750,000 rows) in one round.
+MAX_ROUND_ROWS = 1_000_000
 
 
 @dataclass
@@ -70,6 +96,30 @@ class SubmissionResult:
         return asdict(self)
 
 
+@dataclass(frozen=True)
+class SubmissionItem:
+    """One submission to load: a provider's month, from a path or from in-memory files."""
+
+    provider: str
+    period: str
+    path: str | os.PathLike | None = None
+    files: dict[str, bytes] | None = None
+
+
+@dataclass
+class _Read:
+    """A submission whose files have been read, waiting for its round."""
+
+    item: SubmissionItem
+    end: dt.date
+    raws: list[RawFile]
+    warnings: list[str]
+
+    @property
+    def rows(self) -> int:
+        return sum(r.rows for r in self.raws)
+
+
 def period_end(period: str) -> dt.date:
     """Last day of a ``YYYY-MM`` period."""
     m = PERIOD_RE.match(period or "")
@@ -77,6 +127,11 @@ def period_end(period: str) -> dt.date:
         raise UsageError(f'period "{period}" is not a month written YYYY-MM, e.g. 2024-05')
     year, month = int(m.group(1)), int(m.group(2))
     return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _check_provider(provider: str) -> None:
+    if not PROVIDER_RE.match(provider or ""):
+        raise UsageError(f'provider "{provider}" is not an ODS code of 3 or 5 letters or digits')
 
 
 def default_archive_dir(con: duckdb.DuckDBPyConnection) -> Path:
@@ -87,29 +142,6 @@ def default_archive_dir(con: duckdb.DuckDBPyConnection) -> Path:
         return Path(tempfile.gettempdir()) / "cancer-alliance-archive"
     p = Path(db_path)
     return p.with_name(p.stem + "-archive")
-
-
-def _apply(con: duckdb.DuckDBPyConnection, submission_id: int, result: FileResult) -> None:
-    """Append accepted rows to history and replace the current version of each key."""
-    table = result.raw.table
-    name = table.name
-    cols = ", ".join(table.column_names)
-    con.register("accepted_arrow", result.accepted)
-    con.execute(f"INSERT INTO {name}_history ({cols}, submission_id) "
-                f"SELECT {cols}, {submission_id} FROM accepted_arrow")
-    key = ", ".join(table.key)
-    if name in CHILD_TABLES:
-        # a child file replaces the children of every pathway this submission sent
-        con.execute(
-            f"DELETE FROM {name} WHERE (provider_code, pathway_id) IN ("
-            "SELECT (provider_code, pathway_id) FROM submitted_pathways "
-            "UNION SELECT (provider_code, pathway_id) FROM accepted_arrow)"
-        )
-    else:
-        con.execute(f"DELETE FROM {name} WHERE ({key}) IN (SELECT ({key}) FROM accepted_arrow)")
-    con.execute(f"INSERT INTO {name} ({cols}, submission_id) "
-                f"SELECT {cols}, {submission_id} FROM accepted_arrow")
-    con.unregister("accepted_arrow")
 
 
 def ingest_submission(
@@ -123,22 +155,70 @@ def ingest_submission(
     archive_dir: str | os.PathLike | None = None,
 ) -> SubmissionResult:
     """Validate and load one provider's submission for one month; see the module docstring."""
-    if not PROVIDER_RE.match(provider or ""):
-        raise UsageError(f'provider "{provider}" is not an ODS code of 3 or 5 letters or digits')
-    end = period_end(period)
+    _check_provider(provider)
+    period_end(period)
+    item = SubmissionItem(provider, period, path, files)
+    return ingest_submissions(db, [item], submitted_by=submitted_by,
+                              archive_dir=archive_dir)[0]
+
+
+def ingest_submissions(
+    db: str | os.PathLike | duckdb.DuckDBPyConnection | None,
+    items: Iterable[SubmissionItem],
+    *,
+    submitted_by: str | None = None,
+    archive_dir: str | os.PathLike | None = None,
+    on_result: Callable[[SubmissionResult], None] | None = None,
+    max_round_rows: int = MAX_ROUND_ROWS,
+) -> list[SubmissionResult]:
+    """Load many submissions in order, in rounds (module docstring); return their results.
+
+    ``on_result`` is called with each result as soon as its round has been committed. A
+    submission that cannot be read raises (``SubmissionRejected`` or ``UsageError``) after
+    every submission before it has been loaded; the ones after it are not read."""
     own = not isinstance(db, duckdb.DuckDBPyConnection)
     con = connect(resolve_db_path(db)) if own else db
+    who = submitted_by or _who()
+    results: list[SubmissionResult] = []
+    pending: list[_Read] = []
+
+    def flush() -> None:
+        if not pending:
+            return
+        root = Path(archive_dir) if archive_dir else default_archive_dir(con)
+        done = _load_round(con, pending, who, root)
+        pending.clear()
+        results.extend(done)
+        if on_result:
+            for r in done:
+                on_result(r)
+
     try:
-        raws, warnings = read_submission(path, files)
-        return _ingest(con, raws, warnings, provider, period, end,
-                       submitted_by or _who(), archive_dir)
+        for item in items:
+            try:
+                read = _read(item)
+            except BaseException:
+                flush()
+                raise
+            providers = {p.item.provider for p in pending}
+            if item.provider in providers or (
+                    pending and sum(p.rows for p in pending) + read.rows > max_round_rows):
+                flush()
+            pending.append(read)
+        flush()
     finally:
-        for t in ("checked", "failing_rows", "failures", "known_pathways",
-                  "rejected_pathways", "submitted_pathways"):
-            with contextlib.suppress(duckdb.Error):
-                con.execute(f"DROP TABLE IF EXISTS temp.{t}")
         if own:
             con.close()
+    return results
+
+
+def _read(item: SubmissionItem) -> _Read:
+    _check_provider(item.provider)
+    end = period_end(item.period)
+    raws, warnings = read_submission(item.path, item.files)
+    for raw in raws:
+        warnings.extend(raw.warnings)
+    return _Read(item, end, raws, warnings)
 
 
 def _who() -> str:
@@ -148,86 +228,71 @@ def _who() -> str:
         return "unknown"
 
 
-def _known_pathways(con: duckdb.DuckDBPyConnection, pathways: FileResult, provider: str) -> None:
-    """Temp tables for the child files' ``unknown_pathway`` rule: the pathways this
-    submission adds or the store already has for this provider, and those it sent but
-    rejected (so the message can point at the rejected pathways row)."""
-    key = ["provider_code", "pathway_id"]
-    con.register("accepted_pathways_arrow", pathways.accepted.select(key))
-    con.register("sent_pathways_arrow", pathways.raw.data.select(key))
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE known_pathways AS "
-        "SELECT provider_code, pathway_id FROM accepted_pathways_arrow UNION "
-        "SELECT provider_code, pathway_id FROM pathways WHERE provider_code = ?", [provider]
-    )
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE rejected_pathways AS "
-        "SELECT provider_code, pathway_id FROM sent_pathways_arrow "
-        "EXCEPT SELECT provider_code, pathway_id FROM known_pathways"
-    )
-    con.unregister("accepted_pathways_arrow")
-    con.unregister("sent_pathways_arrow")
+def _load_round(con: duckdb.DuckDBPyConnection, reads: list[_Read], submitted_by: str,
+                archive_root: Path) -> list[SubmissionResult]:
+    """Validate and apply one round (no provider twice) in one transaction."""
+    parts: dict[str, list[Part]] = {}
+    for sub, read in enumerate(reads):
+        for raw in read.raws:
+            parts.setdefault(raw.table.name, []).append(
+                Part(sub, raw, read.item.provider, read.end, read.raws[0].file_name))
+    validated: dict[str, TableResult] = {}
+    try:
+        for table in TABLES:  # pathways first: the child tables are checked against it
+            if table.name in parts:
+                validated[table.name] = validate_table(con, table, parts[table.name],
+                                                       pathways=validated.get("pathways"))
+        return _commit_round(con, reads, validated, submitted_by, archive_root)
+    finally:
+        for table in TABLES:
+            with contextlib.suppress(duckdb.Error, KeyError):
+                con.unregister(raw_name(table))
+            for name in [*temp_tables(table), "known_pathways", "rejected_pathways"]:
+                with contextlib.suppress(duckdb.Error):
+                    con.execute(f"DROP TABLE IF EXISTS temp.{name}")
 
 
-def _ingest(con, raws: list[RawFile], warnings: list[str], provider: str, period: str,
-            end: dt.date, submitted_by: str, archive_dir) -> SubmissionResult:
-    results: list[FileResult] = []
-    for raw in raws:
-        warnings.extend(raw.warnings)
-        if raw.table.name in CHILD_TABLES:
-            _known_pathways(con, results[0], provider)
-        results.append(validate_file(con, raw, provider=provider, period_end=end,
-                                     check_known_pathways=raw.table.name in CHILD_TABLES,
-                                     pathways_file=raws[0].file_name))
-    pathways = next(r for r in results if r.raw.table.name == "pathways")
-    con.register("submitted_arrow", pathways.accepted.select(["provider_code", "pathway_id"]))
-    con.execute("CREATE OR REPLACE TEMP TABLE submitted_pathways AS "
-                "SELECT * FROM submitted_arrow")
-    con.unregister("submitted_arrow")
-
-    rows_read = sum(r.rows_read for r in results)
-    rejected = sum(r.rejected_rows for r in results)
-    summaries = [FileSummary(r.raw.file_name, r.raw.table.name, r.raw.sha256, r.raw.size,
-                             r.rows_read, r.rows_read - r.rejected_rows, r.rejected_rows)
-                 for r in results]
-    archive_root = Path(archive_dir) if archive_dir else default_archive_dir(con)
-
-    archived: Path | None = None
+def _commit_round(con: duckdb.DuckDBPyConnection, reads: list[_Read],
+                  validated: dict[str, TableResult], submitted_by: str,
+                  archive_root: Path) -> list[SubmissionResult]:
+    archived: list[Path] = []
     con.execute("BEGIN TRANSACTION")
     try:
-        submission_id = con.execute("SELECT nextval('submission_id_seq')").fetchall()[0][0]
-        archive_path = archive_root / str(submission_id)
-        con.execute(
-            "INSERT INTO submissions VALUES (?, ?, ?, ?, ?, 'loaded', NULL, ?, ?, ?, ?, ?)",
-            [submission_id, provider, period, submitted_by,
-             dt.datetime.now(dt.UTC).replace(tzinfo=None), DATASET_VERSION,
-             rows_read, rows_read - rejected, rejected, str(archive_path)],
+        ids = new_submission_ids(con, len(reads))
+        results = []
+        for sub, (read, submission_id) in enumerate(zip(reads, ids, strict=True)):
+            summaries = [
+                FileSummary(raw.file_name, raw.table.name, raw.sha256, raw.size, raw.rows,
+                            raw.rows - validated[raw.table.name].rejected_rows.get(sub, 0),
+                            validated[raw.table.name].rejected_rows.get(sub, 0))
+                for raw in read.raws
+            ]
+            rows_read = sum(s.rows_read for s in summaries)
+            rejected = sum(s.rejected for s in summaries)
+            results.append(SubmissionResult(
+                submission_id, read.item.provider, read.item.period, rows_read,
+                rows_read - rejected, rejected, summaries, read.warnings,
+                str(archive_root / str(submission_id))))
+        register_submissions(
+            con,
+            [(r.submission_id, r.provider, r.period, submitted_by, r.rows_read, r.accepted,
+              r.rejected, r.archive_path) for r in results],
+            [(r.submission_id, s.file_name, s.table, s.sha256, s.bytes, s.rows_read,
+              s.accepted, s.rejected) for r in results for s in r.files],
         )
-        for s in summaries:
-            con.execute("INSERT INTO submission_files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                        [submission_id, s.file_name, s.table, s.sha256, s.bytes,
-                         s.rows_read, s.accepted, s.rejected])
-        for r in results:
-            if r.rejections.num_rows:
-                con.register("rej_arrow", r.rejections)
-                con.execute(f"INSERT INTO rejections SELECT {submission_id}, file, \"row\", "
-                            "\"column\", value, rule, message, raw_row FROM rej_arrow")
-                con.unregister("rej_arrow")
-            # a child file that is present replaces the children of every pathway sent, even
-            # when it has no accepted rows (an empty file says "none any more")
-            if r.accepted.num_rows or r.raw.table.name in CHILD_TABLES:
-                _apply(con, submission_id, r)
-        archived = _archive(raws, archive_root, submission_id)
+        for result in validated.values():
+            keep_rejections(con, result, ids)
+            apply_table(con, result, ids, validated.get("pathways"))
+        for read, submission_id in zip(reads, ids, strict=True):
+            archived.append(archive_files(read.raws, archive_root, submission_id))
         _pause_for_crash_test()
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
-        if archived is not None:
-            shutil.rmtree(archived, ignore_errors=True)
+        for folder in archived:
+            shutil.rmtree(folder, ignore_errors=True)
         raise
-    return SubmissionResult(int(submission_id), provider, period, rows_read,
-                            rows_read - rejected, rejected, summaries, warnings,
-                            str(archive_path))
+    return results
 
 
 def _pause_for_crash_test() -> None:
@@ -239,27 +304,6 @@ def _pause_for_crash_test() -> None:
 
         Path(marker).touch()
         time.sleep(120)
-
-
-def _archive(raws: list[RawFile], root: Path, submission_id: int) -> Path:
-    """Keep the raw files exactly as received (one copy of a workbook).
-
-    Called inside the open transaction, just before the commit: a crash before the commit
-    leaves at worst an archive folder that no submission refers to (replaced if the id is
-    ever given again); a committed submission always has its archive."""
-    root.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{submission_id}-", dir=root))
-    written = set()
-    for raw in raws:
-        name = raw.file_name.split(":", 1)[0]
-        if name not in written:
-            (tmp / name).write_bytes(raw.content)
-            written.add(name)
-    final = root / str(submission_id)
-    if final.exists():
-        shutil.rmtree(final)
-    tmp.rename(final)
-    return final
 
 
 def require_submission(con: duckdb.DuckDBPyConnection, submission_id: int) -> None:

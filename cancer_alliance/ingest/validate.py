@@ -1,24 +1,33 @@
-"""Vectorised validation of one file of a submission, in DuckDB SQL.
+"""Vectorised validation of the files of one or more submissions, in DuckDB SQL.
 
 The checks are generated from :mod:`cancer_alliance.dataset.columns`: for each column its
 kind (format), code list, ``required`` and ``required_when``; then the cross-field rules of
 the spec (date order, period end, duplicates, provider, known pathway). Every check is one
-set-based ``SELECT`` over the whole file, never a Python loop over rows, so validation keeps
+set-based ``SELECT`` over the whole table, never a Python loop over rows, so validation keeps
 up with national volumes. A row is rejected when any check fails on it; every failure is
 reported with file, row, column, value, rule and a message in plain words.
+
+Several submissions are validated together (a *round*, see
+:mod:`cancer_alliance.ingest.submission`): the rows of one table from every submission of the
+round are stacked into one Arrow table, each row carrying its submission's context in
+columns (``_sub``, ``_provider``, ``_period_end``, ``_file`` ...). The checks read the
+context from those columns instead of from literals, so one query validates 100 small files
+as fast as one big one, and every message is exactly what a one-submission ingest says.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from cancer_alliance.dataset import Column, Table
 from cancer_alliance.dataset.rules import RULES
+from cancer_alliance.ingest.nhs_numbers import nhs_numbers_valid
 from cancer_alliance.ingest.readers import ROW, RawFile
 
 ODS_RE = "[A-Z0-9]{3}([A-Z0-9]{2})?"
@@ -44,6 +53,7 @@ AFTER_CLOCK_START_URGENT = (
 AFTER_CLOCK_START_UPGRADE = (
     "decision_to_treat_date", "first_treatment_date", "transfer_received_date",
 )
+CHILD_TABLES = ("subsequent_treatments", "recovery_events")
 
 
 def lit(text: str) -> str:
@@ -53,14 +63,17 @@ def lit(text: str) -> str:
 
 @dataclass(frozen=True)
 class Check:
-    """One set-based check: rows where ``failing`` holds break ``rule`` on ``column``."""
+    """One set-based check: rows where ``failing`` holds break ``rule`` on ``column``.
+
+    ``failing`` and ``detail`` are SQL over ``r`` (the text as sent, plus the context
+    columns) and ``t`` (the typed values)."""
 
     column: str
     rule: str
-    failing: str  # SQL predicate over r (raw text) and t (typed) aliases
+    failing: str
     detail: str | None = None  # SQL expression giving extra words, or None
 
-    def element(self, file_label: str) -> str:
+    def element(self) -> str:
         """A list element: the failure as a struct when the check fails on the row, else NULL."""
         summary = RULES[self.rule].summary
         message = (lit(summary) if self.detail is None
@@ -70,7 +83,7 @@ class Check:
             f"\"column\" := {lit(self.column)}, value := r.{self.column}, "
             f"rule := {lit(self.rule)}, "
             f"message := printf('%s row %d, column %s, value \"%s\": %s (rule %s)', "
-            f"{lit(file_label)}, r.{ROW}, {lit(self.column)}, coalesce(r.{self.column}, ''), "
+            f"r._file, r.{ROW}, {lit(self.column)}, coalesce(r.{self.column}, ''), "
             f"{message}, {lit(self.rule)})) END"
         )
 
@@ -99,24 +112,13 @@ def typed_expression(col: Column) -> str:
     return v
 
 
-def nhs_check_digit_ok(v: str) -> str:
-    """SQL for the NHS number modulus 11 check (digits 1-9 weighted 10..2).
+def check_digit_column(col: str) -> str:
+    """The context column holding the NHS number check-digit result of column ``col``.
 
-    Digits are read with ``ascii(substr(...)) - 48``, about twice as fast as casting text
-    to integers; the caller has already checked that the value is 10 digits.
-    """
-    def digit(k: int) -> str:
-        return f"(ascii(substr({v}, {k}, 1)) - 48)"
-
-    total = " + ".join(f"{10 - i} * {digit(i + 1)}" for i in range(9))
-    check = f"(11 - (({total}) % 11))"
-    # as the nhs-number package does: a number in Scotland's CHI range must start with a
-    # real date written DDMMYY (a CASE, so the date parse runs only on numbers in that range)
-    n = f"TRY_CAST({v} AS BIGINT)"
-    chi_ok = (f"(CASE WHEN {n} BETWEEN 100000000 AND 3112999999 "
-              f"THEN try_strptime(substr({v}, 1, 6), '%d%m%y') IS NOT NULL ELSE true END)")
-    return (f"(CASE WHEN {check} = 11 THEN 0 ELSE {check} END) = {digit(10)} "
-            f"AND {check} <> 10 AND {chi_ok}")
+    Computed in NumPy by :func:`~cancer_alliance.ingest.nhs_numbers.nhs_numbers_valid`
+    before the SQL runs: the modulus 11 sum in SQL cost more than every other check put
+    together."""
+    return f"_ok__{col}"
 
 
 def format_checks(col: Column) -> list[Check]:
@@ -145,7 +147,7 @@ def format_checks(col: Column) -> list[Check]:
                             f"{present} AND NOT regexp_full_match({v}, '{NHS_RE}')"))
         checks.append(Check(col.name, "nhs_number_check_digit",
                             f"{present} AND regexp_full_match({v}, '{NHS_RE}') AND NOT "
-                            f"({nhs_check_digit_ok(v)})"))
+                            f"r.{check_digit_column(col.name)}"))
     elif col.kind == "icd10":
         checks.append(Check(col.name, "invalid_icd10",
                             f"{present} AND NOT regexp_full_match({v}, '{ICD10_RE}')"))
@@ -174,30 +176,33 @@ def qualify(predicate: str, alias: str) -> str:
     )
 
 
-def cross_checks(table: Table, provider: str, period_end: dt.date) -> list[Check]:
-    """The spec's rules across fields and rows."""
-    end = f"DATE '{period_end.isoformat()}'"
+def _iso(date_sql: str) -> str:
+    return f"strftime({date_sql}, '%Y-%m-%d')"
+
+
+def cross_checks(table: Table) -> list[Check]:
+    """The spec's rules across fields (the provider and period come from context columns)."""
+    end = "r._period_end"
     checks: list[Check] = []
     names = table.column_names
     if "provider_code" in names:
         checks.append(Check("provider_code", "wrong_provider",
-                            f"r.provider_code IS NOT NULL AND r.provider_code <> {lit(provider)}",
-                            lit(f"this submission is for provider {provider}")))
+                            "r.provider_code IS NOT NULL AND r.provider_code <> r._provider",
+                            "'this submission is for provider ' || r._provider"))
     dates = [c.name for c in table.columns if c.kind == "date"]
     for d in dates:
         if d == "date_of_birth":
             # "not in the future": after the period end, or after today for a period
-            # that has not ended yet
-            limit = min(period_end, dt.date.today())
-            words = (f"after the period end {period_end.isoformat()}" if limit == period_end
-                     else f"after today, {limit.isoformat()}")
-            checks.append(Check(d, "date_of_birth_in_future",
-                                f"t.{d} > DATE '{limit.isoformat()}'", lit(words)))
+            # that has not ended yet (_dob_limit is the earlier of the two)
+            words = (f"CASE WHEN r._dob_limit = {end} "
+                     f"THEN 'after the period end ' || {_iso(end)} "
+                     f"ELSE 'after today, ' || {_iso('r._dob_limit')} END")
+            checks.append(Check(d, "date_of_birth_in_future", f"t.{d} > r._dob_limit", words))
             checks.append(Check(d, "date_of_birth_too_old",
                                 f"t.{d} < {end} - INTERVAL 120 YEAR"))
         else:
             checks.append(Check(d, "date_after_period_end", f"t.{d} > {end}",
-                                lit(f"the period ends {period_end.isoformat()}")))
+                                f"'the period ends ' || {_iso(end)}"))
     if table.name == "pathways":
         start = ("CASE WHEN t.referral_route IN ('USC', 'BS', 'SCREEN') "
                  "THEN t.referral_received_date WHEN t.referral_route = 'UPGRADE' "
@@ -208,121 +213,204 @@ def cross_checks(table: Table, provider: str, period_end: dt.date) -> list[Check
             checks.append(Check(
                 d, "date_before_clock_start",
                 f"t.referral_route IN {routes} AND t.{d} < {start} AND t.{d} <= {end}",
-                f"'the clock started ' || strftime({start}, '%Y-%m-%d')",
+                f"'the clock started ' || {_iso(start)}",
             ))
         checks.append(Check(
             "first_treatment_date", "treatment_before_decision",
             "t.first_treatment_date < t.decision_to_treat_date "
             f"AND t.first_treatment_date <= {end}",
-            "'decision to treat was ' || strftime(t.decision_to_treat_date, '%Y-%m-%d')",
+            f"'decision to treat was ' || {_iso('t.decision_to_treat_date')}",
         ))
     if table.name == "subsequent_treatments":
         checks.append(Check(
             "treatment_date", "treatment_before_decision",
             f"t.treatment_date < t.decision_to_treat_date AND t.treatment_date <= {end}",
-            "'decision to treat was ' || strftime(t.decision_to_treat_date, '%Y-%m-%d')",
+            f"'decision to treat was ' || {_iso('t.decision_to_treat_date')}",
         ))
-    key_cols = ", ".join(f"r.{k}" for k in table.key)
-    last = table.key[-1]
-    checks.append(Check(
-        last, "duplicate_key",
-        f"({key_cols}) IN (SELECT ({', '.join(table.key)}) FROM checked "
-        f"GROUP BY {', '.join(table.key)} HAVING count(*) > 1)",
-        lit("key (" + ", ".join(table.key) + ") repeated in the file"),
-    ))
     return checks
 
 
-def unknown_pathway_check(pathways_file: str, provider: str) -> Check:
-    """A child row whose pathway is in neither this submission nor the store.
+def duplicate_key_check(table: Table, dup_table: str) -> Check:
+    """Rows whose key is repeated within their own file (``dup_table`` lists those keys).
 
-    Needs the temp tables ``known_pathways`` (accepted now or stored before) and
-    ``rejected_pathways`` (sent in this submission's pathways file but rejected there), so
+    A key of several columns is compared as a struct, in which blank parts match each
+    other (two rows with the same pathway and no treatment number are duplicates); a key of
+    one column that is blank is not a duplicate (the ``required`` rule reports it)."""
+    key_cols = ", ".join(f"r.{k}" for k in table.key)
+    failing = (f"(r._sub, {key_cols}) IN (SELECT (_sub, {', '.join(table.key)}) "
+               f"FROM {dup_table})")
+    if len(table.key) == 1:
+        failing = f"r.{table.key[0]} IS NOT NULL AND {failing}"
+    return Check(table.key[-1], "duplicate_key", failing,
+                 lit("key (" + ", ".join(table.key) + ") repeated in the file"))
+
+
+def unknown_pathway_check() -> Check:
+    """A child row whose pathway is in neither its submission nor the store.
+
+    Needs the temp tables ``known_pathways`` (accepted in this round or stored before) and
+    ``rejected_pathways`` (sent in the submission's pathways file but rejected there), so
     the message can say which of the two the analyst has to fix."""
     key = "(r.provider_code, r.pathway_id)"
     return Check(
         "pathway_id", "unknown_pathway",
-        "r.pathway_id IS NOT NULL AND r.provider_code IS NOT NULL AND "
-        f"{key} NOT IN (SELECT (provider_code, pathway_id) FROM known_pathways)",
-        f"CASE WHEN {key} IN (SELECT (provider_code, pathway_id) FROM rejected_pathways) "
-        f"THEN {lit(f'its row in {pathways_file} was rejected; correct that row')} "
-        f"ELSE {lit(f'it is in neither {pathways_file} nor an earlier submission of {provider}')}"
-        " END",
+        "r.pathway_id IS NOT NULL AND r.provider_code IS NOT NULL AND NOT coalesce("
+        f"r.provider_code = r._provider AND {key} IN "
+        "(SELECT (provider_code, pathway_id) FROM known_pathways), false)",
+        "CASE WHEN (r._sub, r.provider_code, r.pathway_id) IN "
+        "(SELECT (_sub, provider_code, pathway_id) FROM rejected_pathways) "
+        "THEN 'its row in ' || r._pathways_file || ' was rejected; correct that row' "
+        "ELSE 'it is in neither ' || r._pathways_file || ' nor an earlier submission of ' "
+        "|| r._provider END",
     )
+
+
+@dataclass(frozen=True)
+class Part:
+    """One submission's file of a table, with the context its checks need."""
+
+    sub: int  # the submission's position in the round
+    raw: RawFile
+    provider: str
+    period_end: dt.date
+    pathways_file: str  # the submission's pathways file, named in unknown_pathway messages
 
 
 @dataclass
-class FileResult:
-    """Validation result of one file: accepted typed rows and the rejections."""
+class TableResult:
+    """Validation of one table across a round, left in temp tables for the apply step.
 
-    raw: RawFile
-    accepted: pa.Table  # typed rows, dataset columns only
-    rejections: pa.Table  # file, row, column, value, rule, message, raw_row
-    rejected_rows: int
+    ``checked`` (temp table) holds ``_seq, _sub``, the typed values as ``t__<col>`` and
+    ``_bad``; ``failures`` (temp table, or None when nothing was rejected) holds one line
+    per broken rule with ``_seq, _sub, file, row, column, value, rule, message, raw_row``."""
 
-    @property
-    def rows_read(self) -> int:
-        return self.raw.rows
-
-
-def _no_rejections() -> pa.Table:
-    return pa.table({"file": pa.array([], pa.string()), "row": pa.array([], pa.int64()),
-                     "column": pa.array([], pa.string()), "value": pa.array([], pa.string()),
-                     "rule": pa.array([], pa.string()), "message": pa.array([], pa.string()),
-                     "raw_row": pa.array([], pa.string())})
+    table: Table
+    parts: list[Part]
+    checked: str
+    failures: str | None
+    rejected_rows: dict[int, int] = field(default_factory=dict)  # _sub -> rows rejected
 
 
-def validate_file(
+def raw_name(table: Table) -> str:
+    return f"raw_{table.name}"
+
+
+def stack_parts(table: Table, parts: list[Part], today: dt.date) -> pa.Table:
+    """The parts' rows in one Arrow table, each row with its submission's context columns."""
+    data = pa.concat_tables([p.raw.data for p in parts])
+    counts = [p.raw.rows for p in parts]
+    index = pa.array(np.repeat(np.arange(len(parts), dtype=np.int32), counts))
+
+    def per_row(values: list, type_: pa.DataType) -> pa.Array:
+        return pa.array(values, type_).take(index)
+
+    context = {
+        "_seq": pa.array(np.arange(data.num_rows, dtype=np.int64)),
+        "_sub": per_row([p.sub for p in parts], pa.int32()),
+        "_provider": per_row([p.provider for p in parts], pa.string()),
+        "_period_end": per_row([p.period_end for p in parts], pa.date32()),
+        "_dob_limit": per_row([min(p.period_end, today) for p in parts], pa.date32()),
+        "_file": per_row([p.raw.file_name for p in parts], pa.string()),
+        "_pathways_file": per_row([p.pathways_file for p in parts], pa.string()),
+    }
+    for col in table.columns:
+        if col.kind == "nhs_number":
+            context[check_digit_column(col.name)] = nhs_numbers_valid(data[col.name])
+    for name, values in context.items():
+        data = data.append_column(name, values)
+    return data
+
+
+def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+    return int(con.execute(sql).fetchall()[0][0])
+
+
+def validate_table(
     con: duckdb.DuckDBPyConnection,
-    raw: RawFile,
+    table: Table,
+    parts: list[Part],
     *,
-    provider: str,
-    period_end: dt.date,
-    check_known_pathways: bool,
-    pathways_file: str = "pathways.csv",
-) -> FileResult:
-    """Validate one file with set-based SQL.
+    pathways: TableResult | None = None,
+    today: dt.date | None = None,
+) -> TableResult:
+    """Validate one table of every submission in the round with set-based SQL.
 
-    With ``check_known_pathways`` the temp tables of :func:`unknown_pathway_check` must
-    exist; ``pathways_file`` names this submission's pathways file in its message."""
-    table = raw.table
-    label = raw.file_name
-    # one wide table: the text as sent (for messages) beside the typed values (for rules)
-    con.register("raw", raw.data)
-    typed_cols = ", ".join(f"{typed_expression(c)} AS t__{c.name}" for c in table.columns)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE checked AS SELECT r.*, {typed_cols} FROM raw r")
-    con.unregister("raw")
+    The stacked rows stay registered as ``raw_<table>`` until the caller drops them (the
+    child tables' checks read ``raw_pathways``). A child table is checked against
+    ``pathways``, the round's already validated pathways table."""
+    name = table.name
+    raw = raw_name(table)
+    con.register(raw, stack_parts(table, parts, today or dt.date.today()))
+    check_known_pathways = table.name in CHILD_TABLES
+    if check_known_pathways:
+        prepare_known_pathways(con, table, pathways)
     checks = [ch for c in table.columns for ch in format_checks(c)]
-    checks += cross_checks(table, provider, period_end)
+    checks += cross_checks(table)
+    key = ", ".join(table.key)
+    dup = f"dup_{name}"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {dup} AS SELECT _sub, {key} FROM {raw} "
+                f"GROUP BY _sub, {key} HAVING count(*) > 1")
+    if _count(con, f"SELECT count(*) FROM {dup}"):
+        checks.append(duplicate_key_check(table, dup))
     if check_known_pathways and "pathway_id" in table.column_names:
-        checks.append(unknown_pathway_check(pathways_file, provider))
-    # Phase 1, one cheap scan: which rows fail any check. Phase 2 runs only on those rows:
-    # each failed check as a struct in a list, unnested to one line per failure.
+        checks.append(unknown_pathway_check())
+
+    # Phase 1, one scan: the typed values and whether any check fails on the row.
+    typed = ", ".join(f"{typed_expression(c)} AS t__{c.name}" for c in table.columns)
+    typed_cols = ", ".join(f"t__{c}" for c in table.column_names)
     any_failure = " OR ".join(f"coalesce({_typed_refs(ch.failing)}, false)" for ch in checks)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE failing_rows AS SELECT r.{ROW} FROM checked r "
-                f"WHERE {any_failure}")
-    rejected_rows = con.execute("SELECT count(*) FROM failing_rows").fetchall()[0][0]
-    typed_as_cols = ", ".join(f"t__{c} AS {c}" for c in table.column_names)
-    if rejected_rows == 0:  # the usual case: skip phase 2 altogether
-        accepted = con.sql(f"SELECT {typed_as_cols} FROM checked ORDER BY {ROW}").to_arrow_table()
-        return FileResult(raw, accepted, _no_rejections(), 0)
-    elements = ",\n".join(ch.element(label) for ch in checks)
+    checked = f"checked_{name}"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {checked} AS "
+                f"SELECT r._seq, r._sub, {typed_cols}, ({any_failure}) AS _bad "
+                f"FROM (SELECT r.*, {typed} FROM {raw} r) r")
+    rejected = dict(con.execute(f"SELECT _sub, count(*) FROM {checked} WHERE _bad "
+                                "GROUP BY _sub").fetchall())
+    if not rejected:  # the usual case: skip phase 2 altogether
+        return TableResult(table, parts, checked, None, {})
+
+    # Phase 2, on the failing rows only: each failed check as a struct in a list, unnested
+    # to one line per failure.
+    elements = ",\n".join(ch.element() for ch in checks)
+    raw_row = ", ".join(f"{c} := r.{c}" for c in table.column_names)
+    failures = f"failures_{name}"
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE failures AS "
-        f"SELECT \"row\", f.\"column\", f.value, f.rule, f.message FROM ("
-        f"SELECT r.{ROW} AS \"row\", "
-        f"unnest(list_filter([{elements}], lambda x: x IS NOT NULL)) AS f "
-        f"FROM checked r WHERE r.{ROW} IN (SELECT {ROW} FROM failing_rows))"
+        f"CREATE OR REPLACE TEMP TABLE {failures} AS "
+        "SELECT _seq, _sub, file, \"row\", f.\"column\", f.value, f.rule, f.message, raw_row "
+        f"FROM (SELECT r._seq, r._sub, r._file AS file, r.{ROW} AS \"row\", "
+        f"to_json(struct_pack({raw_row})) AS raw_row, "
+        "unnest(list_filter([" + elements + "], lambda x: x IS NOT NULL)) AS f "
+        f"FROM (SELECT r.*, {typed} FROM {raw} r "
+        f"WHERE r._seq IN (SELECT _seq FROM {checked} WHERE _bad)) r)"
     )
-    rejections = con.sql(
-        f"""SELECT {lit(label)} AS file, f."row", f."column", f.value, f.rule, f.message,
-                   to_json(struct_pack({', '.join(f'{c} := r.{c}' for c in table.column_names)}))
-                     AS raw_row
-            FROM failures f JOIN checked r ON r.{ROW} = f."row"
-            ORDER BY f."row", f."column", f.rule"""
-    ).to_arrow_table()
-    accepted = con.sql(
-        f"SELECT {typed_as_cols} FROM checked WHERE {ROW} NOT IN (SELECT {ROW} FROM failing_rows)"
-        f" ORDER BY {ROW}"
-    ).to_arrow_table()
-    return FileResult(raw, accepted, rejections, int(rejected_rows))
+    return TableResult(table, parts, checked, failures, {int(k): int(v)
+                                                         for k, v in rejected.items()})
+
+
+def prepare_known_pathways(con: duckdb.DuckDBPyConnection, child: Table,
+                           pathways: TableResult | None) -> None:
+    """The temp tables a child table's ``unknown_pathway`` rule reads.
+
+    ``known_pathways``: the pathways accepted in this round, and the stored pathways that the
+    child rows refer to (a semi-join, so a large store is not copied). ``rejected_pathways``:
+    keys sent in a submission's pathways file, rejected there and not known otherwise."""
+    raw = raw_name(child)
+    accepted = ("SELECT t__provider_code AS provider_code, t__pathway_id AS pathway_id "
+                f"FROM {pathways.checked} WHERE NOT _bad UNION ALL " if pathways else "")
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE known_pathways AS " + accepted +
+        "SELECT provider_code, pathway_id FROM pathways WHERE (provider_code, pathway_id) IN "
+        f"(SELECT (provider_code, pathway_id) FROM {raw})"
+    )
+    bad = (f"SELECT r._sub, r.provider_code, r.pathway_id FROM raw_pathways r "
+           f"WHERE r._seq IN (SELECT _seq FROM {pathways.checked} WHERE _bad) AND NOT coalesce("
+           "r.provider_code = r._provider AND (r.provider_code, r.pathway_id) IN "
+           "(SELECT (provider_code, pathway_id) FROM known_pathways), false)"
+           if pathways and pathways.failures else
+           "SELECT NULL::INTEGER AS _sub, NULL::VARCHAR AS provider_code, "
+           "NULL::VARCHAR AS pathway_id WHERE false")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE rejected_pathways AS {bad}")
+
+
+def temp_tables(table: Table) -> list[str]:
+    """The temp tables :func:`validate_table` may leave for ``table``."""
+    return [f"checked_{table.name}", f"failures_{table.name}", f"dup_{table.name}"]

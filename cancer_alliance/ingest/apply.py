@@ -1,0 +1,116 @@
+"""Writing a validated round of submissions to the store, inside the caller's transaction.
+
+Everything here runs between ``BEGIN`` and ``COMMIT`` (see
+:mod:`cancer_alliance.ingest.submission`), so either all of it lands or none of it does.
+Rows go straight from the validation temp tables into the store with ``INSERT ... SELECT``:
+no round trip through Python, and the file's row order is kept in the history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import tempfile
+from pathlib import Path
+
+import duckdb
+
+from cancer_alliance.dataset import DATASET_VERSION
+from cancer_alliance.ingest.readers import RawFile
+from cancer_alliance.ingest.validate import CHILD_TABLES, TableResult
+
+
+def new_submission_ids(con: duckdb.DuckDBPyConnection, n: int) -> list[int]:
+    """``n`` fresh submission ids, ascending, drawn inside the open transaction."""
+    rows = con.execute("SELECT nextval('submission_id_seq') FROM range(?)", [n]).fetchall()
+    return sorted(int(r[0]) for r in rows)
+
+
+def id_of_sub(ids: list[int]) -> str:
+    """SQL mapping a row's ``_sub`` (position in the round) to its submission id."""
+    return "[" + ", ".join(str(i) for i in ids) + "][_sub + 1]"
+
+
+def register_submissions(con: duckdb.DuckDBPyConnection, rows: list[tuple],
+                         files: list[tuple]) -> None:
+    """One ``submissions`` row per submission and one ``submission_files`` row per file.
+
+    ``rows``: (id, provider, period, submitted_by, rows_read, accepted, rejected, archive);
+    ``files``: (id, file_name, table, sha256, bytes, rows_read, accepted, rejected)."""
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    con.executemany(
+        "INSERT INTO submissions VALUES (?, ?, ?, ?, ?, 'loaded', NULL, ?, ?, ?, ?, ?)",
+        [(i, provider, period, who, now, DATASET_VERSION, read, accepted, rejected, archive)
+         for i, provider, period, who, read, accepted, rejected, archive in rows],
+    )
+    if files:
+        con.executemany("INSERT INTO submission_files VALUES (?, ?, ?, ?, ?, ?, ?, ?)", files)
+
+
+def keep_rejections(con: duckdb.DuckDBPyConnection, result: TableResult, ids: list[int]) -> None:
+    """Every broken rule of every rejected row, in file and row order."""
+    if result.failures is None:
+        return
+    con.execute(
+        f"INSERT INTO rejections SELECT {id_of_sub(ids)}, file, \"row\", \"column\", value, "
+        f"rule, message, raw_row FROM {result.failures} ORDER BY _seq, \"column\", rule"
+    )
+
+
+def apply_table(con: duckdb.DuckDBPyConnection, result: TableResult, ids: list[int],
+                pathways: TableResult | None) -> None:
+    """Append the accepted rows to ``<table>_history``; replace the current version of each key.
+
+    A child file replaces the children of every pathway its submission sent, even when it
+    has no accepted rows (an empty file says "none any more"). Within a round two
+    submissions never share a provider, so keys that include ``provider_code`` cannot
+    collide; a table keyed without it (deaths, by NHS number) keeps the latest submission's
+    row, exactly as loading the submissions one after another would."""
+    table = result.table
+    name = table.name
+    accepted_rows = sum(p.raw.rows for p in result.parts) - sum(result.rejected_rows.values())
+    if accepted_rows == 0 and name not in CHILD_TABLES:
+        return
+    cols = ", ".join(table.column_names)
+    typed = ", ".join(f"t__{c}" for c in table.column_names)
+    source = (f"SELECT {typed}, {id_of_sub(ids)} FROM {result.checked} WHERE NOT _bad")
+    con.execute(f"INSERT INTO {name}_history ({cols}, submission_id) {source}")
+    key = ", ".join(table.key)
+    typed_key = ", ".join(f"t__{k}" for k in table.key)
+    if name in CHILD_TABLES:
+        assert pathways is not None, "a child table is applied with its round's pathways"
+        subs = ", ".join(str(s) for s in sorted({p.sub for p in result.parts}))
+        con.execute(
+            f"DELETE FROM {name} WHERE (provider_code, pathway_id) IN ("
+            f"SELECT (t__provider_code, t__pathway_id) FROM {pathways.checked} "
+            f"WHERE NOT _bad AND _sub IN ({subs}) UNION ALL "
+            f"SELECT (t__provider_code, t__pathway_id) FROM {result.checked} WHERE NOT _bad)"
+        )
+    else:
+        con.execute(f"DELETE FROM {name} WHERE ({key}) IN "
+                    f"(SELECT ({typed_key}) FROM {result.checked} WHERE NOT _bad)")
+    if "provider_code" not in table.key and len(result.parts) > 1:
+        source += (f" QUALIFY row_number() OVER (PARTITION BY {typed_key} "
+                   "ORDER BY _sub DESC) = 1")
+    con.execute(f"INSERT INTO {name} ({cols}, submission_id) {source}")
+
+
+def archive_files(raws: list[RawFile], root: Path, submission_id: int) -> Path:
+    """Keep the raw files exactly as received (one copy of a workbook).
+
+    Called inside the open transaction, just before the commit: a crash before the commit
+    leaves at worst an archive folder that no submission refers to (replaced if the id is
+    ever given again); a committed submission always has its archive."""
+    root.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{submission_id}-", dir=root))
+    written = set()
+    for raw in raws:
+        name = raw.file_name.split(":", 1)[0]
+        if name not in written:
+            (tmp / name).write_bytes(raw.content)
+            written.add(name)
+    final = root / str(submission_id)
+    if final.exists():
+        shutil.rmtree(final)
+    tmp.rename(final)
+    return final
