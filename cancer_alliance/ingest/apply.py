@@ -38,13 +38,20 @@ def register_submissions(con: duckdb.DuckDBPyConnection, rows: list[tuple],
     ``rows``: (id, provider, period, submitted_by, rows_read, accepted, rejected, archive);
     ``files``: (id, file_name, table, sha256, bytes, rows_read, accepted, rejected)."""
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    con.executemany(
-        "INSERT INTO submissions VALUES (?, ?, ?, ?, ?, 'loaded', NULL, ?, ?, ?, ?, ?)",
-        [(i, provider, period, who, now, DATASET_VERSION, read, accepted, rejected, archive)
-         for i, provider, period, who, read, accepted, rejected, archive in rows],
-    )
-    if files:
-        con.executemany("INSERT INTO submission_files VALUES (?, ?, ?, ?, ?, ?, ?, ?)", files)
+    _insert_values(con, "submissions", "(?, ?, ?, ?, ?, 'loaded', NULL, ?, ?, ?, ?, ?)",
+                   [(i, provider, period, who, now, DATASET_VERSION, read, accepted, rejected,
+                     archive)
+                    for i, provider, period, who, read, accepted, rejected, archive in rows])
+    _insert_values(con, "submission_files", "(?, ?, ?, ?, ?, ?, ?, ?)", files)
+
+
+def _insert_values(con: duckdb.DuckDBPyConnection, table: str, row: str,
+                   rows: list[tuple]) -> None:
+    """Many rows in one ``INSERT ... VALUES`` (``executemany`` costs a statement per row)."""
+    for start in range(0, len(rows), 500):
+        chunk = rows[start:start + 500]
+        con.execute(f"INSERT INTO {table} VALUES " + ", ".join([row] * len(chunk)),
+                    [v for r in chunk for v in r])
 
 
 def keep_rejections(con: duckdb.DuckDBPyConnection, result: TableResult, ids: list[int]) -> None:

@@ -35,7 +35,9 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -55,8 +57,9 @@ from cancer_alliance.ingest.validate import (
     Part,
     TableResult,
     raw_name,
-    temp_tables,
+    result_temp_tables,
     validate_table,
+    validation_temp_tables,
 )
 from cancer_alliance.store import connect, resolve_db_path
 
@@ -65,6 +68,8 @@ PROVIDER_RE = re.compile(r"^[A-Z0-9]{3}([A-Z0-9]{2})?$")
 # Rows validated together at most: bounds memory (about 1 GB at this size) while keeping
 # a national month (about 750,000 rows) in one round.
 MAX_ROUND_ROWS = 1_000_000
+READ_THREADS = 3  # files parsed at once; Arrow's parse of a small file is mostly one thread
+READ_AHEAD = 32  # submissions read beyond the one being placed in its round
 
 
 @dataclass
@@ -179,37 +184,117 @@ def ingest_submissions(
     own = not isinstance(db, duckdb.DuckDBPyConnection)
     con = connect(resolve_db_path(db)) if own else db
     who = submitted_by or _who()
+    root = Path(archive_dir) if archive_dir else default_archive_dir(con)
     results: list[SubmissionResult] = []
-    pending: list[_Read] = []
+    current = _Round(con)
 
     def flush() -> None:
-        if not pending:
-            return
-        root = Path(archive_dir) if archive_dir else default_archive_dir(con)
-        done = _load_round(con, pending, who, root)
-        pending.clear()
+        nonlocal current
+        done, current = current.commit(who, root), _Round(con)
         results.extend(done)
         if on_result:
             for r in done:
                 on_result(r)
 
     try:
-        for item in items:
+        for reading in _read_ahead(items):
             try:
-                read = _read(item)
+                read = reading.result()
             except BaseException:
                 flush()
                 raise
-            providers = {p.item.provider for p in pending}
-            if item.provider in providers or (
-                    pending and sum(p.rows for p in pending) + read.rows > max_round_rows):
+            if read.item.provider in current.providers or (
+                    current.reads and current.rows + read.rows > max_round_rows):
                 flush()
-            pending.append(read)
+            current.add(read)
         flush()
     finally:
+        current.discard()
         if own:
             con.close()
     return results
+
+
+class _Round:
+    """Submissions gathered for one transaction: validated together, applied together.
+
+    No provider appears twice in a round (the caller starts a new one), which is what lets
+    one query validate, and one transaction apply, many submissions with exactly the result
+    of loading them one after another. (Validating a round in several chunks was measured
+    and is slower: each validation query has a fixed cost of tens of milliseconds.)"""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self.con = con
+        self.reads: list[_Read] = []
+        self.providers: set[str] = set()
+        self.rows = 0
+
+    def add(self, read: _Read) -> None:
+        self.reads.append(read)
+        self.providers.add(read.item.provider)
+        self.rows += read.rows
+
+    def commit(self, submitted_by: str, archive_root: Path) -> list[SubmissionResult]:
+        """Validate, then apply the round in one transaction; always drop its temp tables."""
+        if not self.reads:
+            return []
+        try:
+            validated = self._validate()
+            return _commit_round(self.con, self.reads, validated, submitted_by, archive_root)
+        finally:
+            self.discard()
+
+    def _validate(self) -> dict[str, TableResult]:
+        parts: dict[str, list[Part]] = {}
+        for sub, read in enumerate(self.reads):
+            for raw in read.raws:
+                parts.setdefault(raw.table.name, []).append(
+                    Part(sub, raw, read.item.provider, read.end, read.raws[0].file_name))
+        validated: dict[str, TableResult] = {}
+        today = dt.date.today()
+        try:
+            for table in TABLES:  # pathways first: the child tables are checked against it
+                if table.name in parts:
+                    validated[table.name] = validate_table(
+                        self.con, table, parts[table.name],
+                        pathways=validated.get("pathways"), today=today)
+        finally:
+            for table in TABLES:
+                with contextlib.suppress(duckdb.Error, KeyError):
+                    self.con.unregister(raw_name(table))
+                _drop(self.con, validation_temp_tables(table))
+        return validated
+
+    def discard(self) -> None:
+        for table in TABLES:
+            _drop(self.con, result_temp_tables(table))
+        self.reads = []
+
+
+def _drop(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
+    for name in tables:
+        with contextlib.suppress(duckdb.Error):
+            con.execute(f"DROP TABLE IF EXISTS temp.{name}")
+
+
+def _read_ahead(items: Iterable[SubmissionItem]) -> Iterator[Future[_Read]]:
+    """Read the next few submissions in background threads while the current round is
+    validated: Arrow's CSV reader and DuckDB both release the GIL, so the files of the next
+    submissions are parsed on the core DuckDB leaves idle. At most ``READ_AHEAD``
+    submissions are held in memory beyond the round."""
+    pending: deque[Future[_Read]] = deque()
+    source = iter(items)
+    with ThreadPoolExecutor(READ_THREADS, thread_name_prefix="ingest-read") as pool:
+        try:
+            for item in source:
+                pending.append(pool.submit(_read, item))
+                if len(pending) >= READ_AHEAD:
+                    yield pending.popleft()
+            while pending:
+                yield pending.popleft()
+        finally:
+            for future in pending:
+                future.cancel()
 
 
 def _read(item: SubmissionItem) -> _Read:
@@ -226,30 +311,6 @@ def _who() -> str:
         return getpass.getuser()
     except Exception:  # no user name in some containers
         return "unknown"
-
-
-def _load_round(con: duckdb.DuckDBPyConnection, reads: list[_Read], submitted_by: str,
-                archive_root: Path) -> list[SubmissionResult]:
-    """Validate and apply one round (no provider twice) in one transaction."""
-    parts: dict[str, list[Part]] = {}
-    for sub, read in enumerate(reads):
-        for raw in read.raws:
-            parts.setdefault(raw.table.name, []).append(
-                Part(sub, raw, read.item.provider, read.end, read.raws[0].file_name))
-    validated: dict[str, TableResult] = {}
-    try:
-        for table in TABLES:  # pathways first: the child tables are checked against it
-            if table.name in parts:
-                validated[table.name] = validate_table(con, table, parts[table.name],
-                                                       pathways=validated.get("pathways"))
-        return _commit_round(con, reads, validated, submitted_by, archive_root)
-    finally:
-        for table in TABLES:
-            with contextlib.suppress(duckdb.Error, KeyError):
-                con.unregister(raw_name(table))
-            for name in [*temp_tables(table), "known_pathways", "rejected_pathways"]:
-                with contextlib.suppress(duckdb.Error):
-                    con.execute(f"DROP TABLE IF EXISTS temp.{name}")
 
 
 def _commit_round(con: duckdb.DuckDBPyConnection, reads: list[_Read],
@@ -280,11 +341,20 @@ def _commit_round(con: duckdb.DuckDBPyConnection, reads: list[_Read],
             [(r.submission_id, s.file_name, s.table, s.sha256, s.bytes, s.rows_read,
               s.accepted, s.rejected) for r in results for s in r.files],
         )
-        for result in validated.values():
-            keep_rejections(con, result, ids)
-            apply_table(con, result, ids, validated.get("pathways"))
-        for read, submission_id in zip(reads, ids, strict=True):
-            archived.append(archive_files(read.raws, archive_root, submission_id))
+        # the raw files are archived by background threads while DuckDB applies the rows
+        with ThreadPoolExecutor(2, thread_name_prefix="ingest-archive") as pool:
+            copies = [pool.submit(archive_files, read.raws, archive_root, submission_id)
+                      for read, submission_id in zip(reads, ids, strict=True)]
+            try:
+                for result in validated.values():
+                    keep_rejections(con, result, ids)
+                    apply_table(con, result, ids, validated.get("pathways"))
+            finally:
+                for copy in copies:
+                    with contextlib.suppress(Exception):
+                        archived.append(copy.result())
+            for copy in copies:
+                copy.result()  # a failed copy fails the round
         _pause_for_crash_test()
         con.execute("COMMIT")
     except BaseException:

@@ -286,9 +286,16 @@ class TableResult:
 
     table: Table
     parts: list[Part]
-    checked: str
-    failures: str | None
     rejected_rows: dict[int, int] = field(default_factory=dict)  # _sub -> rows rejected
+    failures: str | None = None
+
+    @property
+    def checked(self) -> str:
+        return f"checked_{self.table.name}"
+
+    @property
+    def rows(self) -> int:
+        return sum(p.raw.rows for p in self.parts)
 
 
 def raw_name(table: Table) -> str:
@@ -296,17 +303,21 @@ def raw_name(table: Table) -> str:
 
 
 def stack_parts(table: Table, parts: list[Part], today: dt.date) -> pa.Table:
-    """The parts' rows in one Arrow table, each row with its submission's context columns."""
+    """The parts' rows in one Arrow table, each row with its submission's context columns.
+
+    ``_seq`` numbers the rows of the round, so rejections sort into file and row order.
+    (Dictionary-encoding the repeated text columns was tried: DuckDB's checks then ran
+    slower than the cost of repeating the values.)"""
     data = pa.concat_tables([p.raw.data for p in parts])
     counts = [p.raw.rows for p in parts]
-    index = pa.array(np.repeat(np.arange(len(parts), dtype=np.int32), counts))
+    index = np.repeat(np.arange(len(parts), dtype=np.int32), counts)
 
     def per_row(values: list, type_: pa.DataType) -> pa.Array:
         return pa.array(values, type_).take(index)
 
     context = {
         "_seq": pa.array(np.arange(data.num_rows, dtype=np.int64)),
-        "_sub": per_row([p.sub for p in parts], pa.int32()),
+        "_sub": pa.array(np.array([p.sub for p in parts], dtype=np.int32)[index]),
         "_provider": per_row([p.provider for p in parts], pa.string()),
         "_period_end": per_row([p.period_end for p in parts], pa.date32()),
         "_dob_limit": per_row([min(p.period_end, today) for p in parts], pa.date32()),
@@ -333,16 +344,16 @@ def validate_table(
     pathways: TableResult | None = None,
     today: dt.date | None = None,
 ) -> TableResult:
-    """Validate one table of every submission in the round with set-based SQL.
+    """Validate one table of every submission in a round with set-based SQL.
 
     The stacked rows stay registered as ``raw_<table>`` until the caller drops them (the
     child tables' checks read ``raw_pathways``). A child table is checked against
-    ``pathways``, the round's already validated pathways table."""
+    ``pathways``, the round's validated pathways."""
     name = table.name
     raw = raw_name(table)
+    result = TableResult(table, parts)
     con.register(raw, stack_parts(table, parts, today or dt.date.today()))
-    check_known_pathways = table.name in CHILD_TABLES
-    if check_known_pathways:
+    if name in CHILD_TABLES:
         prepare_known_pathways(con, table, pathways)
     checks = [ch for c in table.columns for ch in format_checks(c)]
     checks += cross_checks(table)
@@ -352,38 +363,37 @@ def validate_table(
                 f"GROUP BY _sub, {key} HAVING count(*) > 1")
     if _count(con, f"SELECT count(*) FROM {dup}"):
         checks.append(duplicate_key_check(table, dup))
-    if check_known_pathways and "pathway_id" in table.column_names:
+    if name in CHILD_TABLES and "pathway_id" in table.column_names:
         checks.append(unknown_pathway_check())
 
     # Phase 1, one scan: the typed values and whether any check fails on the row.
     typed = ", ".join(f"{typed_expression(c)} AS t__{c.name}" for c in table.columns)
     typed_cols = ", ".join(f"t__{c}" for c in table.column_names)
     any_failure = " OR ".join(f"coalesce({_typed_refs(ch.failing)}, false)" for ch in checks)
-    checked = f"checked_{name}"
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {checked} AS "
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {result.checked} AS "
                 f"SELECT r._seq, r._sub, {typed_cols}, ({any_failure}) AS _bad "
                 f"FROM (SELECT r.*, {typed} FROM {raw} r) r")
-    rejected = dict(con.execute(f"SELECT _sub, count(*) FROM {checked} WHERE _bad "
-                                "GROUP BY _sub").fetchall())
+    rejected = con.execute(f"SELECT _sub, count(*) FROM {result.checked} WHERE _bad "
+                           "GROUP BY _sub").fetchall()
     if not rejected:  # the usual case: skip phase 2 altogether
-        return TableResult(table, parts, checked, None, {})
+        return result
+    result.rejected_rows = {int(k): int(v) for k, v in rejected}
 
     # Phase 2, on the failing rows only: each failed check as a struct in a list, unnested
     # to one line per failure.
     elements = ",\n".join(ch.element() for ch in checks)
     raw_row = ", ".join(f"{c} := r.{c}" for c in table.column_names)
-    failures = f"failures_{name}"
+    result.failures = f"failures_{name}"
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {failures} AS "
+        f"CREATE OR REPLACE TEMP TABLE {result.failures} AS "
         "SELECT _seq, _sub, file, \"row\", f.\"column\", f.value, f.rule, f.message, raw_row "
         f"FROM (SELECT r._seq, r._sub, r._file AS file, r.{ROW} AS \"row\", "
         f"to_json(struct_pack({raw_row})) AS raw_row, "
         "unnest(list_filter([" + elements + "], lambda x: x IS NOT NULL)) AS f "
         f"FROM (SELECT r.*, {typed} FROM {raw} r "
-        f"WHERE r._seq IN (SELECT _seq FROM {checked} WHERE _bad)) r)"
+        f"WHERE r._seq IN (SELECT _seq FROM {result.checked} WHERE _bad)) r)"
     )
-    return TableResult(table, parts, checked, failures, {int(k): int(v)
-                                                         for k, v in rejected.items()})
+    return result
 
 
 def prepare_known_pathways(con: duckdb.DuckDBPyConnection, child: Table,
@@ -392,7 +402,7 @@ def prepare_known_pathways(con: duckdb.DuckDBPyConnection, child: Table,
 
     ``known_pathways``: the pathways accepted in this round, and the stored pathways that the
     child rows refer to (a semi-join, so a large store is not copied). ``rejected_pathways``:
-    keys sent in a submission's pathways file, rejected there and not known otherwise."""
+    keys sent in the round's pathways files, rejected there and not known otherwise."""
     raw = raw_name(child)
     accepted = ("SELECT t__provider_code AS provider_code, t__pathway_id AS pathway_id "
                 f"FROM {pathways.checked} WHERE NOT _bad UNION ALL " if pathways else "")
@@ -411,6 +421,12 @@ def prepare_known_pathways(con: duckdb.DuckDBPyConnection, child: Table,
     con.execute(f"CREATE OR REPLACE TEMP TABLE rejected_pathways AS {bad}")
 
 
-def temp_tables(table: Table) -> list[str]:
-    """The temp tables :func:`validate_table` may leave for ``table``."""
-    return [f"checked_{table.name}", f"failures_{table.name}", f"dup_{table.name}"]
+def validation_temp_tables(table: Table) -> list[str]:
+    """The temp tables that live only while a round is validated."""
+    return [f"dup_{table.name}"] + (["known_pathways", "rejected_pathways"]
+                                    if table.name in CHILD_TABLES else [])
+
+
+def result_temp_tables(table: Table) -> list[str]:
+    """The temp tables that hold a round's validation until it is applied."""
+    return [f"checked_{table.name}", f"failures_{table.name}"]
