@@ -3,7 +3,8 @@
 Everything here runs between ``BEGIN`` and ``COMMIT`` (see
 :mod:`cancer_alliance.ingest.submission`), so either all of it lands or none of it does.
 Rows go straight from the validation temp tables into the store with ``INSERT ... SELECT``:
-no round trip through Python, and the file's row order is kept in the history.
+no round trip through Python, and the file's row order is kept. Each row is written once:
+to the current table, and to ``<table>_superseded`` only when a later version replaces it.
 """
 
 from __future__ import annotations
@@ -66,40 +67,45 @@ def keep_rejections(con: duckdb.DuckDBPyConnection, result: TableResult, ids: li
 
 def apply_table(con: duckdb.DuckDBPyConnection, result: TableResult, ids: list[int],
                 pathways: TableResult | None) -> None:
-    """Append the accepted rows to ``<table>_history``; replace the current version of each key.
+    """Make the accepted rows the current version of their keys; keep what they replace.
 
-    A child file replaces the children of every pathway its submission sent, even when it
-    has no accepted rows (an empty file says "none any more"). Within a round two
-    submissions never share a provider, so keys that include ``provider_code`` cannot
-    collide; a table keyed without it (deaths, by NHS number) keeps the latest submission's
-    row, exactly as loading the submissions one after another would."""
+    The rows they replace move to ``<table>_superseded`` (so ``<table>_history`` still
+    shows every version every submission sent, each stored once). A child file replaces the
+    children of every pathway its submission sent, even when it has no accepted rows (an
+    empty file says "none any more"). Within a round two submissions never share a
+    provider, so keys that include ``provider_code`` cannot collide; a table keyed without
+    it (deaths, by NHS number) keeps the latest submission's row current and the earlier
+    ones superseded, exactly as loading the submissions one after another would."""
     table = result.table
     name = table.name
-    accepted_rows = sum(p.raw.rows for p in result.parts) - sum(result.rejected_rows.values())
+    accepted_rows = result.rows - sum(result.rejected_rows.values())
     if accepted_rows == 0 and name not in CHILD_TABLES:
         return
     cols = ", ".join(table.column_names)
     typed = ", ".join(f"t__{c}" for c in table.column_names)
-    source = (f"SELECT {typed}, {id_of_sub(ids)} FROM {result.checked} WHERE NOT _bad")
-    con.execute(f"INSERT INTO {name}_history ({cols}, submission_id) {source}")
-    key = ", ".join(table.key)
+    accepted = f"SELECT {typed}, {id_of_sub(ids)} FROM {result.checked} WHERE NOT _bad"
     typed_key = ", ".join(f"t__{k}" for k in table.key)
     if name in CHILD_TABLES:
         assert pathways is not None, "a child table is applied with its round's pathways"
         subs = ", ".join(str(s) for s in sorted({p.sub for p in result.parts}))
-        con.execute(
-            f"DELETE FROM {name} WHERE (provider_code, pathway_id) IN ("
+        replaced = (
+            f"(provider_code, pathway_id) IN ("
             f"SELECT (t__provider_code, t__pathway_id) FROM {pathways.checked} "
             f"WHERE NOT _bad AND _sub IN ({subs}) UNION ALL "
             f"SELECT (t__provider_code, t__pathway_id) FROM {result.checked} WHERE NOT _bad)"
         )
     else:
-        con.execute(f"DELETE FROM {name} WHERE ({key}) IN "
-                    f"(SELECT ({typed_key}) FROM {result.checked} WHERE NOT _bad)")
-    if "provider_code" not in table.key and len(result.parts) > 1:
-        source += (f" QUALIFY row_number() OVER (PARTITION BY {typed_key} "
-                   "ORDER BY _sub DESC) = 1")
-    con.execute(f"INSERT INTO {name} ({cols}, submission_id) {source}")
+        key = ", ".join(table.key)
+        replaced = f"({key}) IN (SELECT ({typed_key}) FROM {result.checked} WHERE NOT _bad)"
+    con.execute(f"INSERT INTO {name}_superseded ({cols}, submission_id) "
+                f"SELECT {cols}, submission_id FROM {name} WHERE {replaced}")
+    con.execute(f"DELETE FROM {name} WHERE {replaced}")
+    if "provider_code" not in table.key and len({p.sub for p in result.parts}) > 1:
+        latest = f"row_number() OVER (PARTITION BY {typed_key} ORDER BY _sub DESC)"
+        con.execute(f"INSERT INTO {name}_superseded ({cols}, submission_id) "
+                    f"{accepted} QUALIFY {latest} > 1")
+        accepted += f" QUALIFY {latest} = 1"
+    con.execute(f"INSERT INTO {name} ({cols}, submission_id) {accepted}")
 
 
 def archive_files(raws: list[RawFile], root: Path, submission_id: int) -> Path:

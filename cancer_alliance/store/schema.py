@@ -1,11 +1,13 @@
 """DDL generated from the dataset's column description (one source for the schema).
 
-For each dataset table there are two stored tables:
+For each dataset table:
 
 * ``<table>``: the current truth, one row per key (the latest submitted version);
-* ``<table>_history``: every version every submission sent, for audit and replay.
+* ``<table>_superseded``: the versions a later submission replaced;
+* ``<table>_history``: a view of both, every version every submission sent, for audit and
+  replay (migration 3; before it, the history was a second stored copy of every row).
 
-Both carry ``submission_id``, the submission the row came from.
+All carry ``submission_id``, the submission the row came from.
 """
 
 from __future__ import annotations
@@ -27,7 +29,14 @@ def current_table_ddl(table: Table) -> str:
     )
 
 
+def history_view_ddl(table: Table) -> str:
+    """Every version of every row: those superseded, then the current ones."""
+    return (f"CREATE VIEW {table.name}_history AS SELECT * FROM {table.name}_superseded "
+            f"UNION ALL SELECT * FROM {table.name}")
+
+
 def history_table_ddl(table: Table) -> str:
+    """The stored history of migration 1 (replaced by a view in migration 3)."""
     return (
         f"CREATE TABLE IF NOT EXISTS {table.name}_history (\n  {column_ddl(table)},\n"
         f"  submission_id BIGINT NOT NULL\n)"
@@ -35,6 +44,7 @@ def history_table_ddl(table: Table) -> str:
 
 
 def dataset_ddl() -> list[str]:
+    """The dataset tables as migration 1 creates them (migration 3 changes the history)."""
     out = []
     for t in TABLES:
         out.append(current_table_ddl(t))

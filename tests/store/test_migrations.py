@@ -57,3 +57,34 @@ def test_a_missing_lower_numbered_migration_is_still_applied(tmp_path):
     con = connect(path)  # re-applies it (migrations are written to be re-runnable)
     versions = {r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()}
     assert lowest_extra.VERSION in versions
+
+
+def test_superseded_split_keeps_every_version_of_an_older_store(tmp_path):
+    """Migration 3 turns a stored history (every version, current ones included) into
+    ``<table>_superseded`` plus a view, and the view shows exactly the rows it had."""
+    from cancer_alliance.store.migrations import m0003_superseded_versions as m3
+
+    path = tmp_path / "a.duckdb"
+    con = connect(path)
+    cols = ", ".join(f"NULL::{c.sql_type}" for c in TABLES[0].columns[2:])
+    for name in ("pathways_history", "pathways_superseded"):
+        con.execute(f"DROP {'VIEW' if name.endswith('history') else 'TABLE'} {name}")
+    con.execute("CREATE TABLE pathways_history AS SELECT * FROM pathways")
+    for t in TABLES[1:]:
+        con.execute(f"DROP VIEW {t.name}_history")
+        con.execute(f"DROP TABLE {t.name}_superseded")
+        con.execute(f"CREATE TABLE {t.name}_history AS SELECT * FROM {t.name}")
+    # P1 sent by submissions 1 and 2 (2 is current), P2 once, and an identical resend of P3
+    old = [("P1", 1), ("P1", 2), ("P2", 1), ("P3", 1), ("P3", 2)]
+    for pid, sub in old:
+        con.execute(f"INSERT INTO pathways_history VALUES ('RAA', '{pid}', {cols}, {sub})")
+    for pid, sub in [("P1", 2), ("P2", 1), ("P3", 2)]:
+        con.execute(f"INSERT INTO pathways VALUES ('RAA', '{pid}', {cols}, {sub})")
+    m3.apply(con)
+    m3.apply(con)  # re-runnable: the second run finds the views and changes nothing
+    got = sorted(con.execute("SELECT pathway_id, submission_id FROM pathways_history").fetchall())
+    assert got == sorted(old)
+    assert sorted(con.execute("SELECT pathway_id, submission_id FROM pathways_superseded")
+                  .fetchall()) == [("P1", 1), ("P3", 1)]
+    assert con.execute("SELECT table_type FROM information_schema.tables "
+                       "WHERE table_name = 'pathways_history'").fetchall() == [("VIEW",)]
