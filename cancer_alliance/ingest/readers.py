@@ -176,7 +176,7 @@ def _csv_problem(text: str, columns: int) -> str:
 
 
 def read_csv_bytes(file_name: str, content: bytes, table: Table) -> tuple[pa.Table, list[str]]:
-    """A CSV's rows as text, and whether they are already clean (no cell needs trimming).
+    """A CSV's rows as text, and warnings about its columns.
 
     The bytes go to the Arrow reader as they are (only a byte order mark is cut off): blank
     cells, quoted or not, are read as null, and no other text is ("NA" stays "NA")."""

@@ -115,3 +115,26 @@ def test_quoted_commas_keep_spreadsheet_row_numbers(store):
             dict(VALID_PATHWAY, pathway_id="B", nhs_number="9434765870", sex="X")]
     store.ingest({"pathways.csv": csv_bytes(rows)})
     assert [r[1:5] for r in store.rejections()] == [(3, "sex", "X", "invalid_code")]
+
+
+def test_blank_and_quoted_blank_cells_are_null_but_na_is_text(store):
+    """Files with no spaces skip the trim: blanks, quoted or not, must still be null, and a
+    word that other tools read as missing ("NA", "NULL") is kept and checked as text."""
+    header = ",".join(VALID_PATHWAY)
+    quoted_blank = dict(VALID_PATHWAY, upgrade_date='""')
+    na = dict(VALID_PATHWAY, pathway_id="P2", nhs_number="9434765870", fds_exclusion="NA")
+    content = "\n".join([header, ",".join(quoted_blank.values()), ",".join(na.values()), ""])
+    assert " " not in content
+    result = store.ingest({"pathways.csv": content.encode()})
+    assert store.rows("SELECT pathway_id, upgrade_date, first_seen_clock_reset_date "
+                      "FROM pathways") == [("P1", None, None)]
+    assert [r[2:5] for r in store.rejections()] == [("fds_exclusion", "NA", "invalid_code")]
+    assert result.rejected == 1
+
+
+def test_a_file_with_spaces_and_one_without_load_the_same(store):
+    """The trim runs only when a file has whitespace; both routes give the same rows."""
+    spaced = dict(VALID_PATHWAY, sex=" 1 ", pathway_id="P 2")
+    store.ingest({"pathways.csv": [VALID_PATHWAY, spaced | {"nhs_number": "9434765870"}]})
+    assert store.rows("SELECT pathway_id, sex FROM pathways ORDER BY 1") == [
+        ("P 2", "1"), ("P1", "1")]
