@@ -13,9 +13,10 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
+from cancer_alliance.ingest.byte_columns import is_real_date, string_array, ten_byte_rows
+
 DIGIT_POSITIONS = np.array([0, 1, 2, 3, 5, 6, 8, 9])
 HYPHEN = ord("-")
-DAYS_IN_MONTH = np.array([0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int32)
 
 
 def _days_from_civil(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
@@ -29,32 +30,13 @@ def _days_from_civil(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np
     return era * 146097 + doe - 719468
 
 
-def _ten_byte_rows(values: pa.StringArray) -> tuple[np.ndarray, np.ndarray]:
-    """The values that are ten bytes long, as an (k, 10) byte matrix, and their positions."""
-    n = len(values)
-    _, offsets_buf, data_buf = values.buffers()
-    if data_buf is None:
-        return np.zeros((0, 10), dtype=np.uint8), np.zeros(0, dtype=np.int64)
-    offsets = np.frombuffer(offsets_buf, dtype=np.int32)[values.offset:values.offset + n + 1]
-    data = np.frombuffer(data_buf, dtype=np.uint8)
-    lengths = np.diff(offsets)
-    null = np.asarray(values.is_null().to_numpy(zero_copy_only=False))
-    where = np.flatnonzero(~null & (lengths == 10))
-    if len(where) and (lengths == np.where(null, 0, 10)).all():
-        # the usual case: every value is a date's ten bytes, packed end to end
-        return data[offsets[0]:offsets[-1]].reshape(-1, 10), where
-    return data[offsets[:-1][where, None] + np.arange(10)], where
-
-
 def iso_dates(values: pa.Array | pa.ChunkedArray) -> pa.Array:
     """``date32`` values of the strings that are strict ISO dates; null for all others."""
-    if isinstance(values, pa.ChunkedArray):
-        values = values.combine_chunks() if values.num_chunks else pa.array([], pa.string())
-    values = values.cast(pa.string())
+    values = string_array(values)
     n = len(values)
     days = np.zeros(n, dtype=np.int32)
     valid = np.zeros(n, dtype=bool)
-    raw, where = _ten_byte_rows(values)
+    raw, where = ten_byte_rows(values)
     if len(where):
         # small integer types throughout: the matrices are as large as the column
         digits = raw[:, DIGIT_POSITIONS] - np.uint8(48)  # a byte below "0" wraps round
@@ -63,11 +45,7 @@ def iso_dates(values: pa.Array | pa.ChunkedArray) -> pa.Array:
         year = d[0] * 1000 + d[1] * 100 + d[2] * 10 + d[3]
         month = d[4] * 10 + d[5]
         day = d[6] * 10 + d[7]
-        leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
-        month_ok = (month >= 1) & (month <= 12)
-        longest = DAYS_IN_MONTH[np.where(month_ok, month, 0)]
-        longest = np.where((month == 2) & ~leap, 28, longest)
-        ok = shape_ok & month_ok & (day >= 1) & (day <= longest)
+        ok = shape_ok & is_real_date(year, month, day)
         days[where[ok]] = _days_from_civil(year[ok], month[ok], day[ok])
         valid[where[ok]] = True
     return pa.Array.from_pandas(days, mask=~valid, type=pa.int32()).cast(pa.date32())

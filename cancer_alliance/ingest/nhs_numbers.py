@@ -17,8 +17,9 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
+from cancer_alliance.ingest.byte_columns import is_real_date, string_array, ten_byte_rows
+
 WEIGHTS = np.arange(10, 1, -1, dtype=np.int32)
-DAYS_IN_MONTH = np.array([0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int32)
 
 
 def nhs_numbers_valid(values: pa.Array | pa.ChunkedArray) -> pa.Array:
@@ -26,25 +27,11 @@ def nhs_numbers_valid(values: pa.Array | pa.ChunkedArray) -> pa.Array:
 
     Null values give False (the ``required`` rule reports them), as do values that are not
     ten digits (the format rule reports those)."""
-    if isinstance(values, pa.ChunkedArray):
-        values = values.combine_chunks() if values.num_chunks else pa.array([], pa.string())
-    values = values.cast(pa.string())
-    n = len(values)
-    out = np.zeros(n, dtype=bool)
-    if n == 0 or values.null_count == n:
+    values = string_array(values)
+    out = np.zeros(len(values), dtype=bool)
+    raw, where = ten_byte_rows(values)
+    if not len(where):
         return pa.array(out)
-    _, offsets_buf, data_buf = values.buffers()
-    offsets = np.frombuffer(offsets_buf, dtype=np.int32)[values.offset:values.offset + n + 1]
-    data = np.frombuffer(data_buf, dtype=np.uint8)
-    present = ~np.asarray(values.is_null().to_numpy(zero_copy_only=False))
-    ten = present & (np.diff(offsets) == 10)
-    if not ten.any():
-        return pa.array(out)
-    if ten.all():  # the usual case: every value is ten characters, packed end to end
-        start = offsets[0]
-        raw = data[start:start + 10 * n].reshape(n, 10)
-    else:
-        raw = data[offsets[:-1][ten, None] + np.arange(10)]
     digits = raw - np.uint8(48)  # a byte below "0" wraps round to a large value
     all_digits = (digits <= 9).all(axis=1)
     d = digits.astype(np.int32)
@@ -54,14 +41,8 @@ def nhs_numbers_valid(values: pa.Array | pa.ChunkedArray) -> pa.Array:
     # 0100000000 <= number <= 3112999999 exactly when the first four digits are 0100..3112
     first4 = d[:, :4] @ np.array([1000, 100, 10, 1], dtype=np.int32)
     chi = (first4 >= 100) & (first4 <= 3112)
-    day = d[:, 0] * 10 + d[:, 1]
-    month = d[:, 2] * 10 + d[:, 3]
     yy = d[:, 4] * 10 + d[:, 5]
     year = np.where(yy <= 68, 2000 + yy, 1900 + yy)
-    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
-    month_ok = (month >= 1) & (month <= 12)
-    longest = DAYS_IN_MONTH[np.where(month_ok, month, 0)]
-    longest = np.where((month == 2) & ~leap, 28, longest)
-    date_ok = month_ok & (day >= 1) & (day <= longest)
-    out[ten] = ok & (~chi | date_ok)
+    date_ok = is_real_date(year, d[:, 2] * 10 + d[:, 3], d[:, 0] * 10 + d[:, 1])
+    out[where] = ok & (~chi | date_ok)
     return pa.array(out)

@@ -114,3 +114,24 @@ def test_an_unreadable_submission_stops_the_batch_after_loading_those_before(tmp
     assert [r.provider for r in loaded] == ["RAA"]
     assert con.execute("SELECT provider_code FROM submissions").fetchall() == [("RAA",)]
     assert con.execute("SELECT count(*) FROM pathways").fetchall() == [(1,)]
+
+
+def test_a_child_row_cannot_borrow_another_providers_pathway_in_the_same_round(tmp_path):
+    """RBB's recovery file names RAA's pathway P1, which RAA sends in the same round: the
+    row breaks wrong_provider and unknown_pathway, exactly as when RBB loads on its own."""
+    from .ingest_helpers import VALID_RECOVERY
+
+    raa = _death_submission("RAA", "2024-05-20")
+    rbb = _death_submission("RBB", "2024-05-21")
+    rbb["recovery_events.csv"] = csv_bytes([VALID_RECOVERY])  # provider_code RAA, P1
+    con = connect(tmp_path / "a.duckdb")
+    ingest_submissions(con, [SubmissionItem("RAA", "2024-05", files=raa),
+                             SubmissionItem("RBB", "2024-05", files=rbb)],
+                       submitted_by="t", archive_dir=tmp_path / "a")
+    got = con.execute('SELECT submission_id, "column", rule, message FROM rejections '
+                      'ORDER BY "column", rule').fetchall()
+    assert [g[:3] for g in got] == [(2, "pathway_id", "unknown_pathway"),
+                                   (2, "provider_code", "wrong_provider")]
+    assert got[0][3].endswith(
+        "it is in neither pathways.csv nor an earlier submission of RBB (rule unknown_pathway)")
+    assert con.execute("SELECT count(*) FROM recovery_events").fetchall() == [(0,)]
