@@ -49,6 +49,8 @@ def _load(folder: Path, db: Path, *, batch: bool, **options) -> dict[str, list[t
     load_folder_reference(con, folder)
     found = folder_submissions(folder)
     archive = db.with_suffix(".archive")
+    setting = "SELECT current_setting('checkpoint_threshold')"
+    before = con.execute(setting).fetchall()
     if batch:
         results = ingest_submissions(
             con, [SubmissionItem(p, period, path) for p, period, path in found],
@@ -61,6 +63,7 @@ def _load(folder: Path, db: Path, *, batch: bool, **options) -> dict[str, list[t
     for r in results:  # every submission has its own archive, byte for byte
         assert sorted(f.name for f in Path(r.archive_path).iterdir()) == sorted(
             f.file_name for f in r.files)
+    assert con.execute(setting).fetchall() == before  # a batch's deferred checkpoints end
     got = snapshot(con)
     con.close()
     return got
