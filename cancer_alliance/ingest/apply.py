@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from cancer_alliance.dataset import DATASET_VERSION
 from cancer_alliance.ingest.readers import RawFile
@@ -32,6 +33,19 @@ def id_of_sub(ids: list[int]) -> str:
     return "[" + ", ".join(str(i) for i in ids) + "][_sub + 1]"
 
 
+SUBMISSION_COLUMNS = {
+    "submission_id": pa.int64(), "provider_code": pa.string(), "period": pa.string(),
+    "submitted_by": pa.string(), "submitted_at": pa.timestamp("us"), "status": pa.string(),
+    "message": pa.string(), "dataset_version": pa.int32(), "rows_read": pa.int64(),
+    "accepted": pa.int64(), "rejected": pa.int64(), "archive_path": pa.string(),
+}
+FILE_COLUMNS = {
+    "submission_id": pa.int64(), "file_name": pa.string(), "table_name": pa.string(),
+    "sha256": pa.string(), "bytes": pa.int64(), "rows_read": pa.int64(),
+    "accepted": pa.int64(), "rejected": pa.int64(),
+}
+
+
 def register_submissions(con: duckdb.DuckDBPyConnection, rows: list[tuple],
                          files: list[tuple]) -> None:
     """One ``submissions`` row per submission and one ``submission_files`` row per file.
@@ -39,20 +53,28 @@ def register_submissions(con: duckdb.DuckDBPyConnection, rows: list[tuple],
     ``rows``: (id, provider, period, submitted_by, rows_read, accepted, rejected, archive);
     ``files``: (id, file_name, table, sha256, bytes, rows_read, accepted, rejected)."""
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    _insert_values(con, "submissions", "(?, ?, ?, ?, ?, 'loaded', NULL, ?, ?, ?, ?, ?)",
-                   [(i, provider, period, who, now, DATASET_VERSION, read, accepted, rejected,
-                     archive)
-                    for i, provider, period, who, read, accepted, rejected, archive in rows])
-    _insert_values(con, "submission_files", "(?, ?, ?, ?, ?, ?, ?, ?)", files)
+    _insert_rows(con, "submissions", SUBMISSION_COLUMNS,
+                 [(i, provider, period, who, now, "loaded", None, DATASET_VERSION, read,
+                   accepted, rejected, archive)
+                  for i, provider, period, who, read, accepted, rejected, archive in rows])
+    _insert_rows(con, "submission_files", FILE_COLUMNS, files)
 
 
-def _insert_values(con: duckdb.DuckDBPyConnection, table: str, row: str,
-                   rows: list[tuple]) -> None:
-    """Many rows in one ``INSERT ... VALUES`` (``executemany`` costs a statement per row)."""
-    for start in range(0, len(rows), 500):
-        chunk = rows[start:start + 500]
-        con.execute(f"INSERT INTO {table} VALUES " + ", ".join([row] * len(chunk)),
-                    [v for r in chunk for v in r])
+def _insert_rows(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, pa.DataType],
+                 rows: list[tuple]) -> None:
+    """Many rows in one statement, passed as an Arrow table: an ``INSERT ... VALUES`` with
+    a parameter per value cost 70-110 ms for a national month's 500 files (binding 4,000
+    parameters), ``executemany`` a statement per row."""
+    values = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
+    data = pa.table({name: pa.array(list(v), type_)
+                     for (name, type_), v in zip(columns.items(), values, strict=True)})
+    view = f"new_{table}"
+    con.register(view, data)
+    try:
+        con.execute(f"INSERT INTO {table} ({', '.join(columns)}) "
+                    f"SELECT {', '.join(columns)} FROM {view}")
+    finally:
+        con.unregister(view)
 
 
 def keep_rejections(con: duckdb.DuckDBPyConnection, result: TableResult, ids: list[int]) -> None:
