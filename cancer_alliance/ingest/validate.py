@@ -112,6 +112,23 @@ def typed_expression(col: Column) -> str:
     return v
 
 
+def derived_typed_values(table: Table) -> dict[str, str]:
+    """Typed values derived from several columns, computed once per row (``t.<name>``)
+    rather than once in each check that needs them.
+
+    ``clock_start``: the date the referral clock started, the referral on referral routes
+    and the upgrade for consultant upgrades (null on OTHER routes, which have no referral
+    clock). Eight ``date_before_clock_start`` checks compare with it; written out in each
+    it was a tenth of the pathways check query."""
+    if table.name != "pathways":
+        return {}
+    typed = {c.name: typed_expression(c) for c in table.columns}
+    return {"clock_start": (
+        f"CASE WHEN {typed['referral_route']} IN ('USC', 'BS', 'SCREEN') "
+        f"THEN {typed['referral_received_date']} WHEN {typed['referral_route']} = 'UPGRADE' "
+        f"THEN {typed['upgrade_date']} END")}
+
+
 def check_digit_column(col: str) -> str:
     """The context column holding the NHS number check-digit result of column ``col``.
 
@@ -211,9 +228,7 @@ def cross_checks(table: Table) -> list[Check]:
             checks.append(Check(d, "date_after_period_end", f"t.{d} > {end}",
                                 f"'the period ends ' || {_iso(end)}"))
     if table.name == "pathways":
-        start = ("CASE WHEN t.referral_route IN ('USC', 'BS', 'SCREEN') "
-                 "THEN t.referral_received_date WHEN t.referral_route = 'UPGRADE' "
-                 "THEN t.upgrade_date END")
+        start = "t.clock_start"  # see derived_typed_values
         for d in AFTER_CLOCK_START_URGENT:
             routes = "('USC', 'BS', 'SCREEN', 'UPGRADE')" if d in AFTER_CLOCK_START_UPGRADE \
                 else "('USC', 'BS', 'SCREEN')"
@@ -376,7 +391,9 @@ def validate_table(
         checks.append(unknown_pathway_check())
 
     # Phase 1, one scan: the typed values and whether any check fails on the row.
-    typed = ", ".join(f"{typed_expression(c)} AS t__{c.name}" for c in table.columns)
+    typed = ", ".join([f"{typed_expression(c)} AS t__{c.name}" for c in table.columns]
+                      + [f"{sql} AS t__{name}"
+                         for name, sql in derived_typed_values(table).items()])
     typed_cols = ", ".join(f"t__{c}" for c in table.column_names)
     any_failure = " OR ".join(f"coalesce({_typed_refs(ch.failing)}, false)" for ch in checks)
     con.execute(f"CREATE OR REPLACE TEMP TABLE {result.checked} AS "
