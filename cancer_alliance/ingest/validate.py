@@ -118,8 +118,10 @@ def derived_typed_values(table: Table) -> dict[str, str]:
 
     ``clock_start``: the date the referral clock started, the referral on referral routes
     and the upgrade for consultant upgrades (null on OTHER routes, which have no referral
-    clock). Eight ``date_before_clock_start`` checks compare with it; written out in each
-    it was a tenth of the pathways check query."""
+    clock). This is the date as sent, before any clock reset: the metrics' reset-aware clock
+    start (``metrics/definition.py``) is a different question. Eight
+    ``date_before_clock_start`` checks compare with it; written out in each it was a tenth
+    of the pathways check query."""
     if table.name != "pathways":
         return {}
     typed = {c.name: typed_expression(c) for c in table.columns}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 
+from cancer_alliance.dataset import DATASET_VERSION
+
 from .ingest_helpers import VALID_DEATH, VALID_PATHWAY, VALID_RECOVERY, csv_bytes
 
 OPEN_P1 = dict(VALID_PATHWAY, diagnosis_communicated_date="", fds_outcome="",
@@ -75,6 +77,13 @@ def test_registration_and_archive_keep_files_unchanged(store):
         ("pathways.csv", "pathways", digest, len(content), 2, 1, 1)]
     assert store.rows("SELECT provider_code, period, rows_read, accepted, rejected "
                       "FROM submissions") == [("RAA", "2024-05", 2, 1, 1)]
+    # every registration column lands in its own column (they are inserted by name)
+    status, message, version, age = store.rows(
+        "SELECT status, message, dataset_version, "
+        "date_diff('second', submitted_at, now()::TIMESTAMPTZ AT TIME ZONE 'UTC') "
+        "FROM submissions")[0]
+    assert (status, message, version) == ("loaded", None, DATASET_VERSION)
+    assert 0 <= age < 120  # recorded in UTC, just now
     archived = store.rows("SELECT archive_path FROM submissions")[0][0]
     from pathlib import Path
 
