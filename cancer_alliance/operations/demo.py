@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 
+from cancer_alliance.dataset import periods
 from cancer_alliance.operations import bids, funding, governance, plan, trajectories, voice
 from cancer_alliance.operations.actuals import ALLIANCE
 
@@ -33,11 +34,6 @@ def _last_month(con) -> str:
     return r[0] if r and r[0] else "2024-06"
 
 
-def _months_before(month: str, n: int) -> str:
-    idx = int(month[:4]) * 12 + int(month[5:7]) - 1 - n
-    return f"{idx // 12}-{idx % 12 + 1:02d}"
-
-
 def _go_live(con, measure: str, org: str) -> str:
     """A go-live in the middle of the measure's history (at most 12 months back), so the
     evaluation has months on both sides whatever span the store holds."""
@@ -48,16 +44,13 @@ def _go_live(con, measure: str, org: str) -> str:
     except Exception:  # noqa: BLE001 - no metrics yet: a date the register can still show
         months = []
     if len(months) < 2:
-        return _months_before(_last_month(con), 6)
+        return periods.shift(_last_month(con), -6)
     return months[max(len(months) // 2, len(months) - 12)]
 
 
 def _months(con) -> list[str]:
     """The financial year holding the store's latest pathway month (or 2024/25)."""
-    last = _last_month(con)
-    y, m = int(last[:4]), int(last[5:7])
-    start = y if m >= 4 else y - 1
-    return [f"{start + (i + 3) // 12}-{(i + 3) % 12 + 1:02d}" for i in range(12)]
+    return periods.financial_year_months(_last_month(con))
 
 
 def _backlog_at(con, org: str, month: str) -> float | None:

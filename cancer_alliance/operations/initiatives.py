@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from cancer_alliance import stats
+from cancer_alliance.dataset import periods
 from cancer_alliance.errors import UsageError
 
 RUN_LENGTH = 7
@@ -165,8 +166,6 @@ def register(con, initiative_id: str, name: str, kind: str, provider_code: str |
              go_live: str, target_measures: str, improvement: str = "increase",
              owner: str | None = None, description: str | None = None) -> None:
     """Add or replace one initiative in the register (browser form and file loader)."""
-    from cancer_alliance.operations.trajectories import _check_month
-
     if not (initiative_id or "").strip() or not (name or "").strip():
         raise UsageError("an initiative needs an id and a name")
     if improvement not in ("increase", "decrease"):
@@ -175,9 +174,10 @@ def register(con, initiative_id: str, name: str, kind: str, provider_code: str |
     measures = ",".join(m.strip() for m in (target_measures or "").split(",") if m.strip())
     if not measures:
         raise UsageError(f"initiative {initiative_id}: name at least one target measure")
+    go_live = periods.check_month(go_live or "", "go-live month")
     con.execute(
         "INSERT OR REPLACE INTO initiatives VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [initiative_id, name, kind, provider_code, _check_month(go_live or ""), measures,
+        [initiative_id, name, kind, provider_code, go_live, measures,
          improvement, owner, description],
     )
 

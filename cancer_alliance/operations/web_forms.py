@@ -19,9 +19,9 @@ from fastapi.responses import RedirectResponse
 
 from cancer_alliance.auth import audit
 from cancer_alliance.auth.model import Actor
+from cancer_alliance.dataset import periods
 from cancer_alliance.errors import NotFound, UsageError
 from cancer_alliance.operations import bids, governance, initiatives, loaders, plan
-from cancer_alliance.operations.trajectories import _check_month
 from cancer_alliance.web.deps import get_con, require
 
 router = APIRouter(include_in_schema=False)
@@ -191,7 +191,7 @@ def _bid_exists(con, bid_id: str) -> None:
 def add_spend(request: Request, bid_id: str, month: str = Form(...), amount: float = Form(...),
               con=Depends(get_con), actor: Actor = Depends(EDIT)):
     _bid_exists(con, bid_id)
-    bids.record_spend(con, bid_id, _check_month(month), amount)
+    bids.record_spend(con, bid_id, periods.check_month(month, "month"), amount)
     _audit(request, actor, "bid", f"spend on bid {bid_id} for {month}")
     return _back(f"/operations/bids/{bid_id}#spend")
 

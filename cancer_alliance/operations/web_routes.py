@@ -15,6 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from cancer_alliance.auth import audit
 from cancer_alliance.auth.model import Actor
+from cancer_alliance.dataset import periods
 from cancer_alliance.errors import AllianceError
 from cancer_alliance.operations import (
     actuals,
@@ -354,10 +355,9 @@ def packs_page(request: Request, con=Depends(get_con), actor: Actor = Depends(VI
 @router.get("/operations/packs/view")
 def pack_view_query(provider_code: str, period: str, actor: Actor = Depends(VIEW)):
     """The packs page's "view" form: send the reader to the pack's own address."""
-    from cancer_alliance.reports.packs import check_period
 
     _provider_scope(actor, provider_code)
-    return _back(f"/operations/packs/view/{provider_code}/{check_period(period)}")
+    return _back(f"/operations/packs/view/{provider_code}/{periods.check_month(period)}")
 
 
 @router.post("/operations/packs")

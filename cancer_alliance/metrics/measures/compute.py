@@ -18,9 +18,10 @@ import duckdb
 import ibis
 import pandas as pd
 
+from cancer_alliance.dataset import periods
+from cancer_alliance.dataset.breakdowns import Vocabulary
 from cancer_alliance.errors import NotFound, UsageError
-from cancer_alliance.metrics import periods
-from cancer_alliance.metrics.api import ALIASES, backend_for
+from cancer_alliance.metrics.api import backend_for
 from cancer_alliance.metrics.measures.cohorts import COHORTS, enriched
 from cancer_alliance.metrics.measures.definitions import MEASURES
 
@@ -31,6 +32,8 @@ GROUP_COLUMNS = (
     "imd_quintile", "stage_group",
 )
 PROPORTION_COLUMNS = ["numerator", "denominator", "value"]
+#: What a measure can be broken down and filtered by (parsed in one place).
+BREAKDOWNS = Vocabulary("a measure", GROUP_COLUMNS)
 
 
 def definition(code: str):
@@ -43,36 +46,12 @@ def definition(code: str):
 
 def parse_by(by: Sequence[str] | str | None) -> tuple[list[str], str | None]:
     """(group columns, time grain or None) from ``("provider_code", "month")`` or a string."""
-    if by is None:
-        return [], None
-    items = [b.strip() for b in (by.split(",") if isinstance(by, str) else by) if b.strip()]
-    groups: list[str] = []
-    grain = None
-    for item in items:
-        item = ALIASES.get(item, item)
-        if item in periods.GRAINS:
-            if grain is not None:
-                raise UsageError(f"by names two time grains ({grain}, {item}); use one")
-            grain = item
-        elif item in GROUP_COLUMNS:
-            if item not in groups:
-                groups.append(item)
-        else:
-            raise UsageError(f"cannot break a measure down by {item!r}; use any of "
-                             f"{', '.join(GROUP_COLUMNS + periods.GRAINS)}")
-    return groups, grain
+    return BREAKDOWNS.parse_by(by)
 
 
 def apply_filters(t: ibis.Table, filters: Mapping[str, Any] | None) -> ibis.Table:
     """Keep rows whose column equals the value (or is in the list) for every filter."""
-    for key, value in (filters or {}).items():
-        key = ALIASES.get(key, key)
-        if key not in GROUP_COLUMNS:
-            raise UsageError(f"cannot filter a measure on {key!r}; use any of "
-                             f"{', '.join(GROUP_COLUMNS)}")
-        values = list(value) if isinstance(value, list | tuple | set) else [value]
-        t = t.filter(t[key].isin(values))
-    return t
+    return BREAKDOWNS.filter(t, filters)
 
 
 def period_filter(t: ibis.Table, period: Any) -> ibis.Table:

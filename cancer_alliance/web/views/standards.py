@@ -12,6 +12,7 @@ from fastapi.responses import Response
 from cancer_alliance.auth import policy
 from cancer_alliance.auth.model import Actor
 from cancer_alliance.auth.policy import aggregates_protected
+from cancer_alliance.dataset import periods
 from cancer_alliance.operations import trajectories
 from cancer_alliance.operations.actuals import ALLIANCE
 from cancer_alliance.web import analysis, data, params
@@ -124,7 +125,7 @@ def standard_context(con, actor: Actor, defn, period: str | None, provider: str 
             ctx["no_data"] = no_data_message(defn, provider)
             return ctx
         result = analysis.spc_for(series, code)
-        target = defn.threshold_on(analysis._month_start(series["period"].iloc[-1])) if len(
+        target = defn.threshold_on(periods.month_start(str(series["period"].iloc[-1]))) if len(
             series) else None
         name = f"{defn.short_name}, {provider or 'alliance'}"
         ctx["spc"] = builders.spc_chart(name, series["period"].tolist(),
