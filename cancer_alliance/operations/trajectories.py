@@ -189,21 +189,3 @@ def status_for(con, org_code: str, measures: Sequence[str] | None = None,
         ).fetchall()
     ]
     return [plan_vs_actual(con, org_code, c, until=until) for c in codes]
-
-
-def plan_series(con, org_code: str, measure_code: str, months: Sequence[str]):
-    """The trajectory as a chart series over ``months`` (a ``Series`` with role "target"),
-    or None when no month of it is planned.
-
-    For any chart of the measure (dashboard, packs) to draw plan against actual: add it to
-    the chart's ``series``. Planned months outside ``months`` are left out, so the chart's
-    x axis is unchanged.
-    """
-    from cancer_alliance.web.charts.spec import Series
-
-    planned = get_planned(con, org_code, measure_code)
-    months = [str(m) for m in months]
-    if not any(m in planned for m in months):
-        return None
-    return Series.of("Plan", months, [planned.get(m) for m in months],
-                     role="target")

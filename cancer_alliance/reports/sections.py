@@ -14,12 +14,12 @@ from datetime import date
 import pandas as pd
 
 from cancer_alliance import metrics, stats
+from cancer_alliance.charts import builders, render_svg
 from cancer_alliance.dataset import periods
 from cancer_alliance.operations import governance, trajectories
 from cancer_alliance.operations.actuals import ALLIANCE
 from cancer_alliance.operations.actuals import unit as actuals_unit
 from cancer_alliance.operations.db import rows
-from cancer_alliance.web.charts import builders, render_svg
 
 PACK_STANDARDS = ("FDS", "31_DAY", "62_DAY")
 HISTORY_MONTHS = 24
@@ -70,8 +70,8 @@ def standard_section(con, code: str, period: str, provider: str | None) -> dict:
     title = f"{code} performance" + (f", {provider}" if provider else ", alliance")
     spec = builders.spc_chart(title, df["period"].tolist(), values, result,
                               target=out["threshold"])
-    plan_line = trajectories.plan_series(con, provider or ALLIANCE, code,
-                                         df["period"].tolist())
+    plan_line = builders.plan_line(df["period"].tolist(),
+                                   trajectories.get_planned(con, provider or ALLIANCE, code))
     if plan_line is not None:  # plan against actual on every chart of the measure
         spec = dataclasses.replace(spec, series=(*spec.series, plan_line))
     out["has_plan"] = plan_line is not None

@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 
 from cancer_alliance import stats
+from cancer_alliance.charts import builders
 from cancer_alliance.dataset import periods
 from cancer_alliance.web import data, mdc
-from cancer_alliance.web.charts import builders
 
 
 def monthly(df: pd.DataFrame) -> pd.DataFrame:

@@ -7,7 +7,6 @@ error path, then includes the routers listed in :mod:`cancer_alliance.web.routes
 
 from __future__ import annotations
 
-import importlib
 import logging
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from fastapi.templating import Jinja2Templates
 
 from cancer_alliance.store import connect
 from cancer_alliance.web import errors, filters
-from cancer_alliance.web.routes import OPTIONAL_PREFIXES, ROUTER_MODULES
+from cancer_alliance.web.routes import ROUTERS
 from cancer_alliance.web.security import SecurityHeadersMiddleware, csrf_protect
 from cancer_alliance.web.settings import WebSettings
 
@@ -76,13 +75,6 @@ def create_app(settings: WebSettings | None = None, *, con=None) -> FastAPI:
                            session_cookie="ca_oidc", max_age=600, same_site="lax",
                            https_only=settings.secure_cookies)
         app.state.oauth = make_oauth(settings.oidc)
-    for name in ROUTER_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except Exception as exc:  # noqa: BLE001 - an optional area must not stop the app
-            if name.startswith(OPTIONAL_PREFIXES):
-                log.warning("router %s not included: %s", name, exc)
-                continue
-            raise
-        app.include_router(module.router)
+    for router in ROUTERS:
+        app.include_router(router)
     return app

@@ -12,11 +12,11 @@ from fastapi.responses import Response
 from cancer_alliance.auth import policy
 from cancer_alliance.auth.model import Actor
 from cancer_alliance.auth.policy import aggregates_protected
+from cancer_alliance.charts import builders
 from cancer_alliance.dataset import periods
 from cancer_alliance.operations import trajectories
 from cancer_alliance.operations.actuals import ALLIANCE
 from cancer_alliance.web import analysis, data, params
-from cancer_alliance.web.charts import builders
 from cancer_alliance.web.deps import get_con, render, require
 from cancer_alliance.web.protect import for_actor, is_protected
 from cancer_alliance.web.views.overview import COUNTS, standard_series
@@ -105,7 +105,7 @@ def _with_plan(con, ctx: dict, code: str, provider: str | None) -> dict:
     if spc is None:
         return ctx
     months = [pt.x for pt in spc.series[0].points]
-    plan = trajectories.plan_series(con, provider or ALLIANCE, code, months)
+    plan = builders.plan_line(months, trajectories.get_planned(con, provider or ALLIANCE, code))
     if plan is None:
         return ctx
     return {**ctx, "spc": dataclasses.replace(spc, series=(*spc.series, plan))}
