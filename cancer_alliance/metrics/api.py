@@ -21,6 +21,8 @@ import pandas as pd
 from cancer_alliance.dataset import periods
 from cancer_alliance.dataset.breakdowns import Vocabulary
 from cancer_alliance.errors import NotFound, UsageError
+from cancer_alliance.metrics import platform_rules as rules
+from cancer_alliance.metrics.base import enriched_pathways
 from cancer_alliance.metrics.compile import (
     BREAKDOWN_COLUMNS,
     OUTCOME_COLUMNS,
@@ -291,9 +293,6 @@ def transfer_phases(con: duckdb.DuckDBPyConnection, period: Any = None,
     provider, in the month of treatment. Columns: ``period``, groups, ``phase``, ``total``,
     ``within``, ``breaches``, ``performance``.
     """
-    from cancer_alliance.metrics import platform_rules as rules
-    from cancer_alliance.metrics.base import enriched_pathways
-
     groups, grain = BREAKDOWNS.parse_by(by)
     with backend_for(con, engine, spark) as backend:
         p = enriched_pathways(backend)

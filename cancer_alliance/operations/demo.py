@@ -11,7 +11,17 @@ import contextlib
 import json
 
 from cancer_alliance.dataset import periods
-from cancer_alliance.operations import bids, funding, governance, plan, trajectories, voice
+from cancer_alliance.errors import AllianceError
+from cancer_alliance.operations import (
+    actuals,
+    bids,
+    funding,
+    governance,
+    initiatives,
+    plan,
+    trajectories,
+    voice,
+)
 from cancer_alliance.operations.actuals import ALLIANCE
 
 DEMO_USER = "demo"
@@ -37,8 +47,6 @@ def _last_month(con) -> str:
 def _go_live(con, measure: str, org: str) -> str:
     """A go-live in the middle of the measure's history (at most 12 months back), so the
     evaluation has months on both sides whatever span the store holds."""
-    from cancer_alliance.operations import actuals
-
     try:
         months = list(actuals.monthly(con, measure, org).dropna(subset=["value"])["month"])
     except Exception:  # noqa: BLE001 - no metrics yet: a date the register can still show
@@ -55,8 +63,6 @@ def _months(con) -> list[str]:
 
 def _backlog_at(con, org: str, month: str) -> float | None:
     """The 62-day backlog in ``month`` (or the latest month before it), for a plausible plan."""
-    from cancer_alliance.operations import actuals
-
     try:
         df = actuals.monthly(con, "62_DAY_BACKLOG", org).dropna(subset=["value"])
     except Exception:  # noqa: BLE001 - no metrics yet: the demo simply has no backlog plan
@@ -237,9 +243,6 @@ def seed_demo(con) -> dict[str, int]:
         con.execute("INSERT OR REPLACE INTO initiatives VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [iid, name, kind, prov, golive, measures, imp, "Alliance programme manager",
                      f"{name}: local pilot."])
-    from cancer_alliance.errors import AllianceError
-    from cancer_alliance.operations import initiatives
-
     for iid, *_ in inits:  # so the register shows a verdict for each
         # no metrics yet: the register says "not evaluated"
         with contextlib.suppress(AllianceError):

@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 
 from cancer_alliance import stats
 from cancer_alliance.dataset import periods
-from cancer_alliance.errors import UsageError
+from cancer_alliance.errors import NotFound, UsageError
+from cancer_alliance.operations import actuals
 
 RUN_LENGTH = 7
 MIN_BEFORE = 6  # fewer baseline months make limits too unstable to judge a shift
@@ -117,16 +118,12 @@ def evaluate(
 def evaluate_initiative(con, initiative_id: str, store: bool = True) -> list[dict]:
     """Evaluate each target measure of a registered initiative; with ``store`` (the CLI and
     the page's audited "record" form) keep the verdicts, which the register lists."""
-    from cancer_alliance.operations import actuals
-
     row = con.execute(
         "SELECT initiative_id, provider_code, go_live, target_measures, improvement "
         "FROM initiatives WHERE initiative_id = ?",
         [initiative_id],
     ).fetchone()
     if row is None:
-        from cancer_alliance.errors import NotFound
-
         raise NotFound(f"initiative {initiative_id} is not registered")
     _, provider, go_live, measures, improvement = row
     out = []

@@ -22,6 +22,7 @@ import pandas as pd
 
 from cancer_alliance.dataset import periods
 from cancer_alliance.errors import UsageError
+from cancer_alliance.operations import actuals
 
 LOWER_IS_BETTER = frozenset({"62_DAY_BACKLOG"})  # and any code whose definition says so
 
@@ -30,8 +31,6 @@ def lower_is_better_for(code: str) -> bool:
     """From the standard's or measure's own ``improvement`` (``decrease``)."""
     if code in LOWER_IS_BETTER:
         return True
-    from cancer_alliance.operations import actuals
-
     return actuals.improvement(code) == "decrease"
 FORECAST_METHOD = (
     "Mean of the last 3 months' actuals carried forward to the rest of the financial year "
@@ -111,8 +110,6 @@ def set_planned(
     con, org_code: str, measure_code: str, values: Mapping[str, float], updated_by: str
 ) -> int:
     """Insert or replace planned values; returns how many months were written."""
-    from cancer_alliance.operations import actuals
-
     is_pct = actuals.unit(measure_code) == "%"
     n = 0
     for month, v in values.items():
@@ -164,8 +161,6 @@ def plan_vs_actual(con, org_code: str, measure_code: str, tolerance: float = 0.0
     ``until`` (YYYY-MM) ignores actuals after that month, so a pack for May shows the status
     and forecast as they stood in May, not with months the provider had not yet reached.
     """
-    from cancer_alliance.operations import actuals
-
     planned = get_planned(con, org_code, measure_code)
     try:
         df = actuals.monthly(con, measure_code, org_code)

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from cancer_alliance import metrics
 from cancer_alliance.dataset import periods
 from cancer_alliance.errors import NotFound
 from cancer_alliance.operations import bids, plan, trajectories, voice
+from cancer_alliance.operations.actuals import ALLIANCE
 from cancer_alliance.operations.db import rows
 from cancer_alliance.reports import sections as s
 
@@ -74,8 +76,6 @@ def board_pack(con, period: str) -> dict:
     by_provider = []
     for code in s.PACK_STANDARDS:
         try:
-            from cancer_alliance import metrics
-
             df = metrics.compute_metrics(con, code, by=("provider_code", "month"), period=period)
             items = [{"provider_code": r.provider_code, "total": float(r.total),
                       "within": float(r.within)} for r in df.itertuples()]
@@ -102,8 +102,6 @@ def board_pack(con, period: str) -> dict:
 
 
 def trajectories_org() -> str:
-    from cancer_alliance.operations.actuals import ALLIANCE
-
     return ALLIANCE
 
 

@@ -15,6 +15,7 @@ import pandas as pd
 from cancer_alliance import stats
 from cancer_alliance.charts import builders
 from cancer_alliance.dataset import periods
+from cancer_alliance.stats.proportions import wilson_arrays
 from cancer_alliance.web import data, mdc
 
 
@@ -32,8 +33,6 @@ def monthly(df: pd.DataFrame) -> pd.DataFrame:
 
 def with_intervals(df: pd.DataFrame, num: str = "within", den: str = "total") -> pd.DataFrame:
     """Add Wilson 95% interval columns ci_lower/ci_upper (percent), vectorised."""
-    from cancer_alliance.stats.proportions import wilson_arrays
-
     x = pd.to_numeric(df[num], errors="coerce").to_numpy(dtype=float)
     n = pd.to_numeric(df[den], errors="coerce").to_numpy(dtype=float)
     n = np.where(np.isnan(x), np.nan, n)

@@ -13,7 +13,10 @@ from pathlib import Path
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.middleware.sessions import SessionMiddleware
 
+from cancer_alliance import metrics
+from cancer_alliance.auth.oidc import make_oauth
 from cancer_alliance.store import connect
 from cancer_alliance.web import errors, filters
 from cancer_alliance.web.routes import ROUTERS
@@ -36,8 +39,6 @@ def ensure_materialised(con) -> None:
     Ingest refreshes after each submission; this covers a store loaded some other way.
     """
     try:
-        from cancer_alliance import metrics
-
         if not metrics.is_fresh(con):
             metrics.refresh(con)
     except Exception as exc:  # noqa: BLE001 - pages fall back to computing on demand
@@ -66,10 +67,6 @@ def create_app(settings: WebSettings | None = None, *, con=None) -> FastAPI:
     errors.install(app)
     app.state.oauth = None
     if settings.oidc is not None:
-        from starlette.middleware.sessions import SessionMiddleware
-
-        from cancer_alliance.auth.oidc import make_oauth
-
         # Authlib keeps the OIDC state and PKCE verifier in this short-lived signed cookie.
         app.add_middleware(SessionMiddleware, secret_key=settings.secret,
                            session_cookie="ca_oidc", max_age=600, same_site="lax",

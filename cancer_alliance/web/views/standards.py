@@ -9,6 +9,7 @@ import pandas as pd
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
 
+from cancer_alliance import metrics
 from cancer_alliance.auth import policy
 from cancer_alliance.auth.model import Actor
 from cancer_alliance.auth.policy import aggregates_protected
@@ -189,8 +190,6 @@ def outcomes_csv(
 ):
     """The pathways behind a month's figure (as ``cancer-alliance outcomes``): patient-level,
     so only for roles allowed it, only inside their scope, and audited (by ``require``)."""
-    from cancer_alliance import metrics
-
     defn = _definition(code)
     if defn.era == "open":
         raise HTTPException(400, "This standard counts open pathways: use the patient "

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 
+from cancer_alliance import metrics
 from cancer_alliance.auth import policy
 from cancer_alliance.auth.model import Actor
 from cancer_alliance.dataset import periods
 from cancer_alliance.errors import SubmissionRejected
+from cancer_alliance.ingest import ingest_submission
 from cancer_alliance.web import data, params
 from cancer_alliance.web.deps import Forbidden, check, get_con, render, require
 from cancer_alliance.web.views.standards import csv_response
@@ -29,9 +31,6 @@ def run_ingest(con, actor: Actor, provider: str, period: str, files: dict[str, b
     Then refresh the materialised outcomes of the providers it touched, so the next page
     view aggregates stored rows.
     """
-    from cancer_alliance import metrics
-    from cancer_alliance.ingest import ingest_submission
-
     result = ingest_submission(con, provider=provider, period=period,
                                submitted_by=actor.username, files=files)
     metrics.refresh(con, result.submission_id)
