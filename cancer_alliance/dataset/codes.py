@@ -21,14 +21,6 @@ ETHNIC_GROUP_OF_CATEGORY = {
 }
 
 REFERRAL_ROUTE = ("USC", "BS", "SCREEN", "UPGRADE", "OTHER")
-REFERRAL_ROUTE_LABELS = {
-    "USC": "Urgent suspected cancer",
-    "BS": "Breast symptomatic (cancer not initially suspected)",
-    "SCREEN": "National screening programme",
-    "UPGRADE": "Consultant upgrade",
-    "OTHER": "Other route",
-}
-
 CANCER_TYPE = (
     "BREAST", "LOWER_GI", "UPPER_GI", "LUNG", "SKIN", "UROLOGICAL", "GYNAECOLOGICAL",
     "HEAD_AND_NECK", "HAEMATOLOGICAL", "BRAIN_CNS", "SARCOMA", "CHILDREN", "TESTICULAR",

@@ -42,10 +42,6 @@ def month_end(month: int | np.ndarray) -> np.ndarray:
     return month_start(np.asarray(month) + 1) - 1
 
 
-def day_of(date: dt.date) -> int:
-    return (date - EPOCH).days
-
-
 def date_of(day: int) -> dt.date:
     return EPOCH + dt.timedelta(days=int(day))
 

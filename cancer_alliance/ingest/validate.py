@@ -18,12 +18,14 @@ as fast as one big one, and every message is exactly what a one-submission inges
 from __future__ import annotations
 
 import datetime as dt
-import re
+import functools
 from dataclasses import dataclass, field
 
 import duckdb
 import numpy as np
 import pyarrow as pa
+import sqlglot
+from sqlglot import expressions as exp
 
 from cancer_alliance.dataset import Column, Table
 from cancer_alliance.dataset.rules import RULES
@@ -88,14 +90,18 @@ class Check:
         )
 
 
+@functools.lru_cache(maxsize=4096)
 def _typed_refs(sql: str) -> str:
     """Checks write typed values as ``t.<col>``; in the one wide table they are ``r.t__<col>``.
 
-    String literals are left alone, so words in a message (a file called ``t.csv``) are
-    never rewritten."""
-    parts = re.split(r"('(?:[^']|'')*')", sql)
-    return "".join(part if part.startswith("'") else re.sub(r"\bt\.", "r.t__", part)
-                   for part in parts)
+    Rewritten on the parsed SQL (sqlglot), so only column references change: string
+    literals (a file called ``t.csv``, words in a message) and function names never do."""
+    tree = sqlglot.parse_one(sql, read="duckdb")
+    for column in tree.find_all(exp.Column):
+        if column.table == "t":
+            column.set("table", exp.to_identifier("r"))
+            column.set("this", exp.to_identifier(f"t__{column.name}"))
+    return tree.sql(dialect="duckdb")
 
 
 def typed_expression(col: Column) -> str:
@@ -194,12 +200,14 @@ def format_checks(col: Column) -> list[Check]:
 
 
 def qualify(predicate: str, alias: str) -> str:
-    """Prefix the column names of a spec predicate with a table alias (literals untouched)."""
-    parts = re.split(r"('[^']*')", predicate)
-    return "".join(
-        part if part.startswith("'") else re.sub(r"\b([a-z_][a-z0-9_]*)\b", alias + r".\1", part)
-        for part in parts
-    )
+    """Prefix the column names of a spec predicate with a table alias.
+
+    Parsed with sqlglot, so keywords (``is not null``, in any case), function names
+    (``coalesce``) and string literals are left as they are."""
+    tree = sqlglot.parse_one(predicate, read="duckdb")
+    for column in tree.find_all(exp.Column):
+        column.set("table", exp.to_identifier(alias))
+    return tree.sql(dialect="duckdb")
 
 
 def _iso(date_sql: str) -> str:

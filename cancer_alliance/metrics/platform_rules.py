@@ -14,13 +14,13 @@ from datetime import date
 ERA_CHANGE = date(2023, 10, 1)
 
 #: C1 (UNCERTAIN, low risk): the clock-start day is day 0, so days = stop - start.
-CLOCK_START_IS_DAY_ZERO = True
+#: Applied in ``compile._days`` (and the oracle's ``_row``).
 
 #: A1: the DNA reset moves a consultant upgrade's clock start only when the upgrade was on
 #: or before the first-seen date (NCL). With no first-seen date we cannot tell: no reset.
 #: A reset date on or before the upgrade date (a DNA on the routine pathway, before the
 #: upgrade) is ignored: A1 may only shorten a wait, never start its clock earlier.
-UPGRADE_RESET_NEEDS_UPGRADE_ON_OR_BEFORE_FIRST_SEEN = True
+#: Applied in ``metrics.base`` (the clock start).
 
 #: §1: the old rare-cancer rule: these suspected types have a 31-day limit inside 62_DAY_USC
 #: (clock stops before October 2023 only).
@@ -28,7 +28,7 @@ RARE_31_DAY_SUSPECTED_TYPES = ("ACUTE_LEUKAEMIA", "TESTICULAR", "CHILDREN")
 RARE_31_DAY_LIMIT = 31
 
 #: §2.3 (UNCERTAIN): platform rule: 62 days for every clock stop from 2023-10-01, rare or not.
-RARE_31_DAY_RULE_IN_COMBINED_62 = False
+#: Applied by the 62_DAY definition, which has no ``rare_types``.
 
 #: §2.1 (UNCERTAIN code list): any value of ``fds_exclusion`` removes the pathway from FDS.
 FDS_EXCLUDING_VALUES = ("DIED", "DECLINED", "OTHER")
@@ -37,12 +37,6 @@ FDS_EXCLUDING_VALUES = ("DIED", "DECLINED", "OTHER")
 #: 31-day combined standard (they still count as a *first* treatment).
 COMBINED_31_EXCLUDED_SUBSEQUENT_MODALITIES = ("ACTIVE_MONITORING", "PALLIATIVE")
 
-#: §1: pre-2023 subsequent-treatment standards, modality -> standard code.
-PRE_2023_SUBSEQUENT = {
-    "SURGERY": "31_DAY_SUBSEQUENT_SURGERY",
-    "ANTICANCER_DRUG": "31_DAY_SUBSEQUENT_DRUG",
-    "RADIOTHERAPY": "31_DAY_SUBSEQUENT_RADIOTHERAPY",
-}
 
 #: §4 (UNCERTAIN rows 2 and 3): the NCL six-row allocation table is the platform rule.
 IPT_INVESTIGATION_LIMIT = 38
@@ -53,7 +47,7 @@ IPT_TREATMENT_LIMIT = 24
 #: Commissioner-based reporting (UNCERTAIN): the whole patient (share 1.0), never split.
 #: By alliance, a standard's results go to the alliance of the *accountable* provider (so an
 #: alliance adds up like its providers); see ``api._accountable_alliance``.
-COMMISSIONER_SHARE = 1.0
+#: Applied in ``api.compute_many``: a pathway's shares add up to 1.0 within its commissioner.
 
 #: §5 (UNCERTAIN): PTL routes, A1 reset used, the backlog is day 63 or more.
 PTL_ROUTES = ("USC", "BS", "SCREEN", "UPGRADE")
@@ -65,7 +59,7 @@ LONG_WAIT_AFTER_DAYS = 104
 #: first day of the period; interim planning objectives (62-day 70%/75%, FDS 77%) are listed
 #: beside it and shown, but are not what ``met`` means. An objective "by March 2025" applies
 #: from 2025-03-01. FDS rises to 80% in March 2026 as guidance v12.1 states the standard itself.
-MET_USES_OPERATIONAL_STANDARD = True
+#: Applied in ``StandardDefinition.threshold_on`` (objectives are ``ThresholdKind.INTERIM``).
 
 #: FDS 75% applies from October 2021 (UNCERTAIN exact month); before that: no threshold.
 FDS_THRESHOLD_FROM = date(2021, 10, 1)

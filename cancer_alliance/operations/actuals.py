@@ -11,33 +11,18 @@ such as urgent referrals.
 
 from __future__ import annotations
 
-import importlib
-
 import pandas as pd
 
-from cancer_alliance.errors import NotFound
+from cancer_alliance import metrics
+from cancer_alliance.metrics import measures
 
 ALLIANCE = "ALLIANCE"
 COLUMNS = ["month", "value", "numerator", "denominator"]
 
 
-def _metrics():
-    try:
-        return importlib.import_module("cancer_alliance.metrics")
-    except ImportError as exc:  # the metrics layer is built in parallel
-        raise NotFound(f"the metrics layer is not available: {exc}") from exc
-
-
 def standard_codes() -> list[str]:
     """Codes of the waiting-time standards the metrics layer defines."""
-    try:
-        return list(getattr(_metrics(), "STANDARDS", {}))
-    except NotFound:
-        return []
-
-
-def is_standard(code: str) -> bool:
-    return code in standard_codes()
+    return list(metrics.STANDARDS)
 
 
 # Standards whose trajectory is a count, not a percentage: the column of compute_metrics
@@ -47,10 +32,7 @@ TRAJECTORY_MEASURE_KINDS = ("proportion", "count")
 
 
 def _measure_defs() -> dict:
-    try:
-        return dict(importlib.import_module("cancer_alliance.metrics.measures").MEASURES)
-    except (ImportError, AttributeError):
-        return {}
+    return dict(measures.MEASURES)
 
 
 def unit(code: str) -> str:
@@ -58,24 +40,20 @@ def unit(code: str) -> str:
     if code in COUNT_STANDARDS:
         return "count"
     d = _measure_defs().get(code)
-    return "count" if d is not None and getattr(d, "kind", "") == "count" else "%"
+    return "count" if d is not None and d.kind == "count" else "%"
 
 
 def improvement(code: str) -> str:
     """The direction that is better for ``code`` (``increase``/``decrease``/``neutral``), from
     the standard's or measure's own definition; ``increase`` for a code neither defines."""
-    try:
-        d = getattr(_metrics(), "STANDARDS", {}).get(code)
-    except NotFound:
-        d = None
-    d = d or _measure_defs().get(code)
-    return getattr(d, "improvement", None) or "increase"
+    d = metrics.STANDARDS.get(code) or _measure_defs().get(code)
+    return d.improvement if d is not None else "increase"
 
 
 def trajectory_codes() -> list[str]:
     """Every standard and every percentage or count measure a trajectory can be set for."""
     measures = [c for c, d in _measure_defs().items()
-                if getattr(d, "kind", "") in TRAJECTORY_MEASURE_KINDS]
+                if d.kind in TRAJECTORY_MEASURE_KINDS]
     return standard_codes() + measures
 
 
@@ -90,7 +68,7 @@ def _to_percent(series: pd.Series) -> pd.Series:
 
 def provider_standard_monthly(con, standard: str, period: str | None = None) -> pd.DataFrame:
     """compute_metrics by provider and month, with a ``month`` column and percent values."""
-    df = _metrics().compute_metrics(con, standard, by=("provider_code", "month"), period=period)
+    df = metrics.compute_metrics(con, standard, by=("provider_code", "month"), period=period)
     df = df.copy()
     mcol = _month_col(df)
     df["month"] = df[mcol].astype(str)
@@ -101,12 +79,11 @@ def provider_standard_monthly(con, standard: str, period: str | None = None) -> 
 
 def monthly(con, code: str, org_code: str = ALLIANCE) -> pd.DataFrame:
     """Month, value (percent), numerator, denominator for ``code`` at ``org_code``."""
-    m = _metrics()
-    if code in getattr(m, "STANDARDS", {}):
+    if code in metrics.STANDARDS:
         if org_code == ALLIANCE:
-            df = m.compute_metrics(con, code, by=("month",))
+            df = metrics.compute_metrics(con, code, by=("month",))
         else:
-            df = m.compute_metrics(con, code, by=("provider_code", "month"))
+            df = metrics.compute_metrics(con, code, by=("provider_code", "month"))
             df = df[df["provider_code"] == org_code]
         mcol = _month_col(df)
         count_col = COUNT_STANDARDS.get(code)
@@ -120,10 +97,6 @@ def monthly(con, code: str, org_code: str = ALLIANCE) -> pd.DataFrame:
             }
         )
     else:
-        try:
-            measures = importlib.import_module("cancer_alliance.metrics.measures")
-        except ImportError as exc:
-            raise NotFound(f"measure {code}: the measures module is not available") from exc
         by = ("month",) if org_code == ALLIANCE else ("provider_code", "month")
         df = measures.compute_measure(con, code, by=by)
         if org_code != ALLIANCE:

@@ -21,9 +21,6 @@ from lifelines.utils import median_survival_times
 from cancer_alliance.errors import UsageError
 from cancer_alliance.stats._checks import check_confidence
 
-KM_COLUMNS = ["time", "at_risk", "events", "censored", "survival", "lower", "upper",
-              "greenwood_variance"]
-
 
 def _inputs(times: Sequence[float], events: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
     t = np.asarray(times, dtype=float)

@@ -18,7 +18,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from cancer_alliance import metrics
 from cancer_alliance.auth.oidc import make_oauth
 from cancer_alliance.store import connect
-from cancer_alliance.web import errors, filters
+from cancer_alliance.web import data, errors, filters
 from cancer_alliance.web.routes import ROUTERS
 from cancer_alliance.web.security import SecurityHeadersMiddleware, csrf_protect
 from cancer_alliance.web.settings import WebSettings
@@ -61,6 +61,9 @@ def create_app(settings: WebSettings | None = None, *, con=None) -> FastAPI:
     app.state.settings = settings
     app.state.con = con if con is not None else connect(settings.db)
     app.state.templates = make_templates()
+    # Results are cached per app, so per store: never served from another store's cache.
+    app.state.results = data.ResultCache()
+    app.add_middleware(data.ResultCacheScope, cache=app.state.results)
     ensure_materialised(app.state.con)
     app.add_middleware(SecurityHeadersMiddleware)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")

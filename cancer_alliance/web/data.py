@@ -4,23 +4,27 @@ Pages never call the metrics layer directly; they call these functions, which
 
 * name the breakdowns a page can ask for (:data:`BREAKDOWNS`),
 * cache results in memory until the store's data changes (a new submission or refresh),
-  so dashboard pages answer quickly under load,
-* raise :class:`DataUnavailable` (shown as a notice, not an error) while a layer is missing.
+  so dashboard pages answer quickly under load. The cache (:class:`ResultCache`) belongs to
+  one app and so to one store: ``create_app`` makes it and :class:`ResultCacheScope` makes
+  it the current one for each request, so one store's result is never served for another.
 
 Protection for the actor is applied by :mod:`cancer_alliance.web.protect`, not here.
 """
 
 from __future__ import annotations
 
-import importlib
 import threading
-import time
-from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from contextvars import ContextVar
 from datetime import date
 from typing import Any
 
+import cachetools
 import duckdb
 import pandas as pd
+
+from cancer_alliance import metrics
+from cancer_alliance.metrics import measures
 
 BREAKDOWNS: dict[str, tuple[str, str]] = {
     "provider": ("provider_code", "Provider"),
@@ -34,94 +38,97 @@ BREAKDOWNS: dict[str, tuple[str, str]] = {
     "sex": ("sex", "Sex"),
 }
 HEADLINE = ("FDS", "31_DAY", "62_DAY")
-BACKLOG = "62_DAY_BACKLOG"
 
 
 class DataUnavailable(Exception):
-    """A layer the page needs is not installed or has no data yet; the page says so."""
+    """A figure the page needs cannot be shown yet; the page says so (kept for the pages'
+    notices; nothing in this module raises it any more)."""
 
 
-_cache: OrderedDict[tuple, Any] = OrderedDict()
-_lock = threading.Lock()
 CACHE_SIZE = 512
-
-
 VERSION_TTL = 2.0  # seconds a looked-up data version is trusted before asking again
-_version: list = [0.0, None]
 
 
-def data_version(con: duckdb.DuckDBPyConnection) -> tuple:
-    """Changes whenever a submission is applied, so cached results are never stale.
+class ResultCache:
+    """Results computed from one store, kept until its data changes (bounded LRU).
 
-    Looked up at most every ``VERSION_TTL`` seconds (the query costs more than a cached
-    page); an upload through the app clears the cache at once.
+    Each entry is keyed by the store's data version, which changes whenever a submission
+    is applied; the version is looked up at most every ``VERSION_TTL`` seconds (the query
+    costs more than a cached page), and an upload through the app clears the cache at once.
     """
-    now = time.monotonic()
-    if _version[1] is not None and now - _version[0] < VERSION_TTL:
-        return _version[1]
-    rows = con.execute(
-        "SELECT count(*), coalesce(max(submission_id), 0), max(submitted_at) FROM submissions"
-    ).fetchall()
-    _version[:] = [now, tuple(rows[0])]
-    return _version[1]
+
+    def __init__(self, maxsize: int = CACHE_SIZE, version_ttl: float = VERSION_TTL) -> None:
+        self._results: cachetools.LRUCache = cachetools.LRUCache(maxsize)
+        self._version: cachetools.TTLCache = cachetools.TTLCache(maxsize=1, ttl=version_ttl)
+        self._lock = threading.Lock()
+
+    def data_version(self, con: duckdb.DuckDBPyConnection) -> tuple:
+        with self._lock:
+            version = self._version.get("version")
+        if version is None:
+            rows = con.execute("SELECT count(*), coalesce(max(submission_id), 0),"
+                               " max(submitted_at) FROM submissions").fetchall()
+            version = tuple(rows[0])
+            with self._lock:
+                self._version["version"] = version
+        return version
+
+    def get(self, con: duckdb.DuckDBPyConnection, key: tuple, compute: Callable[[], Any]):
+        """``compute()`` once per (data version, key)."""
+        full: Hashable = (self.data_version(con), *key)
+        with self._lock:
+            if full in self._results:
+                return self._results[full]
+        value = compute()
+        with self._lock:
+            self._results[full] = value
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._results.clear()
+            self._version.clear()
 
 
-def cached(con: duckdb.DuckDBPyConnection, key: tuple, compute):
-    """``compute()`` once per (data version, key); bounded LRU."""
-    full = (data_version(con), *key)
-    with _lock:
-        if full in _cache:
-            _cache.move_to_end(full)
-            return _cache[full]
-    value = compute()
-    with _lock:
-        _cache[full] = value
-        while len(_cache) > CACHE_SIZE:
-            _cache.popitem(last=False)
-    return value
+_current: ContextVar[ResultCache | None] = ContextVar("result_cache", default=None)
+
+
+class ResultCacheScope:
+    """ASGI middleware: makes the app's :class:`ResultCache` the current one per request."""
+
+    def __init__(self, app: Any, cache: ResultCache) -> None:
+        self.app = app
+        self.cache = cache
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        token = _current.set(self.cache)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            _current.reset(token)
+
+
+def cached(con: duckdb.DuckDBPyConnection, key: tuple, compute: Callable[[], Any]):
+    """``compute()`` through the current app's cache; computed afresh outside a request."""
+    cache = _current.get()
+    return compute() if cache is None else cache.get(con, key, compute)
 
 
 def clear_cache() -> None:
-    with _lock:
-        _cache.clear()
-        _version[:] = [0.0, None]
-
-
-def _metrics():
-    try:
-        return importlib.import_module("cancer_alliance.metrics")
-    except ImportError as exc:  # pragma: no cover - the package is part of the platform
-        raise DataUnavailable("the metrics engine is not installed") from exc
+    """Forget the current app's results (after an upload through the app)."""
+    cache = _current.get()
+    if cache is not None:
+        cache.clear()
 
 
 def standard_defs() -> dict[str, Any]:
     """code -> StandardDefinition, in the order pages list them."""
-    m = _metrics()
-    std = getattr(m, "STANDARDS", None)
-    if std is None:
-        try:
-            std = importlib.import_module("cancer_alliance.metrics.standards").STANDARDS
-        except ImportError as exc:
-            raise DataUnavailable("no standards are defined yet") from exc
-    return dict(std)
+    return dict(metrics.STANDARDS)
 
 
 def measure_defs() -> dict[str, Any]:
-    """code -> measure definition (early stage, survival, Recovery Package...), if available."""
-    try:
-        return dict(importlib.import_module("cancer_alliance.metrics.measures").MEASURES)
-    except (ImportError, AttributeError):
-        return {}
-
-
-def threshold_for(code: str, on: date) -> float | None:
-    defn = standard_defs().get(code)
-    return defn.threshold_on(on) if defn is not None else None
-
-
-def _period_start(period: str) -> date:
-    y, m = period.split("-")[:2]
-    return date(int(y), int(m), 1)
+    """code -> measure definition (early stage, survival, Recovery Package...)."""
+    return dict(measures.MEASURES)
 
 
 def metric(
@@ -132,16 +139,13 @@ def metric(
     filters: dict[str, Any] | None = None,
 ) -> pd.DataFrame:
     """Counts for one standard: period, <by columns>, total, within, breaches (+ threshold)."""
-    m = _metrics()
-    fn = getattr(m, "compute_metrics", None)
-    if fn is None:
-        raise DataUnavailable("the metrics engine does not yet compute standards")
-    if code not in standard_defs():
+    if code not in metrics.STANDARDS:
         raise KeyError(code)
     key = ("metric", code, tuple(by), period, tuple(sorted((filters or {}).items())))
 
     def compute() -> pd.DataFrame:
-        df = fn(con, code, by=tuple(by), period=period, filters=filters or None)
+        df = metrics.compute_metrics(con, code, by=tuple(by), period=period,
+                                     filters=filters or None)
         df = df.copy()
         if "period" in df.columns:
             df["period"] = df["period"].astype(str).str.slice(0, 7)
@@ -165,11 +169,7 @@ def latest_period(con: duckdb.DuckDBPyConnection) -> str | None:
 
 def ptl(con: duckdb.DuckDBPyConnection, census: date, scope: dict[str, str]) -> pd.DataFrame:
     """Open pathways on ``census`` within ``scope`` ({} all, or provider/commissioner code)."""
-    m = _metrics()
-    fn = getattr(m, "ptl", None)
-    if fn is None:
-        raise DataUnavailable("the metrics engine does not yet build the tracking list")
-    df = cached(con, ("ptl", census.isoformat()), lambda: fn(con, census))
+    df = cached(con, ("ptl", census.isoformat()), lambda: metrics.ptl(con, census))
     for col, code in scope.items():
         if col not in df.columns:
             df = _attach_commissioner(con, df)
@@ -184,11 +184,8 @@ def _attach_commissioner(con: duckdb.DuckDBPyConnection, df: pd.DataFrame) -> pd
 
 
 def transfer_phases(con: duckdb.DuckDBPyConnection, period: str | None = None) -> pd.DataFrame:
-    m = _metrics()
-    fn = getattr(m, "transfer_phases", None)
-    if fn is None:
-        raise DataUnavailable("inter-provider phases are not computed yet")
-    return cached(con, ("ipt", period), lambda: fn(con))
+    """The §4 transfer phases of the 62-day standard, every month (pages pick theirs)."""
+    return cached(con, ("ipt", period), lambda: metrics.transfer_phases(con))
 
 
 def measure(
@@ -196,24 +193,16 @@ def measure(
     period: str | None = None, filters: dict[str, Any] | None = None,
 ) -> pd.DataFrame:
     """A non-waiting-time measure: period, <by>, numerator, denominator, value."""
-    try:
-        mod = importlib.import_module("cancer_alliance.metrics.measures")
-    except ImportError as exc:
-        raise DataUnavailable("alliance measures are not computed yet") from exc
     key = ("measure", code, tuple(by), period, tuple(sorted((filters or {}).items())))
     return cached(
         con, key,
-        lambda: mod.compute_measure(con, code, by=tuple(by), period=period, filters=filters),
+        lambda: measures.compute_measure(con, code, by=tuple(by), period=period,
+                                         filters=filters),
     )
 
 
 def survival(con: duckdb.DuckDBPyConnection, by: str | None = None) -> pd.DataFrame:
-    try:
-        mod = importlib.import_module("cancer_alliance.metrics.measures")
-        fn = mod.survival
-    except (ImportError, AttributeError) as exc:
-        raise DataUnavailable("survival is not computed yet") from exc
-    return cached(con, ("survival", by), lambda: fn(con, by=by))
+    return cached(con, ("survival", by), lambda: measures.survival(con, by=by))
 
 
 def organisations(con: duckdb.DuckDBPyConnection, org_type: str) -> pd.DataFrame:

@@ -1,35 +1,26 @@
 """Generator -> ingest round trip: clean data load with no rejections; dirty data are
 rejected exactly where the manifest says, and nowhere else.
 
-Written against the ingest interface (``cancer_alliance.ingest.ingest_submission``); skipped
-until that module exists in the tree.
+Goes through the one ingest path (:func:`cancer_alliance.ingest.ingest_submission`).
 """
 
 from __future__ import annotations
 
 import json
 
-import pytest
+from cancer_alliance.ingest import ingest_submission
+from cancer_alliance.reference import load_reference_file
+from cancer_alliance.store import connect
 
 
 def _ingest_all(out, db):
-    ingest = pytest.importorskip("cancer_alliance.ingest")
-    if not hasattr(ingest, "ingest_submission"):
-        pytest.skip("cancer_alliance.ingest.ingest_submission is not there yet")
-    from cancer_alliance.store import connect
-
     con = connect(db)
-    try:
-        from cancer_alliance.reference import load_reference_file
-
-        for kind in ("alliances", "organisations", "lsoa_imd", "populations"):
-            load_reference_file(con, kind, out / "reference" / f"{kind}.csv")
-    except ImportError:
-        pass
+    for kind in ("alliances", "organisations", "lsoa_imd", "populations"):
+        load_reference_file(con, kind, out / "reference" / f"{kind}.csv")
     manifest = json.loads((out / "manifest.json").read_text())
     results = []
     for entry in manifest["submissions"]:
-        result = ingest.ingest_submission(con, out / entry["path"], provider=entry["provider"],
+        result = ingest_submission(con, out / entry["path"], provider=entry["provider"],
                                           period=entry["period"], submitted_by="test")
         results.append((entry, result))
     rejected = set()

@@ -33,7 +33,6 @@ RECOVERY_EVENT_OF = {
     "CANCER_CARE_REVIEW_COVERAGE": "CANCER_CARE_REVIEW",
     "TREATMENT_SUMMARY_COVERAGE": "TREATMENT_SUMMARY",
 }
-FOLLOW_UP_STRATA = ("SUPPORTED_SELF_MANAGEMENT", "SHARED_CARE", "PROFESSIONAL_LED")
 
 #: §7 one-year survival (observed, local proxy): one year is 365 days; a death on day 365
 #: is within the year. Follow-up is censored at the end of the latest loaded submission

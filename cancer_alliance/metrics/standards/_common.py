@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from cancer_alliance.metrics.definition import ClockStart, Event, Part, Threshold
-from cancer_alliance.metrics.platform_rules import ERA_CHANGE, PRE_2023_SUBSEQUENT
+from cancer_alliance.metrics.platform_rules import ERA_CHANGE
 
 #: Pre-2023 thresholds are applied to every stored month before the era change; the platform
 #: holds no data from before the standards began, so one start date serves them all.
@@ -33,7 +33,3 @@ def subsequent(modalities: tuple[str, ...] | None,
     return Part(event=Event.SUBSEQUENT_TREATMENT, start=ClockStart.DECISION_TO_TREAT,
                 adjust_a2=True, modalities=modalities, excluded_modalities=excluded)
 
-
-def old_subsequent_modality(code: str) -> str:
-    """The modality a pre-2023 subsequent-treatment standard code counts."""
-    return {v: k for k, v in PRE_2023_SUBSEQUENT.items()}[code]

@@ -114,8 +114,6 @@ async def post_submission(
     except SubmissionRejected as exc:
         return JSONResponse({"error": {"status": 422, "title": "Submission rejected",
                                        "message": str(exc)}}, status_code=422)
-    except data.DataUnavailable as exc:
-        raise HTTPException(503, str(exc)) from exc
     finally:
         cur.close()
     return result.as_dict() if hasattr(result, "as_dict") else dict(result)

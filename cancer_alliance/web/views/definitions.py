@@ -12,10 +12,7 @@ router = APIRouter()
 
 @router.get("/definitions", include_in_schema=False)
 def definitions(request: Request, actor=Depends(require("view_aggregate"))):
-    try:
-        standards = list(data.standard_defs().values())
-    except data.DataUnavailable:
-        standards = []
+    standards = list(data.standard_defs().values())
     return render(request, "definitions.html", title="Definitions", standards=standards,
                   measures=list(data.measure_defs().items()))
 

@@ -164,10 +164,7 @@ def no_data_message(defn, provider: str | None) -> str:
 
 def ipt_table(con, actor: Actor, period: str | None) -> pd.DataFrame:
     """The inter-provider 38-day and 24-day phases by provider."""
-    try:
-        df = data.transfer_phases(con, period)
-    except data.DataUnavailable:
-        return pd.DataFrame()
+    df = data.transfer_phases(con, period)
     if df.empty:
         return df
     if period and "period" in df.columns:

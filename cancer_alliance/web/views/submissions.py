@@ -106,10 +106,6 @@ async def upload(
             return render(request, "submission_result.html", status_code=422,
                           title="Submission rejected", rejected_whole=str(exc), result=None,
                           rejections=[], provider=provider, period=period)
-        except data.DataUnavailable as exc:
-            return render(request, "submission_result.html", status_code=503,
-                          title="Upload unavailable", rejected_whole=str(exc), result=None,
-                          rejections=[], provider=provider, period=period)
         summary = result.as_dict() if hasattr(result, "as_dict") else dict(result)
         check(request, actor, "view_patient", provider)
         rejections = data.rejections(cur, int(summary["submission_id"])).to_dict("records")
