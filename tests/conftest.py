@@ -1,6 +1,7 @@
 """Fixtures shared by every test folder.
 
-Expensive things are made once per run: one local Spark session and one Chromium browser.
+Expensive things are made once per run: one local Spark session, one Chromium browser and
+the demo store (``tests/_stores.py``: built through the Python API, shared by workers).
 Under CI (``CI=true``) a missing Java or Chromium is an error, never a skip.
 """
 
@@ -10,6 +11,9 @@ import os
 import shutil
 
 import pytest
+from _stores import demo_store
+
+from cancer_alliance.store import connect
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 CHROMIUM = "/usr/bin/chromium"
@@ -66,3 +70,19 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+@pytest.fixture(scope="session")
+def ops_store_path(tmp_path_factory):
+    """The demo store file (generated, ingested, materialised, operations seeded): read-only."""
+    return demo_store(tmp_path_factory)
+
+
+@pytest.fixture
+def ops_con(ops_store_path, tmp_path):
+    """A private copy of the demo store, open for writing."""
+    db = tmp_path / "copy.duckdb"
+    shutil.copy(ops_store_path, db)
+    con = connect(db)
+    yield con
+    con.close()

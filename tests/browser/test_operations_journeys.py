@@ -1,13 +1,12 @@
 """Operations in real Chromium: enter a trajectory, submit and score a bid, generate a pack.
 
 A live server (uvicorn in a thread) serves the seeded synthetic alliance of
-``tests/operations/_store.py``. Screenshots go to ``$DASHBOARD_SCREENSHOTS`` if set, else to
+``tests/_stores.py``. Screenshots go to ``$DASHBOARD_SCREENSHOTS`` if set, else to
 pytest's temporary folder.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 import socket
@@ -23,14 +22,6 @@ HERE = Path(__file__).parent
 PASSWORD = "ops-browser-password-1"
 
 
-def _store_module():
-    path = HERE.parent / "operations" / "_store.py"
-    spec = importlib.util.spec_from_file_location("ops_store_builder", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -38,7 +29,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def ops_server(tmp_path_factory):
+def ops_server(ops_store_path, tmp_path_factory):
     import uvicorn
 
     from cancer_alliance.auth import users
@@ -46,7 +37,7 @@ def ops_server(tmp_path_factory):
     from cancer_alliance.web.app import create_app
     from cancer_alliance.web.settings import WebSettings
 
-    src = _store_module().build_store(tmp_path_factory)
+    src = ops_store_path
     db = tmp_path_factory.mktemp("ops_browser") / "alliance.duckdb"
     shutil.copy(src, db)
     con = connect(db)

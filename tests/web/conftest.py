@@ -7,11 +7,10 @@ compare before/after, so they do not depend on order or on each other.
 
 from __future__ import annotations
 
-import fcntl
-import os
 import shutil
 
 import pytest
+from _stores import web_store
 from fastapi.testclient import TestClient
 
 from cancer_alliance.auth import users
@@ -43,21 +42,10 @@ def _build(path) -> None:
 
 @pytest.fixture(scope="session")
 def store(tmp_path_factory):
-    """The seeded store. Under xdist the first worker builds it once for this run and the
-    others copy it (building means materialising every standard: the slow part)."""
+    """The seeded store: built once per run (``tests/_stores.py``; building means
+    materialising every standard, the slow part), copied for this process."""
     path = tmp_path_factory.mktemp("web") / "alliance.duckdb"
-    run_id = os.environ.get("PYTEST_XDIST_TESTRUNUID")
-    if run_id:
-        shared = tmp_path_factory.getbasetemp().parent
-        template = shared / f"web-store-{run_id}.duckdb"
-        with open(shared / f"web-store-{run_id}.lock", "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            if not template.exists():
-                _build(shared / f"web-store-{run_id}.tmp")
-                (shared / f"web-store-{run_id}.tmp").rename(template)
-        shutil.copyfile(template, path)
-    else:
-        _build(path)
+    shutil.copyfile(web_store(tmp_path_factory, _build), path)
     con = connect(path)
     yield con
     con.close()
