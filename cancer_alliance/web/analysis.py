@@ -11,14 +11,15 @@ percentage is withheld is withheld with it.
 from __future__ import annotations
 
 import math
-from datetime import date
 
 import numpy as np
 import pandas as pd
 
 from cancer_alliance import stats
+from cancer_alliance.charts import builders
+from cancer_alliance.dataset import periods
+from cancer_alliance.stats.proportions import wilson_arrays
 from cancer_alliance.web import data, mdc
-from cancer_alliance.web.charts import builders
 
 
 def monthly(df: pd.DataFrame) -> pd.DataFrame:
@@ -35,8 +36,6 @@ def monthly(df: pd.DataFrame) -> pd.DataFrame:
 
 def with_intervals(df: pd.DataFrame, num: str = "within", den: str = "total") -> pd.DataFrame:
     """Add Wilson 95% interval columns ci_lower/ci_upper (percent), vectorised."""
-    from cancer_alliance.stats.proportions import wilson_arrays
-
     x = pd.to_numeric(df[num], errors="coerce").to_numpy(dtype=float)
     n = pd.to_numeric(df[den], errors="coerce").to_numpy(dtype=float)
     n = np.where(np.isnan(x), np.nan, n)
@@ -54,17 +53,12 @@ def spc_for(series: pd.DataFrame, code: str):
     defn = data.standard_defs().get(code)
     target = None
     if defn is not None and len(series):
-        target = defn.threshold_on(_month_start(series["period"].iloc[-1]))
+        target = defn.threshold_on(periods.month_start(str(series["period"].iloc[-1])))
     improvement = getattr(defn, "improvement", "increase")
     try:
         return stats.spc([float(v) for v in values], improvement=improvement, target=target)
     except Exception:  # noqa: BLE001 - a chart we cannot judge is shown without SPC
         return None
-
-
-def _month_start(period: str) -> date:
-    y, m = str(period).split("-")[:2]
-    return date(int(y), int(m), 1)
 
 
 def _f(v) -> float:
@@ -93,7 +87,7 @@ def headline(series: pd.DataFrame, code: str, truth: pd.DataFrame | None = None)
     shown_prev = _f(series.iloc[-2]["performance"]) if len(series) > 1 else float("nan")
     true = truth.set_index(truth["period"].astype(str))["performance"]
     true = [_f(true.get(str(p), float("nan"))) for p in series["period"]]
-    threshold = defn.threshold_on(_month_start(last["period"]))
+    threshold = defn.threshold_on(periods.month_start(str(last["period"])))
     perf = true[-1] if not math.isnan(shown_last) else float("nan")
     result = spc_for(truth, code)
     variation = assurance = None
