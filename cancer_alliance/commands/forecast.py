@@ -10,12 +10,6 @@ import typer
 from cancer_alliance.commands.options import DbOption
 
 
-class By(StrEnum):
-    alliance = "alliance"
-    provider = "provider"
-    cancer_type = "cancer_type"
-
-
 class Format(StrEnum):
     csv = "csv"
     json = "json"
@@ -25,9 +19,10 @@ def forecast_command(
     measure: Annotated[str, typer.Option(
         "--measure", help="referrals (urgent suspected-cancer referrals) or "
         "<STANDARD_CODE>-denominator, e.g. FDS-denominator, 62_DAY-denominator.")],
-    by: Annotated[By, typer.Option(
+    by: Annotated[str, typer.Option(
         "--by", help="alliance, provider, or cancer_type (suspected type for referrals, "
-        "FDS and 2WW; diagnosed tumour group for 31- and 62-day standards).")] = By.alliance,
+        "FDS and 2WW; diagnosed tumour group for 31- and 62-day standards), or a "
+        "comma-separated combination such as provider,cancer_type.")] = "alliance",
     horizon: Annotated[int, typer.Option(
         "--horizon", help="Months ahead, 1-24.")] = 12,
     fmt: Annotated[Format, typer.Option("--format", help="Output format on stdout.")]
@@ -46,10 +41,11 @@ def forecast_command(
     from cancer_alliance.store import connect
 
     series.parse_measure(measure)
+    series.parse_by(by)
     forecast.check_horizon(horizon)
     con = connect(db)
     make = demand.demand_backtest if backtest else demand.demand_forecast
-    typer.echo(render(make(con, measure, by.value, horizon), fmt.value), nl=False)
+    typer.echo(render(make(con, measure, by, horizon), fmt.value), nl=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -34,6 +34,9 @@ from cancer_alliance.errors import UsageError
 from cancer_alliance.metrics.standards import COMPLETED, STANDARDS
 
 BY_CHOICES = ("alliance", "provider", "cancer_type")
+NOT_KNOWN = "Not known"
+#: Between the parts of a combined group (``--by provider,cancer_type``: ``RA1 / LUNG``).
+GROUP_SEPARATOR = " / "
 REFERRALS = "referrals"
 DENOMINATOR_SUFFIX = "-denominator"
 #: The route of an urgent suspected-cancer referral (dataset code list, REFERRAL_ROUTE).
@@ -78,24 +81,47 @@ def complete_months(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [str(p) for p in pd.period_range(first, last, freq="M").strftime("%Y-%m")]
 
 
-def _referrals(con: duckdb.DuckDBPyConnection, by: str) -> pd.DataFrame:
-    group = {"alliance": "o.alliance_code", "provider": "p.provider_code",
-             "cancer_type": "p.suspected_cancer_type"}[by]
-    return con.execute(
+def parse_by(by: str) -> list[str]:
+    """``alliance``, ``provider``, ``cancer_type`` or a comma-separated combination."""
+    parts = [b.strip() for b in by.split(",") if b.strip()]
+    bad = [b for b in parts if b not in BY_CHOICES]
+    if not parts or bad or len(set(parts)) != len(parts):
+        raise UsageError(f"--by {by!r}: use one or more of {', '.join(BY_CHOICES)}")
+    return parts
+
+
+def _group_label(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
+    """One label per row: the groups' values joined with `` / `` (blank: ``Not known``)."""
+    parts = [frame[c].astype("object").where(frame[c].notna(), NOT_KNOWN).astype(str)
+             for c in columns]
+    label = parts[0]
+    for p in parts[1:]:
+        label = label + GROUP_SEPARATOR + p
+    return label
+
+
+def _referrals(con: duckdb.DuckDBPyConnection, by: list[str]) -> pd.DataFrame:
+    column = {"alliance": "o.alliance_code", "provider": "p.provider_code",
+              "cancer_type": "p.suspected_cancer_type"}
+    select = ", ".join(f"{column[b]} AS g{i}" for i, b in enumerate(by))
+    df = con.execute(
         f"""
-        SELECT {group} AS "group", strftime(p.referral_received_date, '%Y-%m') AS month,
+        SELECT {select}, strftime(p.referral_received_date, '%Y-%m') AS month,
                count(*)::DOUBLE AS value
         FROM pathways p LEFT JOIN organisations o ON o.org_code = p.provider_code
         WHERE p.referral_route = ? AND p.referral_received_date IS NOT NULL
         GROUP BY ALL
         """, [USC_ROUTE]).df()
+    return pd.DataFrame({"group": _group_label(df, [f"g{i}" for i in range(len(by))]),
+                         "month": df["month"], "value": df["value"]})
 
 
-def _denominator(con: duckdb.DuckDBPyConnection, standard: str, by: str) -> pd.DataFrame:
+def _denominator(con: duckdb.DuckDBPyConnection, standard: str, by: list[str]) -> pd.DataFrame:
     column = {"alliance": "alliance_code", "provider": "provider_code",
-              "cancer_type": cancer_type_column(standard)}[by]
-    df = metrics.compute_metrics(con, standard, by=[column, "month"])
-    return pd.DataFrame({"group": df[column], "month": df["period"],
+              "cancer_type": cancer_type_column(standard)}
+    columns = [column[b] for b in by]
+    df = metrics.compute_metrics(con, standard, by=[*columns, "month"])
+    return pd.DataFrame({"group": _group_label(df, columns), "month": df["period"],
                          "value": df["total"].astype("float64")})
 
 
@@ -105,9 +131,10 @@ def monthly_series(con: duckdb.DuckDBPyConnection, measure: str, by: str) -> pd.
     A group with no activity in a complete month gets 0 for it (a month with no referrals
     is a real zero once the month is complete). Groups with no activity at all in the
     complete months are left out; a blank group (no cancer type recorded) is ``Not known``.
+    ``by`` may combine groupings (``provider,cancer_type``): labels are joined with
+    :data:`GROUP_SEPARATOR`.
     """
-    if by not in BY_CHOICES:
-        raise UsageError(f"--by {by!r} is not one of: {', '.join(BY_CHOICES)}")
+    dims = parse_by(by)
     standard = parse_measure(measure)
     months = complete_months(con)
     empty = pd.DataFrame({"group": pd.Series(dtype="object"),
@@ -115,8 +142,7 @@ def monthly_series(con: duckdb.DuckDBPyConnection, measure: str, by: str) -> pd.
                           "value": pd.Series(dtype="float64")})
     if not months:
         return empty
-    raw = _referrals(con, by) if standard is None else _denominator(con, standard, by)
-    raw = raw.assign(group=raw["group"].fillna("Not known").astype(str))
+    raw = _referrals(con, dims) if standard is None else _denominator(con, standard, dims)
     raw = raw[raw["month"].isin(months)]
     if raw.empty:
         return empty
