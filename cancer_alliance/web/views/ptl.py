@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 
 from cancer_alliance.auth import policy
 from cancer_alliance.auth.model import Actor
+from cancer_alliance.metrics.platform_rules import PTL_ROUTES
 from cancer_alliance.web import data
 from cancer_alliance.web.deps import get_con, render, require
 from cancer_alliance.web.views.overview import census_date
@@ -36,7 +37,7 @@ COLUMNS = [
 ]
 SORTABLE = {c for c, _, _ in COLUMNS}
 BANDS = ("0-28", "29-62", "63-104", ">104")
-ROUTES = ("USC", "BS", "SCREEN", "UPGRADE")
+ROUTES = PTL_ROUTES  # the routes on the tracking list, as the metrics layer defines them
 ORG_CODE = re.compile(r"^[A-Z0-9]{3,5}$")
 
 
