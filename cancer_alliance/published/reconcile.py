@@ -26,7 +26,9 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from cancer_alliance.dataset import periods
 from cancer_alliance.metrics import compute_metrics, definition
+from cancer_alliance.metrics.definition import Era
 from cancer_alliance.metrics.platform_rules import ERA_CHANGE
 from cancer_alliance.published.aggregate import published_metrics
 
@@ -54,8 +56,9 @@ def _local_providers(con: duckdb.DuckDBPyConnection) -> set[str]:
 def _computed_locally(standard: str, month: str) -> bool:
     """Whether the platform's definition of ``standard`` covers clock stops in ``month``."""
     era = definition(standard).era
-    after_change = month >= ERA_CHANGE.strftime("%Y-%m")
-    return not ((era == "pre_2023" and after_change) or (era == "from_2023" and not after_change))
+    after_change = month >= periods.from_date(ERA_CHANGE)
+    return not ((era == Era.PRE_2023 and after_change)
+                or (era == Era.FROM_2023 and not after_change))
 
 
 def _status(row: pd.Series) -> str:
