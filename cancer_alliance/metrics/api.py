@@ -26,6 +26,7 @@ from cancer_alliance.metrics.compile import (
     WIDE_COLUMNS,
     outcomes_table,
 )
+from cancer_alliance.metrics.data_start import data_start, from_month
 from cancer_alliance.metrics.engines import (
     ENGINES,
     duckdb_backend,
@@ -205,6 +206,7 @@ def compute_metrics(con: duckdb.DuckDBPyConnection, standard: str,
     """Aggregate one standard: total, within, breaches, performance %, threshold and met.
 
     ``provider_code`` groups and filters by the *accountable* provider, summing shares.
+    Months before the alliance's data start are left out (:mod:`.data_start`).
     Reads the materialised outcomes when they are fresh (DuckDB only), else computes.
     """
     defn = definition(standard)
@@ -238,7 +240,7 @@ def compute_many(con: duckdb.DuckDBPyConnection, standards: Sequence[str] | None
         t = t.filter(t.included)
         if _names_alliance(groups, filters):
             t = _accountable_alliance(backend, t)
-        t = _period_filter(t, period)
+        t = from_month(_period_filter(t, period), data_start(con))
         t = _apply_filters(t, filters, column_of)
         keys = {g: t[column_of.get(g, g)] for g in groups}
         within_share = ibis.cases((t.outcome == "within", t.share), else_=0.0)
@@ -283,6 +285,11 @@ def _backlog_metrics(con, code, groups, grain, period, filters, engine, spark):
         if first is None:
             return _finish_metrics(code, pd.DataFrame(), groups, grain)
         rng = (first, last)
+    start = data_start(con)
+    if start is not None:
+        if rng[1] < start:
+            return _finish_metrics(code, pd.DataFrame(), groups, grain)
+        rng = (max(rng[0], start), rng[1])
     frames = []
     with backend_for(con, engine, spark) as backend:
         for month in periods.months_between(*rng):
