@@ -23,6 +23,7 @@ ACTIONS: tuple[str, ...] = (
     "submit_data",
     "edit_operations",
     "view_operations",
+    "finalise_month",
     "admin",
 )
 
@@ -81,6 +82,11 @@ def decide(actor: Actor, action: str, org_code: str | None = None) -> Decision:
         if role in ALLIANCE_WIDE:
             return Decision(True, "alliance team edits operations")
         return Decision(False, f"{role} users cannot edit operations")
+    if action == "finalise_month":
+        # Making a month's figures final fixes what is published: the alliance team's call.
+        if role in ALLIANCE_WIDE:
+            return Decision(True, "alliance team finalises a month's figures")
+        return Decision(False, f"{role} users cannot finalise a month")
     if action == "view_operations":
         if role in LOGGED_IN:
             return Decision(True, "logged-in users see operations")

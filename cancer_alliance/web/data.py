@@ -22,6 +22,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from cancer_alliance.calendar import ReportingCalendar, read_calendar
+
 BREAKDOWNS: dict[str, tuple[str, str]] = {
     "provider": ("provider_code", "Provider"),
     "commissioner": ("commissioner_code", "Commissioner"),
@@ -54,13 +56,17 @@ def data_version(con: duckdb.DuckDBPyConnection) -> tuple:
     """Changes whenever a submission is applied, so cached results are never stale.
 
     Looked up at most every ``VERSION_TTL`` seconds (the query costs more than a cached
-    page); an upload through the app clears the cache at once.
+    page); an upload through the app clears the cache at once. A finalised month or a
+    changed calendar setting changes it too: both change which month is the headline.
     """
     now = time.monotonic()
     if _version[1] is not None and now - _version[0] < VERSION_TTL:
         return _version[1]
     rows = con.execute(
-        "SELECT count(*), coalesce(max(submission_id), 0), max(submitted_at) FROM submissions"
+        "SELECT count(*), coalesce(max(submission_id), 0), max(submitted_at),"
+        " (SELECT count(*) FROM month_finalisations),"
+        " (SELECT max(set_at) FROM calendar_settings),"
+        " (SELECT max(set_at) FROM calendar_providers) FROM submissions"
     ).fetchall()
     _version[:] = [now, tuple(rows[0])]
     return _version[1]
@@ -158,9 +164,49 @@ def periods(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [r[0] for r in rows]
 
 
+def reporting_calendar(con: duckdb.DuckDBPyConnection) -> ReportingCalendar:
+    """The store's reporting calendar today (cached until the data or the day changes)."""
+    return cached(con, ("calendar", date.today().isoformat()), lambda: read_calendar(con))
+
+
 def latest_period(con: duckdb.DuckDBPyConnection) -> str | None:
-    ps = periods(con)
-    return ps[-1] if ps else None
+    """The alliance's latest month: the latest *complete* month (None: none yet).
+
+    A month some providers have sent and others not (an early upload, a late trust) is
+    never the headline: see :func:`provisional_months`.
+    """
+    return reporting_calendar(con).latest_complete
+
+
+def data_start(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The first month the alliance reports; earlier months are in no series."""
+    return reporting_calendar(con).data_start
+
+
+def provisional_months(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    """Months after the latest complete one that some providers have sent, with who is in
+    and who is missing: shown as provisional, never as the headline."""
+    return [{"period": m.period, "received": len(m.received), "expected": len(m.expected),
+             "missing": ", ".join(m.missing), "edition": m.edition}
+            for m in reporting_calendar(con).provisional_after()]
+
+
+def edition(con: duckdb.DuckDBPyConnection, period: str | None) -> str | None:
+    """``final`` or ``provisional`` for a month's figures (None: not a calendar month)."""
+    month = reporting_calendar(con).month(period) if period else None
+    return month.edition if month is not None else None
+
+
+def upto_latest(con: duckdb.DuckDBPyConnection, df: pd.DataFrame) -> pd.DataFrame:
+    """Rows of a monthly table up to the latest complete month (none when there is none;
+    all when the store has no submissions, as a hand-built store has no calendar)."""
+    cal = reporting_calendar(con)
+    if not cal.months or df.empty or "period" not in df.columns:
+        return df
+    latest = cal.latest_complete
+    if latest is None:
+        return df.iloc[0:0]
+    return df[df["period"].astype(str).str.slice(0, 7) <= latest]
 
 
 def ptl(con: duckdb.DuckDBPyConnection, census: date, scope: dict[str, str]) -> pd.DataFrame:

@@ -156,6 +156,7 @@ NAV = [
     ("Outcomes", "/outcomes", "view_operations"),
     ("Patient tracking list", "/ptl", "view_patient"),
     ("Submissions", "/submissions", "submit_data"),
+    ("Completeness", "/completeness", "submit_data"),
     ("Operations", "/operations", "view_operations"),
     ("Public view", "/public", "view_aggregate"),
     ("Definitions", "/definitions", "view_aggregate"),

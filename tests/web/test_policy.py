@@ -36,6 +36,12 @@ EXPECTED = {
     ("board", "view_operations", None): True,
     ("public", "view_operations", None): False,
     ("public", "view_aggregate", None): True,
+    ("analyst", "finalise_month", None): True,
+    ("admin", "finalise_month", None): True,
+    ("provider", "finalise_month", "RAA"): False,
+    ("commissioner", "finalise_month", None): False,
+    ("board", "finalise_month", None): False,
+    ("public", "finalise_month", None): False,
     ("admin", "admin", None): True,
     ("analyst", "admin", None): False,
 }

@@ -66,9 +66,11 @@ def _breakdown(con, actor: Actor, code: str, breakdown: str, period: str | None,
 
 
 def _period(con, code: str, period: str | None) -> str | None:
+    """The month asked for, else the alliance's latest complete month (else the latest
+    month with data, for a store without a calendar)."""
     if period:
         return period
-    df = data.metric(con, code, by=("month",))
+    df = data.upto_latest(con, data.metric(con, code, by=("month",)))
     return str(df["period"].max()) if not df.empty else None
 
 
@@ -130,6 +132,9 @@ def standard_context(con, actor: Actor, defn, period: str | None, provider: str 
         ctx["spc"] = builders.spc_chart(name, series["period"].tolist(),
                                         series["performance"].tolist(), result, target=target)
         ctx["period"] = period = _period(con, code, period)
+        ctx["edition"] = data.edition(con, period)
+        ctx["data_start"] = data.data_start(con)
+        ctx["provisional"] = data.provisional_months(con)
         unit_col = data.BREAKDOWNS.get(funnel_by, data.BREAKDOWNS["provider"])[0]
         tables = {b: breakdown_table(con, actor, code, b, period) for b in table_breakdowns(defn)}
         fun_df = tables.get(funnel_by if funnel_by in tables else "provider")
