@@ -51,6 +51,7 @@ MATRIX: list[tuple[str, dict[str, object], bool]] = [
                         "public": LOGIN, "*": OK}, True),
     # submitting and administration
     ("/submissions", {"commissioner": DENY, "board": DENY, "public": LOGIN, "*": OK}, False),
+    ("/completeness", {"commissioner": DENY, "board": DENY, "public": LOGIN, "*": OK}, False),
     ("/submissions?provider=RBB", {"provider": DENY, "commissioner": DENY, "board": DENY,
                                    "public": LOGIN, "*": OK}, False),
     ("/api/v1/submissions/1", {"commissioner": DENY, "board": DENY, "public": UNAUTH,
@@ -106,7 +107,8 @@ def test_every_route_is_in_the_matrix(app):
                 "/api/v1/metrics/{standard}", "/api/v1/submissions/{submission_id}"}
     # POST-only routes and sign-on are tested in test_auth, test_api and test_upload.
     covered |= {"/logout", "/login/sso", "/login/sso/callback", "/api/v1/submissions",
-                "/admin/users/disable", "/admin/tokens"}
+                "/admin/users/disable", "/admin/tokens",
+                "/completeness/finalise"}  # tested in test_completeness
     # Routes of this area only (other areas' routers test their own pages).
     import importlib
 

@@ -17,6 +17,7 @@ from cancer_alliance.auth.model import Actor
 from cancer_alliance.calendar import finalise
 from cancer_alliance.dataset import periods
 from cancer_alliance.errors import UsageError
+from cancer_alliance.metrics.revisions import revisions as figure_revisions
 from cancer_alliance.web import data
 from cancer_alliance.web.deps import get_con, render, require
 from cancer_alliance.web.views.submissions import PERIOD
@@ -45,16 +46,16 @@ def grid_context(con, provider: str | None) -> dict:
             and (cal.as_of is None or cal.as_of > periods.month_end(m.period)),
             "cells": [by_key.get((p, m.period)) for p in providers],
         })
-    revisions = [{"provider_code": c.provider_code, "period": c.period,
-                  "submission_id": s.submission_id, "submitted_by": s.submitted_by,
-                  "submitted_at": s.submitted_at, "rows_accepted": s.accepted}
-                 for c, s in cal.revisions() if provider is None or c.provider_code == provider]
+    revisions = figure_revisions(con)
+    if provider is not None:
+        revisions = revisions[revisions["provider_code"] == provider]
     counts: dict[str, int] = {}
     for c in cells:
         counts[c.state] = counts.get(c.state, 0) + 1
-    return {"providers": providers, "months": months, "revisions": revisions,
+    return {"providers": providers, "months": months,
             "latest": cal.latest_complete, "data_start": cal.data_start,
-            "settings": cal.settings, "counts": counts, "labels": STATE_LABELS}
+            "settings": cal.settings, "counts": counts, "labels": STATE_LABELS,
+            "revisions": revisions.to_dict("records")}
 
 
 @router.get("/completeness", include_in_schema=False)
