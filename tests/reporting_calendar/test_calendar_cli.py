@@ -111,3 +111,16 @@ def test_finalise_is_checked_recorded_and_audited(db):
     assert read_calendar(con).month(last_month).edition == "final"
     bad = runner.invoke(app, ["finalise", "--period", "2024-3", "--db", db])
     assert bad.exit_code != 0
+
+
+def test_packs_default_to_the_latest_complete_month(db):
+    from cancer_alliance.commands.operations import _pack_period
+
+    con = connect(db)
+    assert _pack_period(con, None) == "2024-01"  # not 2024-03, which only RAA has sent
+    assert _pack_period(con, "2024-03") == "2024-03"
+    con.execute("DELETE FROM submissions WHERE provider_code = 'RBB'")
+    con.execute("INSERT INTO organisations (org_code, org_name, org_type, alliance_code)"
+                " VALUES ('RCC', 'Gamma', 'PROVIDER', 'ALL1')")
+    with pytest.raises(UsageError, match="no month is complete"):
+        _pack_period(con, None)
