@@ -116,6 +116,28 @@ def patient_scope(actor: Actor) -> dict[str, str] | None:
     return None
 
 
+def figure_scope(actor: Actor) -> dict[str, str] | None:
+    """Row filter for the pathways behind a figure: ``{column: code}`` over outcome rows.
+
+    A provider's figures count the pathways *accountable* to it (with inter-provider
+    transfer shares), including rows another trust submitted, so its filter is on
+    ``accountable_provider_code``, not on the submitter; a commissioner's figures count its
+    population. Use with :func:`decide` ``(actor, "view_patient")``; ``None``: no rows.
+    """
+    if actor.role in ALLIANCE_WIDE:
+        return {}
+    if actor.role == "provider":
+        return {"accountable_provider_code": actor.org_code or ""}
+    if actor.role == "commissioner":
+        return {"commissioner_code": actor.org_code or ""}
+    return None
+
+
+#: Fields of another trust's pathway a provider does not need to rebuild its own figure:
+#: the other trust's pathway key and the patient's commissioner stay hidden.
+OTHER_TRUST_HIDDEN = ("pathway_id", "commissioner_code")
+
+
 def submit_scope(actor: Actor) -> str | None:
     """The only provider a provider user may submit for; ``None`` when any provider is allowed."""
     return actor.org_code if actor.role == "provider" else None

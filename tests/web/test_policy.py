@@ -76,3 +76,12 @@ def test_unknown_action_and_scoped_role_without_org_are_errors():
         decide(A["admin"], "delete_everything")
     with pytest.raises(ValueError):
         Actor("x", "provider")
+
+
+def test_figure_scope_is_the_accountable_provider_not_the_submitter():
+    from cancer_alliance.auth.policy import figure_scope
+
+    assert figure_scope(A["provider"]) == {"accountable_provider_code": "RAA"}
+    assert figure_scope(A["commissioner"]) == {"commissioner_code": "QAA"}
+    assert figure_scope(A["analyst"]) == {} and figure_scope(A["admin"]) == {}
+    assert figure_scope(A["board"]) is None and figure_scope(A["public"]) is None

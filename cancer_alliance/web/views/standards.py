@@ -186,13 +186,43 @@ EXPORT_COLUMNS = ("standard", "provider_code", "commissioner_code", "pathway_id"
 """The pathway-level trace of a figure; no demographic columns (not needed to check one)."""
 
 
+def figure_rows(df: pd.DataFrame, actor: Actor, provider: str | None = None) -> pd.DataFrame:
+    """The outcome rows behind the figure ``actor`` sees (optionally one accountable
+    provider's), so that summing ``share`` over included rows gives the figure.
+
+    Scoped by :func:`policy.figure_scope` (a provider: the rows accountable to it, whoever
+    submitted them). In a provider's download, rows another trust submitted keep only
+    what the figure needs: :data:`policy.OTHER_TRUST_HIDDEN` are blanked.
+    """
+    scope = policy.figure_scope(actor)
+    if scope is None:
+        return df.iloc[0:0]
+    for column, value in scope.items():
+        df = df[df[column] == value]
+    if provider:
+        df = df[df["accountable_provider_code"] == provider]
+    df = df.copy()
+    if actor.role == "provider":
+        others = df["provider_code"] != actor.org_code
+        for column in policy.OTHER_TRUST_HIDDEN:
+            if column in df.columns:
+                df[column] = df[column].astype(object).where(~others, None)
+    return df
+
+
 @router.get("/standards/{code}/outcomes.csv", include_in_schema=False)
 def outcomes_csv(
-    request: Request, code: str, period: str | None = None, con=Depends(get_con),
-    actor: Actor = Depends(require("view_patient")),
+    request: Request, code: str, period: str | None = None, provider: str | None = None,
+    con=Depends(get_con),
+    actor: Actor = Depends(require("view_patient", org_param="provider",
+                                   org_roles=("provider",))),
 ):
     """The pathways behind a month's figure (as ``cancer-alliance outcomes``): patient-level,
-    so only for roles allowed it, only inside their scope, and audited (by ``require``)."""
+    so only for roles allowed it, only inside their scope, and audited (by ``require``).
+
+    Rows are the figure's own: by *accountable* provider with transfer shares, so the sum
+    of ``share`` over included rows is the figure on the page (and ``within`` rows its
+    numerator), to the half-patient."""
     from cancer_alliance import metrics
 
     defn = _definition(code)
@@ -203,10 +233,10 @@ def outcomes_csv(
     if period is None:
         raise HTTPException(404, "No month has data for this standard yet.")
     df = metrics.outcomes(con, standard=code, period=period, wide=True)
-    for column, value in (policy.patient_scope(actor) or {}).items():
-        df = df[df[column] == value]
-    out = df[[c for c in EXPORT_COLUMNS if c in df.columns]]
-    return csv_response(out, f"{code}-outcomes-{period}.csv")
+    out = figure_rows(df, actor, params.org_code(provider))
+    out = out[[c for c in EXPORT_COLUMNS if c in out.columns]]
+    who = f"-{params.org_code(provider)}" if provider else ""
+    return csv_response(out, f"{code}-outcomes-{period}{who}.csv")
 
 
 @router.get("/standards/{code}/{breakdown}.csv", include_in_schema=False)
