@@ -24,6 +24,7 @@ ACTIONS: tuple[str, ...] = (
     "edit_operations",
     "view_operations",
     "finalise_month",
+    "view_pack",
     "admin",
 )
 
@@ -91,6 +92,14 @@ def decide(actor: Actor, action: str, org_code: str | None = None) -> Decision:
         if role in LOGGED_IN:
             return Decision(True, "logged-in users see operations")
         return Decision(False, "log in to see operations")
+    if action == "view_pack":  # org_code: the pack's provider; None is the board pack
+        if role == "provider":
+            if org_code is not None and org_code == actor.org_code:
+                return Decision(True, f"packs of own provider {actor.org_code}")
+            return Decision(False, f"provider users see only {actor.org_code}'s packs")
+        if role in LOGGED_IN:
+            return Decision(True, "logged-in users see provider and board packs")
+        return Decision(False, "log in to see packs")
     # admin
     if role == "admin":
         return Decision(True, "administrator")
@@ -136,6 +145,12 @@ def figure_scope(actor: Actor) -> dict[str, str] | None:
 #: Fields of another trust's pathway a provider does not need to rebuild its own figure:
 #: the other trust's pathway key and the patient's commissioner stay hidden.
 OTHER_TRUST_HIDDEN = ("pathway_id", "commissioner_code")
+
+
+def pack_scope(actor: Actor) -> str | None:
+    """The only provider whose packs a provider user may list; ``None`` when any (see
+    ``decide(actor, "view_pack", ...)``, which also refuses them the board pack)."""
+    return actor.org_code if actor.role == "provider" else None
 
 
 def submit_scope(actor: Actor) -> str | None:

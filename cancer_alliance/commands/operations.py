@@ -18,6 +18,7 @@ from typing import Annotated
 import typer
 
 from cancer_alliance.commands.options import DbOption
+from cancer_alliance.dataset import periods
 
 PeriodArg = Annotated[str | None, typer.Option(
     "--period", help="Reporting month, YYYY-MM. Default: the alliance's latest complete month "
@@ -64,12 +65,11 @@ def _audit(con, resource: str, detail: str) -> None:
 def _pack_period(con, period: str | None) -> str:
     """The month asked for, else the alliance's latest complete month (packs never default
     to a month only some providers have sent)."""
-    from cancer_alliance import reports
     from cancer_alliance.calendar import read_calendar
     from cancer_alliance.errors import UsageError
 
     if period is not None:
-        return reports.packs.check_period(period)
+        return periods.check_month(period)
     latest = read_calendar(con).latest_complete
     if latest is None:
         raise UsageError("no month is complete yet (see `cancer-alliance completeness`): "

@@ -42,6 +42,13 @@ EXPECTED = {
     ("commissioner", "finalise_month", None): False,
     ("board", "finalise_month", None): False,
     ("public", "finalise_month", None): False,
+    ("provider", "view_pack", "RAA"): True,
+    ("provider", "view_pack", "RBB"): False,
+    ("provider", "view_pack", None): False,  # the board pack
+    ("commissioner", "view_pack", "RBB"): True,
+    ("board", "view_pack", None): True,
+    ("analyst", "view_pack", "RBB"): True,
+    ("public", "view_pack", "RAA"): False,
     ("admin", "admin", None): True,
     ("analyst", "admin", None): False,
 }

@@ -20,7 +20,6 @@ from cancer_alliance.errors import UsageError
 from cancer_alliance.metrics.revisions import revisions as figure_revisions
 from cancer_alliance.web import data
 from cancer_alliance.web.deps import get_con, render, require
-from cancer_alliance.web.views.submissions import PERIOD
 
 router = APIRouter()
 
@@ -72,7 +71,7 @@ def completeness_page(request: Request, con=Depends(get_con),
 def finalise_month(request: Request, period: str = Form(...),
                    actor: Actor = Depends(require("finalise_month"))):
     """Make a month final now; refused (with the reason) if it cannot be."""
-    if not PERIOD.match(period):
+    if not periods.is_month(period):
         raise HTTPException(400, "The period must be a month written YYYY-MM.")
     cur = request.app.state.con.cursor()
     try:
