@@ -11,7 +11,7 @@ import pytest
 from cancer_alliance import metrics, reports
 from cancer_alliance.errors import NotFound, UsageError
 from cancer_alliance.reports import archive, packs, render
-from cancer_alliance.reports.sections import month_end
+from cancer_alliance.dataset.periods import month_end
 
 PERIOD = "2024-06"
 
