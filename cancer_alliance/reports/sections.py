@@ -100,6 +100,8 @@ def standard_section(con, code: str, period: str, provider: str | None) -> dict:
         within=float(last["within"]), breaches=float(last["breaches"]),
         performance=float(last["performance"]),
         threshold=None if pd.isna(last["threshold"]) else float(last["threshold"]),
+        applies=metrics.definition(code).applicable(periods.month_start(str(last["period"]))
+                                                    ).words,
         met=None if pd.isna(last["met"]) else bool(last["met"]),
     )
     values = df["performance"].astype(float).tolist()

@@ -72,10 +72,12 @@ def headline(series: pd.DataFrame, code: str) -> dict:
     row: dict = {"code": code, "name": defn.short_name, "href": f"/standards/{code}"}
     if series.empty:
         row.update(period=None, performance=None, change=None, threshold=None, met=None,
+                   objective=None, applies=None,
                    variation=None, assurance=None, spark=None, total=None)
         return row
     last = series.iloc[-1]
     prev = series.iloc[-2] if len(series) > 1 else None
+    applies = defn.applicable(periods.month_start(str(last["period"])))
     threshold = defn.threshold_on(periods.month_start(str(last["period"])))
     perf = _f(last["performance"])
     result = spc_for(series, code)
@@ -90,6 +92,8 @@ def headline(series: pd.DataFrame, code: str) -> dict:
         total=last["total"],
         change=None if math.isnan(change) else change,
         threshold=threshold,
+        objective=applies.objective.value_percent if applies.objective else None,
+        applies=applies.words,
         met=(perf >= threshold) if threshold is not None and not math.isnan(perf) else None,
         variation=variation,
         assurance=assurance,

@@ -135,6 +135,7 @@ def standard_context(con, actor: Actor, defn, period: str | None, provider: str 
                                         series["performance"].tolist(), result, target=target)
         ctx["period"] = period = _period(con, code, period)
         ctx["edition"] = data.edition(con, period)
+        ctx["applies"] = defn.applicable(periods.month_start(period)) if period else None
         ctx["data_start"] = data.data_start(con)
         ctx["provisional"] = data.provisional_months(con)
         unit_col = data.BREAKDOWNS.get(funnel_by, data.BREAKDOWNS["provider"])[0]
@@ -251,6 +252,11 @@ def standard_csv(
     table = breakdown_table(con, actor, code, breakdown, period)
     table.insert(0, "period", period)
     table.insert(0, "standard", code)
+    if period:  # the same rule as the page: standard judged against, objective beside it
+        applies = _definition(code).applicable(periods.month_start(period))
+        table["threshold"] = applies.standard.value_percent if applies.standard else None
+        table["objective"] = applies.objective.value_percent if applies.objective else None
+        table["edition"] = data.edition(con, period)
     return csv_response(table, f"{code}-{breakdown}-{period}.csv")
 
 
