@@ -155,6 +155,7 @@ NAV = [
     ("Equity", "/equity", "view_operations"),
     ("Outcomes", "/outcomes", "view_operations"),
     ("Patient tracking list", "/ptl", "view_patient"),
+    ("104-day waits", "/harm-review", "view_patient"),
     ("Submissions", "/submissions", "submit_data"),
     ("Completeness", "/completeness", "submit_data"),
     ("Operations", "/operations", "view_operations"),

@@ -14,6 +14,7 @@ from cancer_alliance.web.views import (
     admin,
     api,
     auth_pages,
+    backlog,
     completeness,
     definitions,
     operations,
@@ -31,6 +32,7 @@ from cancer_alliance.web.views import (
 ROUTERS: tuple[APIRouter, ...] = (
     auth_pages.router,
     overview.router,
+    backlog.router,
     standards.router,
     organisations.router,
     population.router,

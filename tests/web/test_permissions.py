@@ -22,6 +22,7 @@ MATRIX: list[tuple[str, dict[str, object], bool]] = [
     ("/", {"public": TO_PUBLIC, "*": OK}, False),
     ("/standards", {"public": LOGIN, "*": OK}, False),
     ("/standards/62_DAY", {"public": LOGIN, "*": OK}, False),
+    ("/standards/62_DAY_BACKLOG", {"public": LOGIN, "*": OK}, False),
     ("/standards/FDS?provider=RBB", {"public": LOGIN, "*": OK}, False),
     ("/providers", {"public": LOGIN, "*": OK}, False),
     ("/providers/RBB", {"public": LOGIN, "*": OK}, False),
@@ -44,6 +45,10 @@ MATRIX: list[tuple[str, dict[str, object], bool]] = [
     # patient-level: audited
     ("/ptl", {"board": DENY, "public": LOGIN, "*": OK}, True),
     ("/ptl.csv", {"board": DENY, "public": LOGIN, "*": OK}, True),
+    ("/harm-review", {"board": DENY, "public": LOGIN, "*": OK}, True),
+    ("/harm-review.csv", {"board": DENY, "public": LOGIN, "*": OK}, True),
+    ("/harm-review?provider=RBB", {"provider": DENY, "board": DENY, "public": LOGIN,
+                                   "*": OK}, True),
     ("/standards/FDS/outcomes.csv", {"board": DENY, "public": LOGIN, "*": OK}, True),
     ("/ptl?provider=RAA", {"board": DENY, "public": LOGIN, "*": OK}, True),
     ("/ptl?provider=RBB", {"provider": DENY, "board": DENY, "public": LOGIN, "*": OK}, True),
