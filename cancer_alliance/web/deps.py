@@ -158,6 +158,9 @@ NAV = [
     ("104-day waits", "/harm-review", "view_patient"),
     ("Submissions", "/submissions", "submit_data"),
     ("Completeness", "/completeness", "submit_data"),
+    # the reconciliation is for exactly the roles view_patient admits (policy.
+    # reconciliation_scope: exact counts, so not for board members or the public)
+    ("Reconciliation", "/reconciliation", "view_patient"),
     ("Operations", "/operations", "view_operations"),
     ("Public view", "/public", "view_aggregate"),
     ("Definitions", "/definitions", "view_aggregate"),

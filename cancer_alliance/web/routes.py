@@ -24,6 +24,7 @@ from cancer_alliance.web.views import (
     population,
     ptl,
     public,
+    reconciliation,
     standards,
     submissions,
 )
@@ -40,6 +41,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     submissions.router,
     completeness.router,
     public.router,
+    reconciliation.router,
     definitions.router,
     admin.router,
     api.router,
