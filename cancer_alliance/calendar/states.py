@@ -21,7 +21,8 @@ Rules (documented in ``docs/reference/reporting-calendar.md``):
   submission arriving after then is late, not a revision.)
 * **Complete.** A month is complete when the share of its expected providers that are in is
   at least ``complete_share`` (default every one). The alliance's latest month is the latest
-  complete month; its data start is the configured start, else its first complete month.
+  complete month; its data start is the configured start, else its first complete month
+  (with no footprint at all, only a configured start: submissions alone are no alliance).
 """
 
 from __future__ import annotations
@@ -124,15 +125,20 @@ class ReportingCalendar:
     cells: tuple[Cell, ...]
     settings: CalendarSettings = field(default_factory=CalendarSettings)
     as_of: date | None = None
+    has_footprint: bool = True
 
     def month(self, period: str) -> Month | None:
         return next((m for m in self.months if m.period == period), None)
 
     @property
     def data_start(self) -> str | None:
-        """The configured start, else the first complete month (``None``: none yet)."""
+        """The configured start, else the alliance's first complete month (``None``: none
+        yet, or no alliance footprint to say who is expected: a store of submissions with no
+        reference organisations is not an alliance, and nothing is cut from it)."""
         if self.settings.data_start:
             return self.settings.data_start
+        if not self.has_footprint:
+            return None
         return next((m.period for m in self.months if m.complete), None)
 
     @property
@@ -184,7 +190,7 @@ def build_calendar(submissions: Iterable[Submission], footprint: Mapping[str, st
                   key=lambda s: (s.submitted_at, s.submission_id))
     loaded = [s for s in subs if s.loaded]
     if not loaded:
-        return ReportingCalendar((), (), settings, now.date())
+        return ReportingCalendar((), (), settings, now.date(), bool(footprint))
     first = min(s.period for s in loaded)
     if settings.data_start and settings.data_start < first:
         first = settings.data_start
@@ -224,12 +230,15 @@ def build_calendar(submissions: Iterable[Submission], footprint: Mapping[str, st
                                 is_final, final_at if is_final else None,
                                 final_by if is_final else None, deadline,
                                 final_deadline(period, settings)))
-    cal = ReportingCalendar(tuple(month_rows), tuple(cells), settings, now.date())
+    has_footprint = bool(footprint)
+    cal = ReportingCalendar(tuple(month_rows), tuple(cells), settings, now.date(),
+                            has_footprint)
     start = cal.data_start
     if start:
         month_rows = [m if m.period >= start else replace(m, in_data=False)
                       for m in month_rows]
-        cal = ReportingCalendar(tuple(month_rows), tuple(cells), settings, now.date())
+        cal = ReportingCalendar(tuple(month_rows), tuple(cells), settings, now.date(),
+                                has_footprint)
     return cal
 
 

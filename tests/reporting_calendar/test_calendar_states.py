@@ -249,6 +249,17 @@ def test_one_trust_starting_early_sets_the_data_start_unless_the_others_joined_e
     assert build_calendar(subs, joined, date(2024, 2, 20)).data_start == "2024-01"
 
 
+def test_without_a_footprint_only_a_configured_start_cuts_months():
+    """A store of submissions with no reference organisations is no alliance: its months
+    are judged (complete, latest) but nothing is cut unless a data start is configured."""
+    subs = [sub("RAA", m, f"2024-0{int(m[5:]) + 1}-10T10:00") for m in ("2024-01", "2024-02")]
+    cal = build_calendar(subs, {}, date(2024, 3, 20))
+    assert (cal.latest_complete, cal.data_start) == ("2024-02", None)
+    assert all(m.in_data for m in cal.months)
+    set_start = build_calendar(subs, {}, date(2024, 3, 20), CalendarSettings(data_start="2024-02"))
+    assert set_start.data_start == "2024-02"
+
+
 def test_nothing_submitted_means_no_months():
     cal = build_calendar([], THREE, date(2024, 3, 1))
     assert (cal.months, cal.latest_complete, cal.data_start) == ((), None, None)

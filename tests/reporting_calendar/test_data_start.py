@@ -30,6 +30,8 @@ def _ruled_out(pid: str, nhs: str, referral: str, told: str) -> dict:
 def test_metrics_by_month_start_at_the_first_complete_month(tmp_path):
     db = str(tmp_path / "a.duckdb")
     con = connect(db)
+    con.execute("INSERT INTO organisations (org_code, org_name, org_type, alliance_code)"
+                " VALUES ('RAA', 'Alpha', 'PROVIDER', 'ALL1')")  # the alliance's footprint
     rows = [  # a long wait told in July 2023, sent with the first month's data
         _ruled_out("P1", NHS_NUMBERS[0], "2023-06-20", "2023-07-14"),
         _ruled_out("P2", NHS_NUMBERS[1], "2024-01-02", "2024-01-20"),
