@@ -31,3 +31,9 @@ def test_the_headline_standard_column_is_the_same_rule(clients):
     cell = row.select("td")[2]
     assert cell.get_text(strip=True) == "85%"
     assert cell["title"] == "standard 85% (Operational standard)"
+
+
+def test_the_api_carries_the_edition_and_the_thresholds_of_its_month(clients):
+    body = clients["analyst"].get("/api/v1/metrics/62_DAY?by=provider").json()
+    assert (body["period"], body["edition"], body["threshold"], body["objective"]) == (
+        "2024-06", "final", 85.0, None)

@@ -82,7 +82,7 @@ def _breakdown(con, actor: Actor | None, code: str, breakdown: str, period: str 
     return out
 
 
-def _period(con, code: str, period: str | None) -> str | None:
+def latest_or(con, code: str, period: str | None) -> str | None:
     """The month asked for, else the alliance's latest complete month (else the latest
     month with data, for a store without a calendar)."""
     if period:
@@ -149,7 +149,7 @@ def standard_context(con, actor: Actor, defn, period: str | None, provider: str 
         name = f"{defn.short_name}, {provider or 'alliance'}"
         ctx["spc"] = builders.spc_chart(name, series["period"].tolist(),
                                         series["performance"].tolist(), result, target=target)
-        ctx["period"] = period = _period(con, code, period)
+        ctx["period"] = period = latest_or(con, code, period)
         ctx["edition"] = data.edition(con, period)
         ctx["applies"] = defn.applicable(periods.month_start(period)) if period else None
         ctx["data_start"] = data.data_start(con)
@@ -249,7 +249,7 @@ def outcomes_csv(
     if defn.era == Era.OPEN:
         raise HTTPException(400, "This standard counts open pathways: use the patient "
                             "tracking list.")
-    period = _period(con, code, params.period(period))
+    period = latest_or(con, code, params.period(period))
     if period is None:
         raise HTTPException(404, "No month has data for this standard yet.")
     df = metrics.outcomes(con, standard=code, period=period, wide=True)
@@ -267,7 +267,7 @@ def standard_csv(
     """Any breakdown as CSV, through the same protection as the page (public gets it too)."""
     _definition(code)
     params.breakdown(breakdown)
-    period = _period(con, code, params.period(period))
+    period = latest_or(con, code, params.period(period))
     table = breakdown_table(con, actor, code, breakdown, period)
     table.insert(0, "period", period)
     table.insert(0, "standard", code)
