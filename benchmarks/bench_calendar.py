@@ -58,18 +58,21 @@ def _pages(con) -> None:
     users.add_user(con, "bench-analyst", "analyst", None, "bench-password-123")
     data.clear_cache()
     app = create_app(WebSettings(db=None, secret="bench-secret-0123456789abcdef0123456789",
-                                 secure_cookies=False, oidc=None, census=None), con=con)
-    client = TestClient(app)
+                                 secure_cookies=True, oidc=None, census=None), con=con)
+    client = TestClient(app, base_url="https://testserver")
     page = client.get("/login")
     token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
-    client.post("/login", data={"username": "bench-analyst", "password": "bench-password-123",
-                                "csrf_token": token, "next": "/"})
+    r = client.post("/login", data={"username": "bench-analyst",
+                                    "password": "bench-password-123", "csrf_token": token,
+                                    "next": "/"}, follow_redirects=False)
+    assert r.status_code == 303, "could not log in"
     for name, path in (("overview", "/"), ("completeness", "/completeness"),
                        ("standard FDS", "/standards/FDS"),
                        ("backlog (counts)", "/standards/62_DAY_BACKLOG")):
         t = time.perf_counter()
-        r = client.get(path)
+        r = client.get(path, follow_redirects=False)
         first = time.perf_counter() - t
+        assert r.status_code == 200, (path, r.status_code)
         t = time.perf_counter()
         client.get(path)
         second = time.perf_counter() - t
