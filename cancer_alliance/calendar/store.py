@@ -8,6 +8,7 @@ alliance's settings (``calendar_settings``) and explicit finalisations
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import duckdb
@@ -57,8 +58,7 @@ def set_setting(con: duckdb.DuckDBPyConnection, key: str, value: str | None, by:
         return
     try:
         typed = SETTING_TYPES[key](value)
-        current = read_settings(con)
-        CalendarSettings(**{**current.__dict__, key: typed})
+        replace(read_settings(con), **{key: typed})  # checked as a whole
     except ValueError as exc:
         raise UsageError(f"calendar setting {key} = {value!r}: {exc}") from None
     con.execute("INSERT OR REPLACE INTO calendar_settings VALUES (?, ?, ?, ?)",
