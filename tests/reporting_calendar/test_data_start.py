@@ -51,8 +51,9 @@ def test_metrics_by_month_start_at_the_first_complete_month(tmp_path):
     con.close()
     out = CliRunner().invoke(app, ["metrics", "--db", db, "--standard", "FDS", "--by", "month"])
     assert out.exit_code == 0, out.output
-    assert [r["period"] for r in csv.DictReader(io.StringIO(out.output))] == ["2024-02"]
+    assert [r["period"] for r in csv.DictReader(io.StringIO(out.stdout))] == ["2024-02"]
+    assert "data start (2024-02) are left out" in out.stderr
     backlog = CliRunner().invoke(app, ["metrics", "--db", db, "--standard", "62_DAY_BACKLOG",
                                        "--by", "month"])
-    periods = [r["period"] for r in csv.DictReader(io.StringIO(backlog.output))]
+    periods = [r["period"] for r in csv.DictReader(io.StringIO(backlog.stdout))]
     assert periods and min(periods) >= "2024-02"
