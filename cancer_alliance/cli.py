@@ -28,6 +28,7 @@ app = typer.Typer(
 COMMAND_MODULES = [
     "cancer_alliance.commands.generate",  # generate
     "cancer_alliance.commands.data",  # ingest, submissions, rejections, reference
+    "cancer_alliance.commands.calendar",  # completeness, finalise, calendar
     "cancer_alliance.commands.metrics",  # outcomes, metrics, ptl, refresh
     "cancer_alliance.commands.published",  # published data: load, reconcile
     "cancer_alliance.commands.forecast",  # forecast

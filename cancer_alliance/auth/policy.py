@@ -23,6 +23,7 @@ ACTIONS: tuple[str, ...] = (
     "submit_data",
     "edit_operations",
     "view_operations",
+    "finalise_month",
     "view_pack",
     "admin",
 )
@@ -82,6 +83,11 @@ def decide(actor: Actor, action: str, org_code: str | None = None) -> Decision:
         if role in ALLIANCE_WIDE:
             return Decision(True, "alliance team edits operations")
         return Decision(False, f"{role} users cannot edit operations")
+    if action == "finalise_month":
+        # Making a month's figures final fixes what is published: the alliance team's call.
+        if role in ALLIANCE_WIDE:
+            return Decision(True, "alliance team finalises a month's figures")
+        return Decision(False, f"{role} users cannot finalise a month")
     if action == "view_operations":
         if role in LOGGED_IN:
             return Decision(True, "logged-in users see operations")
@@ -136,6 +142,28 @@ def patient_scope(actor: Actor) -> dict[str, str] | None:
     if actor.role == "commissioner":
         return {"commissioner_code": actor.org_code or ""}
     return None
+
+
+def figure_scope(actor: Actor) -> dict[str, str] | None:
+    """Row filter for the pathways behind a figure: ``{column: code}`` over outcome rows.
+
+    A provider's figures count the pathways *accountable* to it (with inter-provider
+    transfer shares), including rows another trust submitted, so its filter is on
+    ``accountable_provider_code``, not on the submitter; a commissioner's figures count its
+    population. Use with :func:`decide` ``(actor, "view_patient")``; ``None``: no rows.
+    """
+    if actor.role in ALLIANCE_WIDE:
+        return {}
+    if actor.role == "provider":
+        return {"accountable_provider_code": actor.org_code or ""}
+    if actor.role == "commissioner":
+        return {"commissioner_code": actor.org_code or ""}
+    return None
+
+
+#: Fields of another trust's pathway a provider does not need to rebuild its own figure:
+#: the other trust's pathway key and the patient's commissioner stay hidden.
+OTHER_TRUST_HIDDEN = ("pathway_id", "commissioner_code")
 
 
 def pack_scope(actor: Actor) -> str | None:

@@ -48,10 +48,11 @@ def _nice_ticks(lo: float, hi: float, n: int = 5) -> list[float]:
     step = min((m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw), default=raw)
     start = math.floor(lo / step) * step
     ticks, t = [], start
-    while t <= hi + step * 1e-9:
+    while True:  # the last tick reaches hi, so the axis never cuts off the highest point
         ticks.append(round(t, 10))
+        if t >= hi - step * 1e-9:
+            return ticks
         t += step
-    return ticks
 
 
 class _Frame:

@@ -91,7 +91,11 @@ def metrics_command(
     fmt: FormatOption = Format.csv,
     engine: EngineOption = Engine.duckdb,
 ) -> None:
-    """Aggregate one standard: total, within, breaches, performance %, threshold, met."""
+    """Aggregate one standard: total, within, breaches, performance %, threshold, met.
+
+    Months before the alliance's data start (its first complete month, or the configured
+    start) are left out, as on every page; stderr says so.
+    """
     from cancer_alliance import metrics
 
     filters = {}
@@ -103,6 +107,12 @@ def metrics_command(
     df = metrics.compute_metrics(con, standard, by=by, period=period, filters=filters or None,
                                  engine=engine.value, spark=_spark(engine))
     _echo(df, fmt)
+    from cancer_alliance.metrics.data_start import data_start
+
+    start = data_start(con)
+    if start is not None:  # said on stderr, so the CSV or JSON on stdout stays clean
+        typer.echo(f"Months before the alliance's data start ({start}) are left out; "
+                   "see `cancer-alliance completeness`.", err=True)
 
 
 def ptl_command(

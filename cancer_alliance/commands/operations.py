@@ -20,7 +20,9 @@ import typer
 from cancer_alliance.commands.options import DbOption
 from cancer_alliance.dataset import periods
 
-PeriodArg = Annotated[str, typer.Option("--period", help="Reporting month, YYYY-MM.")]
+PeriodArg = Annotated[str | None, typer.Option(
+    "--period", help="Reporting month, YYYY-MM. Default: the alliance's latest complete month "
+    "(every expected provider in; see `completeness --latest`).")]
 OutOption = Annotated[Path, typer.Option("--out", help="File to write (.pdf or .html).")]
 FileArg = Annotated[Path, typer.Argument(help="A .csv file (named after its table) or an .xlsx "
                                          "workbook with one sheet per table.")]
@@ -60,6 +62,21 @@ def _audit(con, resource: str, detail: str) -> None:
                  resource, detail)
 
 
+def _pack_period(con, period: str | None) -> str:
+    """The month asked for, else the alliance's latest complete month (packs never default
+    to a month only some providers have sent)."""
+    from cancer_alliance.calendar import read_calendar
+    from cancer_alliance.errors import UsageError
+
+    if period is not None:
+        return periods.check_month(period)
+    latest = read_calendar(con).latest_complete
+    if latest is None:
+        raise UsageError("no month is complete yet (see `cancer-alliance completeness`): "
+                         "give --period")
+    return latest
+
+
 def _fmt_of(out: Path) -> str:
     return "html" if out.suffix.lower() in (".html", ".htm") else "pdf"
 
@@ -74,12 +91,12 @@ def _refresh(con) -> None:
 
 @report_app.command("provider")
 def report_provider(code: Annotated[str, typer.Argument(help="Provider ODS code.")],
-                    period: PeriodArg, out: OutOption, db: DbOption = None) -> None:
+                    out: OutOption, period: PeriodArg = None, db: DbOption = None) -> None:
     """Write one provider's performance pack for a month and archive it."""
     from cancer_alliance import reports
 
     con = _con(db)
-    periods.check_month(period)
+    period = _pack_period(con, period)
     _refresh(con)
     content, meta = reports.generate_provider_pack(con, code, period, _fmt_of(out), "cli")
     out.write_bytes(content)
@@ -88,12 +105,12 @@ def report_provider(code: Annotated[str, typer.Argument(help="Provider ODS code.
 
 
 @report_app.command("board")
-def report_board(period: PeriodArg, out: OutOption, db: DbOption = None) -> None:
+def report_board(out: OutOption, period: PeriodArg = None, db: DbOption = None) -> None:
     """Write the alliance-wide board pack for a month and archive it."""
     from cancer_alliance import reports
 
     con = _con(db)
-    periods.check_month(period)
+    period = _pack_period(con, period)
     _refresh(con)
     content, meta = reports.generate_board_pack(con, period, _fmt_of(out), "cli")
     out.write_bytes(content)
@@ -102,8 +119,8 @@ def report_board(period: PeriodArg, out: OutOption, db: DbOption = None) -> None
 
 
 @report_app.command("cycle")
-def report_cycle(period: PeriodArg,
-                 out_dir: Annotated[Path, typer.Option("--out-dir", help="Folder for the packs.")],
+def report_cycle(out_dir: Annotated[Path, typer.Option("--out-dir", help="Folder for the packs.")],
+                 period: PeriodArg = None,
                  if_due: Annotated[bool, typer.Option(
                      "--if-due", help="Do nothing unless the month is in the bi-monthly cycle "
                      "(April, June, ... February), so a monthly scheduler can call it.")] = False,
@@ -112,11 +129,11 @@ def report_cycle(period: PeriodArg,
     """Every provider's pack and the board pack for a month: the bi-monthly dialogue."""
     from cancer_alliance import reports
 
-    periods.check_month(period)
+    con = _con(db)
+    period = _pack_period(con, period)
     if if_due and not reports.is_pack_month(period):
         typer.echo(json.dumps({"period": period, "due": False, "made": []}))
         return
-    con = _con(db)
     _refresh(con)
     made = reports.generate_cycle(con, period, out_dir, "html" if html else "pdf", "cli")
     _audit(con, "pack", f"generated the {period} cycle: reports "

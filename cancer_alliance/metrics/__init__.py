@@ -19,6 +19,7 @@ Public API::
 
 from cancer_alliance.metrics.api import (
     GROUP_COLUMNS,
+    backlog_counts,
     compute_many,
     compute_metrics,
     definition,
@@ -36,6 +37,7 @@ from cancer_alliance.metrics.standards import COMPLETED, STANDARDS
 
 __all__ = [
     "BREAKDOWN_COLUMNS", "COMPLETED", "GROUP_COLUMNS", "OUTCOME_COLUMNS", "PTL_COLUMNS",
+    "backlog_counts",
     "STANDARDS", "StandardDefinition", "Threshold", "compute_many", "compute_metrics", "definition",
     "enriched_pathways", "is_fresh", "outcomes", "ptl", "refresh", "threshold_for",
     "transfer_phases",

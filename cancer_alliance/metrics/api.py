@@ -30,6 +30,7 @@ from cancer_alliance.metrics.compile import (
     referring_provider,
     transfer_phases_met,
 )
+from cancer_alliance.metrics.data_start import data_start, from_month
 from cancer_alliance.metrics.definition import Era
 from cancer_alliance.metrics.engines import (
     ENGINES,
@@ -177,6 +178,7 @@ def compute_metrics(con: duckdb.DuckDBPyConnection, standard: str,
     """Aggregate one standard: total, within, breaches, performance %, threshold and met.
 
     ``provider_code`` groups and filters by the *accountable* provider, summing shares.
+    Months before the alliance's data start are left out (:mod:`.data_start`).
     Reads the materialised outcomes when they are fresh (DuckDB only), else computes.
     """
     defn = definition(standard)
@@ -210,7 +212,7 @@ def compute_many(con: duckdb.DuckDBPyConnection, standards: Sequence[str] | None
         t = t.filter(t.included)
         if _names_alliance(groups, filters):
             t = _accountable_alliance(backend, t)
-        t = _period_filter(t, period)
+        t = from_month(_period_filter(t, period), data_start(con))
         t = BREAKDOWNS.filter(t, filters, column_of)
         keys = {g: t[column_of.get(g, g)] for g in groups}
         within_share = ibis.cases((t.outcome == "within", t.share), else_=0.0)
@@ -239,10 +241,12 @@ def _accountable_alliance(backend: Any, t: ibis.Table) -> ibis.Table:
     return j.mutate(alliance_code=j._acc_alliance).drop("_acc_org", "_acc_alliance")
 
 
-def _backlog_metrics(con, code, groups, grain, period, filters, engine, spark):
-    """62_DAY_BACKLOG by month-end census: total on the PTL, within = not past day 62."""
+def _census_counts(con, groups, grain, period, filters, engine, spark) -> pd.DataFrame:
+    """Open pathways by month-end census from the data start: ``reporting_period``, groups,
+    ``open``, ``backlog_62`` (day 63 on) and ``over_104`` (day 105 on). A quarter or year
+    takes its last month's census; no grain, the last month's."""
     if "modality" in groups or "modality" in BREAKDOWNS.names(filters):
-        raise UsageError(f"{code} counts open pathways, which have no treatment yet: "
+        raise UsageError("the backlog counts open pathways, which have no treatment yet: "
                          "it cannot be broken down or filtered by modality")
     rng = periods.month_range(period)
     if rng is None:
@@ -252,15 +256,22 @@ def _backlog_metrics(con, code, groups, grain, period, filters, engine, spark):
             " diagnosis_communicated_date, first_seen_date, referral_received_date)),"
             " '%Y-%m') FROM pathways").fetchall()
         if first is None:
-            return _finish_metrics(code, pd.DataFrame(), groups, grain)
+            return pd.DataFrame()
         rng = (first, last)
+    start = data_start(con)
+    if start is not None:
+        if rng[1] < start:
+            return pd.DataFrame()
+        rng = (max(rng[0], start), rng[1])
     frames = []
     with backend_for(con, engine, spark) as backend:
         for month in periods.months_between(*rng):
             t = BREAKDOWNS.filter(ptl_table(backend, periods.month_end(month)), filters)
             keys = {g: t[g] for g in groups}
-            not_backlog = ibis.cases((t.in_62_day_backlog, 0.0), else_=1.0)
-            measures = dict(total=t.count().cast("float64"), within=not_backlog.sum())
+            measures = dict(
+                open=t.count().cast("float64"),
+                backlog_62=ibis.cases((t.in_62_day_backlog, 1.0), else_=0.0).sum(),
+                over_104=ibis.cases((t.in_104_day_subset, 1.0), else_=0.0).sum())
             agg = t.group_by(**keys).aggregate(**measures) if keys else t.aggregate(**measures)
             frames.append(agg.to_pandas().assign(reporting_period=month))
     df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
@@ -271,7 +282,38 @@ def _backlog_metrics(con, code, groups, grain, period, filters, engine, spark):
         df = df[df["reporting_period"] == last].drop(columns="_label")
     elif grain is None and not df.empty:
         df = df[df["reporting_period"] == df["reporting_period"].max()]
+    return df
+
+
+def _backlog_metrics(con, code, groups, grain, period, filters, engine, spark):
+    """62_DAY_BACKLOG by month-end census: total on the PTL, within = not past day 62."""
+    df = _census_counts(con, groups, grain, period, filters, engine, spark)
+    if not df.empty:
+        df = df.assign(total=df["open"], within=df["open"] - df["backlog_62"])
     return _finish_metrics(code, df, groups, grain)
+
+
+def backlog_counts(con: duckdb.DuckDBPyConnection, by: Sequence[str] | str = ("month",),
+                   period: str | tuple[str, str] | None = None,
+                   filters: Mapping[str, Any] | None = None, engine: str = "duckdb",
+                   spark: Any = None) -> pd.DataFrame:
+    """The 62-day backlog and the 104-day waits as counts, by month-end census (§5).
+
+    Columns ``period``, groups, ``open``, ``backlog_62``, ``over_104``: counts to compare
+    with a trajectory (a plan in patients), never a percentage (platform rule 15).
+    """
+    groups, grain = BREAKDOWNS.parse_by(by)
+    df = _census_counts(con, groups, grain, period, filters, engine, spark)
+    columns = ["period", *groups, "open", "backlog_62", "over_104"]
+    if df.empty:
+        return pd.DataFrame(columns=columns)
+    label = grain or "month"
+    df = df.assign(period=df["reporting_period"].map(lambda m: periods.label(m, label)))
+    for g in groups:
+        if g in _INT_COLUMNS:
+            df[g] = pd.array(df[g], dtype="Int64")
+    return df.sort_values(["period", *groups], na_position="last").reset_index(
+        drop=True)[columns]
 
 
 def ptl(con: duckdb.DuckDBPyConnection, census: date, engine: str = "duckdb",

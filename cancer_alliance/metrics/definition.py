@@ -104,6 +104,27 @@ def _typed(obj: object, name: str, enum: type[StrEnum], owner: str) -> None:
         raise ValueError(f"{owner}: unknown {name} {value!r}; one of {known}") from None
 
 
+class Applicable(NamedTuple):
+    """What a month's figure is judged against, and the objective shown beside it."""
+
+    standard: Threshold | None
+    objective: Threshold | None
+
+    @property
+    def words(self) -> str:
+        """In words, for pages, packs and exports: 'standard 85%; objective 75% (...)'."""
+        parts = []
+        if self.standard is not None and self.standard.value_percent is not None:
+            parts.append(f"standard {self.standard.value_percent:g}% "
+                         f"({self.standard.label})")
+        else:
+            parts.append("no standard in force")
+        if self.objective is not None and self.objective.value_percent is not None:
+            parts.append(f"objective {self.objective.value_percent:g}% "
+                         f"({self.objective.label})")
+        return "; ".join(parts)
+
+
 @dataclass(frozen=True)
 class Part:
     """One stream of events a standard counts (the 31-day combined standard has two)."""
@@ -159,23 +180,34 @@ class StandardDefinition:
             return self.rare_limit_days or self.limit_days
         return self.limit_days
 
+    def applicable(self, on: date) -> Applicable:
+        """THE rule for which threshold applies on ``on`` (platform rules 16-18).
+
+        ``standard``: the operational standard in force (the latest non-interim threshold
+        from on or before ``on``); ``met`` compares with it on every page, pack and export.
+        ``objective``: the interim planning objective in force (until the standard itself
+        next changes), shown beside the figure, never used for ``met``. Either may be
+        ``None``.
+        """
+        standard = objective = None
+        for t in sorted(self.thresholds, key=lambda t: t.effective_from):
+            if t.effective_from > on:
+                continue
+            if t.is_interim:
+                objective = t
+            else:  # a later change of the standard itself ends an earlier objective
+                standard, objective = t, None
+        return Applicable(standard, objective)
+
     def threshold_on(self, on: date) -> float | None:
         """The operational-standard threshold (percent) in force on ``on``, if any."""
-        value = None
-        for t in sorted(self.thresholds, key=lambda t: t.effective_from):
-            if t.is_interim:
-                continue
-            if t.effective_from <= on:
-                value = t.value_percent
-        return value
+        standard = self.applicable(on).standard
+        return standard.value_percent if standard is not None else None
 
     def objective_on(self, on: date) -> float | None:
         """The interim planning objective in force on ``on``, if any."""
-        value = None
-        for t in sorted(self.thresholds, key=lambda t: t.effective_from):
-            if t.is_interim and t.effective_from <= on:
-                value = t.value_percent
-        return value
+        objective = self.applicable(on).objective
+        return objective.value_percent if objective is not None else None
 
     def in_era(self, stop: date) -> bool:
         """Whether a clock stop on ``stop`` is reported against this standard (C5)."""

@@ -18,6 +18,12 @@ import ibis
 
 from cancer_alliance.metrics.compile import WIDE_COLUMNS, outcomes_table
 from cancer_alliance.metrics.engines import duckdb_backend
+from cancer_alliance.metrics.revisions import (
+    final_figures,
+    final_months,
+    record_changes,
+    revision_of,
+)
 from cancer_alliance.metrics.standards import COMPLETED
 
 #: Bump when a definition changes, so stored rows computed by older rules go stale.
@@ -74,6 +80,9 @@ def _providers_of(con: duckdb.DuckDBPyConnection, submission_id: int) -> list[st
 def refresh(con: duckdb.DuckDBPyConnection, submission_id: int | None = None) -> dict:
     """Recompute stored outcomes: all of them, or the providers one submission touched.
 
+    When the submission is a revision of a final month (the reporting calendar says so),
+    every final month's figure it changes is recorded in ``figure_revisions``.
+
     A full refresh also runs when the engine version or reference data changed since the
     last one, because then every stored row may be out of date. Returns a summary
     (``scope``, ``providers``, ``rows``).
@@ -83,6 +92,9 @@ def refresh(con: duckdb.DuckDBPyConnection, submission_id: int | None = None) ->
     whole = (submission_id is None or meta.get("engine_version") != ENGINE_VERSION
              or meta.get("reference") != fingerprint)
     providers = None if whole else _providers_of(con, submission_id)
+    revision = None if whole else revision_of(con, submission_id)
+    finals = final_months(con) if revision is not None else []
+    before = final_figures(con, finals) if revision is not None else None
     latest = latest_submissions(con)
     expr = outcomes_table(duckdb_backend(con), COMPLETED, providers)
     sql = ibis.to_sql(expr.select(*WIDE_COLUMNS), dialect="duckdb")
@@ -103,6 +115,8 @@ def refresh(con: duckdb.DuckDBPyConnection, submission_id: int | None = None) ->
                         [p, latest.get(p, submission_id or 0), now])
         for key, value in (("engine_version", ENGINE_VERSION), ("reference", fingerprint)):
             con.execute("INSERT OR REPLACE INTO metric_refresh_meta VALUES (?, ?)", [key, value])
+        if revision is not None:  # a final month's figures must never change silently
+            record_changes(con, before, final_figures(con, finals), revision)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

@@ -26,7 +26,8 @@ def _output(con, pack: dict, fmt: str, generated_by: str | None) -> tuple[bytes,
     html = render.render_html(pack)
     content = render.render_pdf(html) if fmt == "pdf" else html.encode("utf-8")
     meta = archive.store(con, pack["kind"], pack["period"], fmt, content,
-                         pack.get("provider_code"), generated_by)
+                         pack.get("provider_code"), generated_by,
+                         (pack.get("edition") or {}).get("edition"))
     return content, meta
 
 

@@ -13,13 +13,17 @@ from cancer_alliance.operations.db import rows
 
 
 def store(con, kind: str, period: str, fmt: str, content: bytes,
-          provider_code: str | None = None, generated_by: str | None = None) -> dict:
+          provider_code: str | None = None, generated_by: str | None = None,
+          edition: str | None = None) -> dict:
+    """Archive a pack's bytes with the edition of the figures it used (``final`` or
+    ``provisional``, see :func:`cancer_alliance.reports.sections.edition_section`)."""
     sha = hashlib.sha256(content).hexdigest()
     rid = con.execute("SELECT nextval('report_id_seq')").fetchone()[0]
     con.execute(
         "INSERT INTO report_archive (report_id, kind, provider_code, period, format, sha256,"
-        " size, content, generated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [rid, kind, provider_code, period, fmt, sha, len(content), content, generated_by],
+        " size, content, generated_by, edition) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [rid, kind, provider_code, period, fmt, sha, len(content), content, generated_by,
+         edition],
     )
     return {"report_id": int(rid), "sha256": sha, "size": len(content)}
 
@@ -29,7 +33,7 @@ def listing(con, provider_code: str | None = None) -> list[dict]:
     if provider_code:
         where, params = " WHERE provider_code = ?", [provider_code]
     return rows(con, "SELECT report_id, kind, provider_code, period, format, sha256, size,"
-                     " generated_by, generated_at FROM report_archive" + where +
+                     " generated_by, generated_at, edition FROM report_archive" + where +
                 " ORDER BY generated_at DESC, report_id DESC", params)
 
 

@@ -52,6 +52,7 @@ def provider_pack(con, provider_code: str, period: str) -> dict:
         "provider_name": name,
         "period": period,
         "generated_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "edition": s.edition_section(con, period, name_missing=False),
         "standards": [s.standard_section(con, c, period, provider_code)
                       for c in s.PACK_STANDARDS],
         "backlog": s.backlog_section(con, period, provider_code),
@@ -88,6 +89,7 @@ def board_pack(con, period: str) -> dict:
         "kind": "BOARD",
         "period": period,
         "generated_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "edition": s.edition_section(con, period),
         "providers": provs,
         "standards": league,
         "by_provider": by_provider,

@@ -14,6 +14,7 @@ from datetime import date
 import pandas as pd
 
 from cancer_alliance import metrics, stats
+from cancer_alliance.calendar import read_calendar
 from cancer_alliance.charts import builders, render_svg
 from cancer_alliance.dataset import periods
 from cancer_alliance.operations import governance, trajectories
@@ -24,6 +25,43 @@ from cancer_alliance.operations.db import rows
 PACK_STANDARDS = ("FDS", "31_DAY", "62_DAY")
 HISTORY_MONTHS = 24
 HOTSPOT_MIN_TOTAL = 5
+
+
+def edition_section(con, period: str, name_missing: bool = True) -> dict:
+    """Which edition of the month's figures the pack uses: final or provisional, whether
+    every expected provider was in (and who was missing), the alliance's latest complete
+    month and data start. Printed in the pack and kept in the archive with its bytes.
+    ``name_missing=False`` (a provider's pack) counts the missing providers without naming
+    them: a provider pack names no other provider."""
+    cal = read_calendar(con)
+    month = cal.month(period)
+    out = {"period": period, "latest_complete": cal.latest_complete,
+           "data_start": cal.data_start, "edition": None, "complete": False, "missing": [],
+           "final_deadline": None, "finalised_by": None}
+    if month is None:
+        out["note"] = f"No provider has submitted {period}: the pack has no figures for it."
+        return out
+    out.update(edition=month.edition, complete=month.complete, missing=list(month.missing),
+               final_deadline=month.final_deadline.isoformat(),
+               finalised_by=month.finalised_by)
+    if not month.in_data:
+        note = f"{period} is before the alliance's data start ({cal.data_start})."
+    elif month.final:
+        how = f"finalised by {month.finalised_by}" if month.finalised_by else \
+            f"final since its deadline {month.final_deadline.isoformat()}"
+        note = f"Figures for {period} are final ({how})."
+    else:
+        note = (f"Figures for {period} are provisional: providers may revise them until "
+                f"{month.final_deadline.isoformat()}.")
+    if not month.complete:
+        named = f" (missing: {', '.join(month.missing)})" if name_missing else ""
+        note += (f" The month is incomplete: {len(month.received)} of {len(month.expected)} "
+                 f"expected providers are in{named}; the latest complete month is "
+                 f"{cal.latest_complete or 'none yet'}.")
+    if not name_missing:
+        out["missing"] = len(month.missing)
+    out["note"] = note
+    return out
 
 
 def _safe(fn):
@@ -87,6 +125,8 @@ def standard_section(con, code: str, period: str, provider: str | None,
         within=float(last["within"]), breaches=float(last["breaches"]),
         performance=float(last["performance"]),
         threshold=None if pd.isna(last["threshold"]) else float(last["threshold"]),
+        applies=metrics.definition(code).applicable(periods.month_start(str(last["period"]))
+                                                    ).words,
         met=None if pd.isna(last["met"]) else bool(last["met"]),
         protected=protect,
     )

@@ -80,6 +80,7 @@ def headline(series: pd.DataFrame, code: str, truth: pd.DataFrame | None = None)
     row: dict = {"code": code, "name": defn.short_name, "href": f"/standards/{code}"}
     if series.empty:
         row.update(period=None, performance=None, change=None, threshold=None, met=None,
+                   objective=None, applies=None,
                    variation=None, assurance=None, spark=None, total=None)
         return row
     last = series.iloc[-1]
@@ -87,6 +88,7 @@ def headline(series: pd.DataFrame, code: str, truth: pd.DataFrame | None = None)
     shown_prev = _f(series.iloc[-2]["performance"]) if len(series) > 1 else float("nan")
     true = truth.set_index(truth["period"].astype(str))["performance"]
     true = [_f(true.get(str(p), float("nan"))) for p in series["period"]]
+    applies = defn.applicable(periods.month_start(str(last["period"])))
     threshold = defn.threshold_on(periods.month_start(str(last["period"])))
     perf = true[-1] if not math.isnan(shown_last) else float("nan")
     result = spc_for(truth, code)
@@ -103,6 +105,8 @@ def headline(series: pd.DataFrame, code: str, truth: pd.DataFrame | None = None)
         total=last["total"],
         change=None if math.isnan(change) else change,
         threshold=threshold,
+        objective=applies.objective.value_percent if applies.objective else None,
+        applies=applies.words,
         met=(perf >= threshold) if threshold is not None and not math.isnan(perf) else None,
         variation=variation,
         assurance=assurance,

@@ -24,6 +24,7 @@ import duckdb
 import pandas as pd
 
 from cancer_alliance import metrics, published
+from cancer_alliance.calendar import ReportingCalendar, read_calendar
 from cancer_alliance.errors import NotFound
 from cancer_alliance.metrics import measures
 
@@ -56,6 +57,8 @@ class ResultCache:
     Each entry is keyed by the store's data version, which changes whenever a submission
     is applied; the version is looked up at most every ``VERSION_TTL`` seconds (the query
     costs more than a cached page), and an upload through the app clears the cache at once.
+    A finalised month or a changed calendar setting changes it too: both change which month
+    is the headline.
     """
 
     def __init__(self, maxsize: int = CACHE_SIZE, version_ttl: float = VERSION_TTL) -> None:
@@ -67,8 +70,12 @@ class ResultCache:
         with self._lock:
             version = self._version.get("version")
         if version is None:
-            rows = con.execute("SELECT count(*), coalesce(max(submission_id), 0),"
-                               " max(submitted_at) FROM submissions").fetchall()
+            rows = con.execute(
+                "SELECT count(*), coalesce(max(submission_id), 0), max(submitted_at),"
+                " (SELECT count(*) FROM month_finalisations),"
+                " (SELECT max(set_at) FROM calendar_settings),"
+                " (SELECT max(set_at) FROM calendar_providers) FROM submissions"
+            ).fetchall()
             version = tuple(rows[0])
             with self._lock:
                 self._version["version"] = version
@@ -155,6 +162,19 @@ def metric(
     return cached(con, key, compute)
 
 
+def backlog(con: duckdb.DuckDBPyConnection, by: tuple[str, ...] = ("month",),
+            period: str | None = None, filters: dict[str, Any] | None = None) -> pd.DataFrame:
+    """The 62-day backlog and 104-day waits as counts by month-end census (period, <by>,
+    open, backlog_62, over_104), from the data start."""
+    m = _metrics()
+    fn = getattr(m, "backlog_counts", None)
+    if fn is None:
+        raise DataUnavailable("the metrics engine does not yet count the backlog")
+    key = ("backlog", tuple(by), period, tuple(sorted((filters or {}).items())))
+    return cached(con, key, lambda: fn(con, by=tuple(by), period=period,
+                                       filters=filters or None))
+
+
 def periods(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Reporting months with submitted data, oldest first."""
     rows = con.execute(
@@ -163,9 +183,49 @@ def periods(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [r[0] for r in rows]
 
 
+def reporting_calendar(con: duckdb.DuckDBPyConnection) -> ReportingCalendar:
+    """The store's reporting calendar today (cached until the data or the day changes)."""
+    return cached(con, ("calendar", date.today().isoformat()), lambda: read_calendar(con))
+
+
 def latest_period(con: duckdb.DuckDBPyConnection) -> str | None:
-    ps = periods(con)
-    return ps[-1] if ps else None
+    """The alliance's latest month: the latest *complete* month (None: none yet).
+
+    A month some providers have sent and others not (an early upload, a late trust) is
+    never the headline: see :func:`provisional_months`.
+    """
+    return reporting_calendar(con).latest_complete
+
+
+def data_start(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The first month the alliance reports; earlier months are in no series."""
+    return reporting_calendar(con).data_start
+
+
+def provisional_months(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    """Months after the latest complete one that some providers have sent, with who is in
+    and who is missing: shown as provisional, never as the headline."""
+    return [{"period": m.period, "received": len(m.received), "expected": len(m.expected),
+             "missing": ", ".join(m.missing), "edition": m.edition}
+            for m in reporting_calendar(con).provisional_after()]
+
+
+def edition(con: duckdb.DuckDBPyConnection, period: str | None) -> str | None:
+    """``final`` or ``provisional`` for a month's figures (None: not a calendar month)."""
+    month = reporting_calendar(con).month(period) if period else None
+    return month.edition if month is not None else None
+
+
+def upto_latest(con: duckdb.DuckDBPyConnection, df: pd.DataFrame) -> pd.DataFrame:
+    """Rows of a monthly table up to the latest complete month (none when there is none;
+    all when the store has no submissions, as a hand-built store has no calendar)."""
+    cal = reporting_calendar(con)
+    if not cal.months or df.empty or "period" not in df.columns:
+        return df
+    latest = cal.latest_complete
+    if latest is None:
+        return df.iloc[0:0]
+    return df[df["period"].astype(str).str.slice(0, 7) <= latest]
 
 
 def ptl(con: duckdb.DuckDBPyConnection, census: date, scope: dict[str, str]) -> pd.DataFrame:

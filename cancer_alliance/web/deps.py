@@ -155,7 +155,9 @@ NAV = [
     ("Equity", "/equity", "view_operations"),
     ("Outcomes", "/outcomes", "view_operations"),
     ("Patient tracking list", "/ptl", "view_patient"),
+    ("104-day waits", "/harm-review", "view_patient"),
     ("Submissions", "/submissions", "submit_data"),
+    ("Completeness", "/completeness", "submit_data"),
     # the reconciliation is for exactly the roles view_patient admits (policy.
     # reconciliation_scope: exact counts, so not for board members or the public)
     ("Reconciliation", "/reconciliation", "view_patient"),

@@ -70,3 +70,29 @@ def test_interim_objectives_are_listed():
     fds = metrics.STANDARDS["FDS"]
     assert fds.objective_on(date(2025, 3, 1)) == 77.0
     assert metrics.STANDARDS["62_DAY"].objective_on(date(2025, 3, 1)) == 70.0
+
+
+def test_one_rule_for_the_threshold_and_objective_of_a_month():
+    """Platform rules 16-17: ``met`` uses the operational standard; the interim objective in
+    force is shown beside it, until the standard itself changes (FDS 80% from March 2026)."""
+    from datetime import date
+
+    from cancer_alliance.metrics import STANDARDS
+
+    d62, fds = STANDARDS["62_DAY"], STANDARDS["FDS"]
+    cases = [
+        (d62, date(2024, 6, 1), 85.0, None),
+        (d62, date(2025, 2, 28), 85.0, None),
+        (d62, date(2025, 3, 1), 85.0, 70.0),
+        (d62, date(2026, 6, 1), 85.0, 75.0),
+        (fds, date(2025, 6, 1), 75.0, 77.0),
+        (fds, date(2026, 6, 1), 80.0, None),  # the standard rose past the objective
+    ]
+    for defn, on, standard, objective in cases:
+        got = defn.applicable(on)
+        assert (defn.threshold_on(on), defn.objective_on(on)) == (standard, objective), on
+        assert got.standard.value_percent == standard
+        assert (got.objective.value_percent if got.objective else None) == objective
+    assert d62.applicable(date(2026, 6, 1)).words == (
+        "standard 85% (Operational standard); objective 75% (Interim objective: 75% by "
+        "March 2026)")

@@ -76,6 +76,25 @@ def test_provider_pack_html_has_no_patient_data_and_no_other_provider(built):
     assert f"{perf['performance']:.1f}%" in text
 
 
+def test_packs_record_the_edition_they_used(built):
+    ops_con, me, pack = built
+    from cancer_alliance.calendar import read_calendar
+    from cancer_alliance.reports.sections import edition_section
+
+    # the store holds January to April 2024: a June pack says it has no June figures
+    assert pack["edition"]["edition"] is None
+    assert "No provider has submitted 2024-06" in render.render_html(pack)
+    month = read_calendar(ops_con).month("2024-04")
+    april = edition_section(ops_con, "2024-04")
+    assert (april["edition"], april["complete"]) == (month.edition, month.complete)
+    assert april["note"].startswith(f"Figures for 2024-04 are {month.edition}")
+    content, meta = reports.generate_provider_pack(ops_con, me, "2024-04", fmt="html",
+                                                   generated_by="tester")
+    assert f"Figures for 2024-04 are {month.edition}" in content.decode()
+    row = next(r for r in archive.listing(ops_con, me) if r["report_id"] == meta["report_id"])
+    assert row["edition"] == month.edition
+
+
 def test_archive_keeps_exact_bytes(ops_con):
     me = _providers(ops_con)[0]
     content, meta = reports.generate_provider_pack(ops_con, me, PERIOD, fmt="html",

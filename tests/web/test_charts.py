@@ -105,3 +105,12 @@ def test_spc_legend_names_every_line_style_and_marker_without_cutting_one_off():
                       "special cause: concern (triangle)"]
     for t in root.find(f".//{SVG}g[@class='legend']").iter(SVG + "text"):
         assert float(t.get("x")) + 6 * len(t.text) <= 720 and float(t.get("y")) > 0
+
+
+def test_the_axis_reaches_the_highest_point():
+    """A count of 5 over limits from -0.7 was drawn on an axis ending at 4 (cut off)."""
+    from cancer_alliance.charts.svg import _nice_ticks
+
+    ticks = _nice_ticks(-0.95, 5.25)
+    assert ticks[0] <= -0.95 and ticks[-1] >= 5.25
+    assert _nice_ticks(0, 100)[-1] == 100 and _nice_ticks(0, 100)[0] == 0

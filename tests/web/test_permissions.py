@@ -22,6 +22,7 @@ MATRIX: list[tuple[str, dict[str, object], bool]] = [
     ("/", {"public": TO_PUBLIC, "*": OK}, False),
     ("/standards", {"public": LOGIN, "*": OK}, False),
     ("/standards/62_DAY", {"public": LOGIN, "*": OK}, False),
+    ("/standards/62_DAY_BACKLOG", {"public": LOGIN, "*": OK}, False),
     ("/standards/FDS?provider=RBB", {"public": LOGIN, "*": OK}, False),
     ("/providers", {"public": LOGIN, "*": OK}, False),
     ("/providers/RBB", {"public": LOGIN, "*": OK}, False),
@@ -44,6 +45,10 @@ MATRIX: list[tuple[str, dict[str, object], bool]] = [
     # patient-level: audited
     ("/ptl", {"board": DENY, "public": LOGIN, "*": OK}, True),
     ("/ptl.csv", {"board": DENY, "public": LOGIN, "*": OK}, True),
+    ("/harm-review", {"board": DENY, "public": LOGIN, "*": OK}, True),
+    ("/harm-review.csv", {"board": DENY, "public": LOGIN, "*": OK}, True),
+    ("/harm-review?provider=RBB", {"provider": DENY, "board": DENY, "public": LOGIN,
+                                   "*": OK}, True),
     ("/standards/FDS/outcomes.csv", {"board": DENY, "public": LOGIN, "*": OK}, True),
     ("/ptl?provider=RAA", {"board": DENY, "public": LOGIN, "*": OK}, True),
     ("/ptl?provider=RBB", {"provider": DENY, "board": DENY, "public": LOGIN, "*": OK}, True),
@@ -60,6 +65,7 @@ MATRIX: list[tuple[str, dict[str, object], bool]] = [
                                       "*": OK}, False),
     # submitting and administration
     ("/submissions", {"commissioner": DENY, "board": DENY, "public": LOGIN, "*": OK}, False),
+    ("/completeness", {"commissioner": DENY, "board": DENY, "public": LOGIN, "*": OK}, False),
     ("/submissions?provider=RBB", {"provider": DENY, "commissioner": DENY, "board": DENY,
                                    "public": LOGIN, "*": OK}, False),
     ("/api/v1/submissions/1", {"commissioner": DENY, "board": DENY, "public": UNAUTH,
@@ -139,7 +145,8 @@ def test_every_route_is_in_the_matrix(app):
     # POST-only routes and sign-on are tested in test_auth, test_api and test_upload; the
     # operations forms (edit_operations) in tests/operations/test_web_forms.py.
     covered |= {"/logout", "/login/sso", "/login/sso/callback", "/api/v1/submissions",
-                "/admin/users/disable", "/admin/tokens"}
+                "/admin/users/disable", "/admin/tokens",
+                "/completeness/finalise"}  # tested in test_completeness
     covered |= {r.path for r in operations_forms.router.routes}
     covered |= {r.path for r in operations.router.routes if r.methods == {"POST"}}
     paths = {r.path for router in ROUTERS for r in router.routes}

@@ -36,6 +36,12 @@ EXPECTED = {
     ("board", "view_operations", None): True,
     ("public", "view_operations", None): False,
     ("public", "view_aggregate", None): True,
+    ("analyst", "finalise_month", None): True,
+    ("admin", "finalise_month", None): True,
+    ("provider", "finalise_month", "RAA"): False,
+    ("commissioner", "finalise_month", None): False,
+    ("board", "finalise_month", None): False,
+    ("public", "finalise_month", None): False,
     ("provider", "view_pack", "RAA"): True,
     ("provider", "view_pack", "RBB"): False,
     ("provider", "view_pack", None): False,  # the board pack
@@ -77,3 +83,12 @@ def test_unknown_action_and_scoped_role_without_org_are_errors():
         decide(A["admin"], "delete_everything")
     with pytest.raises(ValueError):
         Actor("x", "provider")
+
+
+def test_figure_scope_is_the_accountable_provider_not_the_submitter():
+    from cancer_alliance.auth.policy import figure_scope
+
+    assert figure_scope(A["provider"]) == {"accountable_provider_code": "RAA"}
+    assert figure_scope(A["commissioner"]) == {"commissioner_code": "QAA"}
+    assert figure_scope(A["analyst"]) == {} and figure_scope(A["admin"]) == {}
+    assert figure_scope(A["board"]) is None and figure_scope(A["public"]) is None

@@ -89,11 +89,13 @@ def test_for_actor_rounds_and_suppresses_for_protected_roles_only():
 def _fake_metric(monkeypatch, monthly: list[tuple[int, int]], fake: dict):
     """Make ``data.metric`` return hand-made counts for the filter ``fake`` only (a filter
     no real page uses, different in each test: pages cache by filter)."""
+    from cancer_alliance.dataset.periods import shift
     from cancer_alliance.web import data
 
     real = data.metric
-    periods = [f"2024-{m:02d}" if m <= 12 else f"2025-{m - 12:02d}"
-               for m in range(1, len(monthly) + 1)]
+    # months ending at the store's latest complete month (2024-06): pages show a series up
+    # to the latest month every provider has sent (the reporting calendar)
+    periods = [shift("2024-06", i - len(monthly) + 1) for i in range(len(monthly))]
 
     def metric(con, code, by=("month",), period=None, filters=None):
         if filters != fake:

@@ -20,6 +20,7 @@ import pandas as pd
 
 from cancer_alliance.errors import NotFound, UsageError
 from cancer_alliance.metrics.api import backend_for
+from cancer_alliance.metrics.data_start import data_start, from_day
 from cancer_alliance.metrics.measures.cohorts import COHORTS, enriched
 from cancer_alliance.metrics.measures.definitions import MEASURES
 from cancer_alliance.metrics.measures.grouping import (
@@ -107,6 +108,7 @@ def compute_measures(
     if any(d.kind == "survival" for d in defs.values()):
         raise UsageError("ONE_YEAR_SURVIVAL_OBSERVED is computed by compute_measure alone")
     groups, grain = parse_by(by)
+    start = data_start(con)
     with backend_for(con, engine, spark) as backend:
         p = enriched(backend)
         cached = p.cache() if len(codes) > 1 else None
@@ -114,7 +116,7 @@ def compute_measures(
             parts = []
             for code in codes:
                 t = COHORTS[code](backend, p if cached is None else cached)
-                t = apply_filters(period_filter(t, period), filters)
+                t = apply_filters(from_day(period_filter(t, period), start), filters)
                 parts.append(_month_counts(t, code, groups, defs[code].kind == "mix"))
             monthly = _split(ibis.union(*parts).to_pandas(), codes)
         finally:

@@ -17,10 +17,11 @@ from fastapi.security import HTTPBearer
 from pydantic import BaseModel
 
 from cancer_alliance.auth.model import Actor
+from cancer_alliance.dataset import periods
 from cancer_alliance.errors import SubmissionRejected
 from cancer_alliance.web import data, params
 from cancer_alliance.web.deps import check, current_actor, get_con, require
-from cancer_alliance.web.views.standards import breakdown_table
+from cancer_alliance.web.views.standards import breakdown_table, latest_or
 from cancer_alliance.web.views.submissions import read_files, run_ingest, validate_upload
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
@@ -82,13 +83,18 @@ def get_metric(standard: str, by: str = "provider", period: str | None = None,
         raise HTTPException(404, "There is no such standard.")  # never echo a URL value
     if by not in data.BREAKDOWNS:
         raise HTTPException(400, f"by must be one of {', '.join(data.BREAKDOWNS)}.")
-    period = params.period(period)
-    if period is None:
-        df = data.metric(con, standard, by=("month",))
-        period = str(df["period"].max()) if not df.empty else None
+    # default: the latest complete month, as on the pages (the reporting calendar)
+    period = latest_or(con, standard, params.period(period))
     table = breakdown_table(con, actor, standard, by, period)
     rows = table.astype(object).where(table.notna(), None).to_dict("records")
-    return {"standard": standard, "period": period, "by": by, "rows": rows}
+    applies = (data.standard_defs()[standard].applicable(periods.month_start(period))
+               if period else None)
+    return {"standard": standard, "period": period, "by": by, "rows": rows,
+            "edition": data.edition(con, period),
+            "threshold": (applies.standard.value_percent
+                          if applies and applies.standard else None),
+            "objective": (applies.objective.value_percent
+                          if applies and applies.objective else None)}
 
 
 @router.post("/submissions", response_model=SubmissionSummary,

@@ -20,7 +20,11 @@ COUNTS = ["within", "breaches", "total"]
 
 
 def standard_series(con, actor: Actor, code: str, filters: dict | None = None) -> pd.DataFrame:
-    """Monthly counts and performance for one standard, protected for the actor."""
+    """Monthly counts and performance for one standard, protected for the actor.
+
+    From the alliance's data start to its latest complete month: a month only some
+    providers have sent is provisional, listed apart (:func:`data.provisional_months`),
+    never a point of the series, its SPC or the headline."""
     key = ("series", code, tuple(sorted((filters or {}).items())), aggregates_protected(actor))
     return data.cached(con, key, lambda: _series(con, actor, code, filters)).copy()
 
@@ -33,7 +37,7 @@ def true_series(con, code: str, filters: dict | None = None) -> pd.DataFrame:
 
 
 def _series(con, actor: Actor | None, code: str, filters: dict | None) -> pd.DataFrame:
-    df = data.metric(con, code, by=("month",), filters=filters)
+    df = data.upto_latest(con, data.metric(con, code, by=("month",), filters=filters))
     if df.empty:
         return pd.DataFrame(columns=["period", *COUNTS, "performance"])
     pcts = {"performance": ("within", "total")}
@@ -50,16 +54,19 @@ def headline_rows(con, actor: Actor, filters: dict | None = None) -> list[dict]:
         if code in data.standard_defs():
             series = standard_series(con, actor, code, filters)
             truth = true_series(con, code, filters)
-            rows.append(analysis.headline(series, code, truth))
+            row = analysis.headline(series, code, truth)
+            row["edition"] = data.edition(con, row["period"])
+            rows.append(row)
     return rows
 
 
 def census_date(request: Request) -> date:
-    """The PTL census: a fixed date if configured, else the end of the latest month submitted.
+    """The PTL census: a fixed date if configured, else the end of the latest complete month.
 
     Providers report monthly, so the store knows each open pathway's state only up to the
-    end of the latest period; counting days beyond it would inflate waits and the backlog.
-    Before any submission (or if the latest period is in the future) it is today.
+    end of the latest period every provider has sent; counting days beyond it would
+    inflate waits and the backlog, and one trust's early upload must not move it. Before
+    any complete month (or if that month is in the future) it is today.
     """
     fixed = request.app.state.settings.census
     if fixed:
@@ -113,6 +120,9 @@ def overview_context(con, actor: Actor, census: date) -> dict:
                                  ["provider_code", "latest_period", "last_submitted"]
                                  ).to_dict("records")
     ctx["latest"] = data.latest_period(con)
+    ctx["edition"] = data.edition(con, ctx["latest"])
+    ctx["data_start"] = data.data_start(con)
+    ctx["provisional"] = data.provisional_months(con)
     return ctx
 
 
@@ -135,7 +145,9 @@ def measure_rows(con, actor: Actor) -> list[dict]:
             continue
         t = for_actor(actor, df, ["numerator", "denominator"], ["period"],
                       percentages={"value": ("numerator", "denominator")})
-        t = t.sort_values("period")
+        t = data.upto_latest(con, t.sort_values("period"))
+        if t.empty:
+            continue
         last = t.iloc[-1]
         out.append({"code": code, "name": getattr(defn, "name", code), "period": last["period"],
                     "numerator": last["numerator"], "denominator": last["denominator"],

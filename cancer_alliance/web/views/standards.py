@@ -82,10 +82,12 @@ def _breakdown(con, actor: Actor | None, code: str, breakdown: str, period: str 
     return out
 
 
-def _period(con, code: str, period: str | None) -> str | None:
+def latest_or(con, code: str, period: str | None) -> str | None:
+    """The month asked for, else the alliance's latest complete month (else the latest
+    month with data, for a store without a calendar)."""
     if period:
         return period
-    df = data.metric(con, code, by=("month",))
+    df = data.upto_latest(con, data.metric(con, code, by=("month",)))
     return str(df["period"].max()) if not df.empty else None
 
 
@@ -147,7 +149,11 @@ def standard_context(con, actor: Actor, defn, period: str | None, provider: str 
         name = f"{defn.short_name}, {provider or 'alliance'}"
         ctx["spc"] = builders.spc_chart(name, series["period"].tolist(),
                                         series["performance"].tolist(), result, target=target)
-        ctx["period"] = period = _period(con, code, period)
+        ctx["period"] = period = latest_or(con, code, period)
+        ctx["edition"] = data.edition(con, period)
+        ctx["applies"] = defn.applicable(periods.month_start(period)) if period else None
+        ctx["data_start"] = data.data_start(con)
+        ctx["provisional"] = data.provisional_months(con)
         unit_col = data.BREAKDOWNS.get(funnel_by, data.BREAKDOWNS["provider"])[0]
         tables = {b: breakdown_table(con, actor, code, b, period) for b in table_breakdowns(defn)}
         funnel_key = funnel_by if funnel_by in tables else "provider"
@@ -199,25 +205,55 @@ EXPORT_COLUMNS = ("standard", "provider_code", "commissioner_code", "pathway_id"
 """The pathway-level trace of a figure; no demographic columns (not needed to check one)."""
 
 
+def figure_rows(df: pd.DataFrame, actor: Actor, provider: str | None = None) -> pd.DataFrame:
+    """The outcome rows behind the figure ``actor`` sees (optionally one accountable
+    provider's), so that summing ``share`` over included rows gives the figure.
+
+    Scoped by :func:`policy.figure_scope` (a provider: the rows accountable to it, whoever
+    submitted them). In a provider's download, rows another trust submitted keep only
+    what the figure needs: :data:`policy.OTHER_TRUST_HIDDEN` are blanked.
+    """
+    scope = policy.figure_scope(actor)
+    if scope is None:
+        return df.iloc[0:0]
+    for column, value in scope.items():
+        df = df[df[column] == value]
+    if provider:
+        df = df[df["accountable_provider_code"] == provider]
+    df = df.copy()
+    if actor.role == "provider":
+        others = df["provider_code"] != actor.org_code
+        for column in policy.OTHER_TRUST_HIDDEN:
+            if column in df.columns:
+                df[column] = df[column].astype(object).where(~others, None)
+    return df
+
+
 @router.get("/standards/{code}/outcomes.csv", include_in_schema=False)
 def outcomes_csv(
-    request: Request, code: str, period: str | None = None, con=Depends(get_con),
-    actor: Actor = Depends(require("view_patient")),
+    request: Request, code: str, period: str | None = None, provider: str | None = None,
+    con=Depends(get_con),
+    actor: Actor = Depends(require("view_patient", org_param="provider",
+                                   org_roles=("provider",))),
 ):
     """The pathways behind a month's figure (as ``cancer-alliance outcomes``): patient-level,
-    so only for roles allowed it, only inside their scope, and audited (by ``require``)."""
+    so only for roles allowed it, only inside their scope, and audited (by ``require``).
+
+    Rows are the figure's own: by *accountable* provider with transfer shares, so the sum
+    of ``share`` over included rows is the figure on the page (and ``within`` rows its
+    numerator), to the half-patient."""
     defn = _definition(code)
     if defn.era == Era.OPEN:
         raise HTTPException(400, "This standard counts open pathways: use the patient "
                             "tracking list.")
-    period = _period(con, code, params.period(period))
+    period = latest_or(con, code, params.period(period))
     if period is None:
         raise HTTPException(404, "No month has data for this standard yet.")
     df = metrics.outcomes(con, standard=code, period=period, wide=True)
-    for column, value in (policy.patient_scope(actor) or {}).items():
-        df = df[df[column] == value]
-    out = df[[c for c in EXPORT_COLUMNS if c in df.columns]]
-    return csv_response(out, f"{code}-outcomes-{period}.csv")
+    out = figure_rows(df, actor, params.org_code(provider))
+    out = out[[c for c in EXPORT_COLUMNS if c in out.columns]]
+    who = f"-{params.org_code(provider)}" if provider else ""
+    return csv_response(out, f"{code}-outcomes-{period}{who}.csv")
 
 
 @router.get("/standards/{code}/{breakdown}.csv", include_in_schema=False)
@@ -228,10 +264,15 @@ def standard_csv(
     """Any breakdown as CSV, through the same protection as the page (public gets it too)."""
     _definition(code)
     params.breakdown(breakdown)
-    period = _period(con, code, params.period(period))
+    period = latest_or(con, code, params.period(period))
     table = breakdown_table(con, actor, code, breakdown, period)
     table.insert(0, "period", period)
     table.insert(0, "standard", code)
+    if period:  # the same rule as the page: standard judged against, objective beside it
+        applies = _definition(code).applicable(periods.month_start(period))
+        table["threshold"] = applies.standard.value_percent if applies.standard else None
+        table["objective"] = applies.objective.value_percent if applies.objective else None
+        table["edition"] = data.edition(con, period)
     return csv_response(table, f"{code}-{breakdown}-{period}.csv")
 
 
