@@ -15,6 +15,7 @@ from cancer_alliance.auth.model import Actor
 from cancer_alliance.auth.policy import aggregates_protected
 from cancer_alliance.charts import builders
 from cancer_alliance.dataset import periods
+from cancer_alliance.metrics.definition import Era
 from cancer_alliance.operations import trajectories
 from cancer_alliance.operations.actuals import ALLIANCE
 from cancer_alliance.web import analysis, data, params
@@ -29,7 +30,7 @@ TABLE_BREAKDOWNS = ("provider", "commissioner", "tumour_group", "route", "modali
 
 def table_breakdowns(defn) -> tuple[str, ...]:
     """The page's tables: open pathways (the backlog) have no treatment, so no modality."""
-    if defn.era == "open":
+    if defn.era == Era.OPEN:
         return tuple(b for b in TABLE_BREAKDOWNS if b != "modality")
     return TABLE_BREAKDOWNS
 
@@ -109,7 +110,7 @@ def standard_page(
                                                          funnel_by))
     # Outside the cache: the page is shared by actors with the same protection, the link
     # only shown to those the policy lets see patient-level rows.
-    can_export = defn.era != "open" and policy.decide(actor, "view_patient").allowed
+    can_export = defn.era != Era.OPEN and policy.decide(actor, "view_patient").allowed
     return render(request, "standard.html", can_export=can_export,
                   **_with_plan(con, ctx, code, provider))
 
@@ -164,7 +165,7 @@ def standard_context(con, actor: Actor, defn, period: str | None, provider: str 
         ctx["comparators"] = comparators(con, code, series, period)
         ctx["tables"] = [(b, data.BREAKDOWNS[b][0], data.BREAKDOWNS[b][1],
                           t.to_dict("records")) for b, t in tables.items()]
-        if code.startswith("62_DAY") and defn.era != "open":
+        if defn.has_transfer_phases:
             ctx["ipt"] = ipt_table(con, actor, period).to_dict("records")
     except data.DataUnavailable as exc:
         ctx["unavailable"] = str(exc)
@@ -243,7 +244,7 @@ def outcomes_csv(
     """The pathways behind a month's figure (as ``cancer-alliance outcomes``): patient-level,
     so only for roles allowed it, only inside their scope, and audited (by ``require``)."""
     defn = _definition(code)
-    if defn.era == "open":
+    if defn.era == Era.OPEN:
         raise HTTPException(400, "This standard counts open pathways: use the patient "
                             "tracking list.")
     period = _period(con, code, params.period(period))
