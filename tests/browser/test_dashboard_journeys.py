@@ -148,7 +148,7 @@ def test_accessibility_of_main_pages(page, server, shots):
     log_in(page, server, "analyst")
     for path in ("/", "/standards/62_DAY", "/ptl", "/equity", "/submissions",
                  "/definitions", "/providers/RAA", "/outcomes", "/rare-cancers",
-                 "/standards/62_DAY_USC"):
+                 "/standards/62_DAY_USC", "/reconciliation"):
         page.goto(server + path)
         failures[path] = axe_violations(page)
     page.screenshot(path=str(shots / "analyst-last.png"), full_page=True)
