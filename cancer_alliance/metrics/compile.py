@@ -207,8 +207,14 @@ def _finish(defn: StandardDefinition, t: ibis.Table) -> ibis.Table:
 
 def referring_provider(t: ibis.Table) -> Any:
     """§4: the referring provider is the transferring one, else where the patient was first
-    seen (null when neither is known)."""
-    return t.transfer_from_provider_code.coalesce(t.first_seen_provider_code)
+    seen, else for a consultant upgrade the submitting (upgrading) provider
+    (``rules.UPGRADE_REFERRED_BY_SUBMITTER``); null when none is known."""
+    refer = t.transfer_from_provider_code.coalesce(t.first_seen_provider_code)
+    if rules.UPGRADE_REFERRED_BY_SUBMITTER:
+        upgrader = ibis.cases((t.referral_route == "UPGRADE", t.provider_code),
+                              else_=ibis.null("string"))
+        refer = refer.coalesce(upgrader)
+    return refer
 
 
 def transfer_phase_days(transfer: Any, start: Any, stop: Any, adjustment: Any) -> tuple[Any, Any]:

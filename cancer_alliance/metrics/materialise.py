@@ -27,7 +27,8 @@ from cancer_alliance.metrics.revisions import (
 from cancer_alliance.metrics.standards import COMPLETED
 
 #: Bump when a definition changes, so stored rows computed by older rules go stale.
-ENGINE_VERSION = "2"  # 2: A1 reset never starts an upgrade clock before the upgrade
+ENGINE_VERSION = "3"  # 2: A1 reset never starts an upgrade clock before the upgrade;
+#                       3: an upgrade with no other referring provider is shared with its submitter
 
 _REFERENCE_TABLES = ("icd10_tumour_groups", "tumour_groups", "lsoa_imd", "organisations")
 

@@ -41,7 +41,13 @@ COMBINED_31_EXCLUDED_SUBSEQUENT_MODALITIES = ("ACTIVE_MONITORING", "PALLIATIVE")
 #: §4 (UNCERTAIN rows 2 and 3): the NCL six-row allocation table is the platform rule.
 IPT_INVESTIGATION_LIMIT = 38
 IPT_TREATMENT_LIMIT = 24
-#: §4: the referring provider is the transferring one, else where the patient was first seen.
+#: §4: the referring provider is the transferring one, else where the patient was first seen,
+#: else, for a consultant upgrade, the submitting provider: the trust whose consultant
+#: upgraded the patient (issue 13, part 7; docs/explanation/platform-rules.md #11). NCL's
+#: code takes the investigating, else the upgrading, else the first-seen organisation; NHS
+#: England's October 2023 provider extract splits upgrades between trusts as often as
+#: urgent referrals (431 of 1,299 upgrade cells carry a half-patient, 578 of 1,492 USC).
+UPGRADE_REFERRED_BY_SUBMITTER = True
 #: Different first-seen and treating providers with no transfer date: 0.5 / 0.5 always.
 
 #: Commissioner-based reporting (UNCERTAIN): the whole patient (share 1.0), never split.

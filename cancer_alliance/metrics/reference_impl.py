@@ -27,6 +27,7 @@ from cancer_alliance.metrics.platform_rules import (
     IPT_INVESTIGATION_LIMIT,
     IPT_TREATMENT_LIMIT,
     PTL_ROUTES,
+    UPGRADE_REFERRED_BY_SUBMITTER,
 )
 from cancer_alliance.metrics.standards import STANDARDS
 
@@ -160,6 +161,8 @@ def ipt_shares(p: Row, start: date, stop: date, adjustment: int, within: bool
     """§4 allocation: (accountable provider, share, rule) for an included 62-day result."""
     treating = p.get("first_treatment_provider_code") or p["provider_code"]
     referring = p.get("transfer_from_provider_code") or p.get("first_seen_provider_code")
+    if referring is None and UPGRADE_REFERRED_BY_SUBMITTER and p["referral_route"] == "UPGRADE":
+        referring = p["provider_code"]  # the upgrading trust (platform rule #11)
     if referring is None or referring == treating:
         return [(treating, 1.0, "single_provider")]
     transfer = p.get("transfer_received_date")

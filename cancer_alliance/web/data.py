@@ -377,3 +377,24 @@ def published_comparators(con: duckdb.DuckDBPyConnection, standard: str) -> pd.D
         return df[["period", "total", "within", "performance"]]
 
     return cached(con, key, compute).copy()
+
+
+def published_peers(con: duckdb.DuckDBPyConnection, standard: str,
+                    period: str) -> dict[str, float] | None:
+    """England's providers in one month as peers: how many, and the lower quartile, median
+    and upper quartile of their published performance (None when none are loaded)."""
+    key = ("published-peers", standard, period, published_version(con))
+
+    def compute() -> dict[str, float] | None:
+        try:
+            df = published.published_metrics(con, standard, by=("provider_code", "month"),
+                                             period=period)
+        except NotFound:
+            return None
+        perf = df["performance"].dropna()
+        if perf.empty:
+            return None
+        q1, median, q3 = perf.quantile([0.25, 0.5, 0.75]).tolist()
+        return {"providers": float(len(perf)), "q1": q1, "median": median, "q3": q3}
+
+    return cached(con, key, compute)

@@ -149,7 +149,7 @@ def test_accessibility_of_main_pages(page, server, shots):
     for path in ("/", "/standards/62_DAY", "/ptl", "/equity", "/submissions",
                  "/definitions", "/providers/RAA", "/outcomes", "/rare-cancers",
                  "/standards/62_DAY_USC", "/completeness", "/standards/62_DAY_BACKLOG",
-                 "/harm-review"):
+                 "/harm-review", "/reconciliation"):
         page.goto(server + path)
         failures[path] = axe_violations(page)
     page.screenshot(path=str(shots / "analyst-last.png"), full_page=True)

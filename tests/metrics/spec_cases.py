@@ -266,6 +266,24 @@ CASES = [
         62_DAY   | N1         | 73   | breach  | RAA                       | 0.5   | ipt_no_transfer_date
         62_DAY   | N1         | 73   | breach  | RBB                       | 0.5   | ipt_no_transfer_date
     """),
+    # Issue 13, part 7 (docs/explanation/platform-rules.md #11): a consultant upgrade that
+    # moves between trusts with no first-seen provider and no transfer recorded. The
+    # submitting trust (RAA) is where the consultant upgraded the patient, so it is the
+    # referring provider: U1, treated at RBB, 0.5 / 0.5 (treated 2024-02-01 -> 03-15, 43
+    # days, within). U2 treated at the submitting trust itself: one provider. V1 is a USC
+    # referral with no first-seen provider: nothing names a second trust, treating 1.0.
+    Case("62_day_upgrade_between_trusts_without_first_seen", "§4, §2.3", ("62_DAY",), """
+        pathway_id | provider_code | referral_route | suspected_cancer_type | referral_received_date | upgrade_date | decision_to_treat_date | first_treatment_date | first_treatment_provider_code
+        U1         | RAA           | UPGRADE        |                       |                        | 2024-02-01   | 2024-03-01             | 2024-03-15           | RBB
+        U2         | RAA           | UPGRADE        |                       |                        | 2024-02-01   | 2024-03-01             | 2024-03-15           | RAA
+        V1         | RAA           | USC            | LUNG                  | 2024-02-01             |              | 2024-03-01             | 2024-03-15           | RBB
+    """, """
+        standard | pathway_id | days | outcome | accountable_provider_code | share | allocation_rule
+        62_DAY   | U1         | 43   | within  | RAA                       | 0.5   | ipt_no_transfer_date
+        62_DAY   | U1         | 43   | within  | RBB                       | 0.5   | ipt_no_transfer_date
+        62_DAY   | U2         | 43   | within  | RAA                       | 1.0   | single_provider
+        62_DAY   | V1         | 43   | within  | RBB                       | 1.0   | single_provider
+    """),
     # Missing dates: treated with no decision to treat is excluded from 31-day (its start is
     # missing), still in 62-day; closed with nobody told and no DTT is excluded from FDS
     # (no stop), in the month it closed; nothing is ever counted as 0 days for a missing date.

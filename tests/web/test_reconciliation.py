@@ -27,6 +27,8 @@ def published(store, tmp_path_factory):
         total, within = r["total"] + extra, r["within"] + extra
         lines.append(f"{MONTH}-01,Provider,{code},QAA,{code} trust,62D,ALL CANCERS,"
                      f"ALL ROUTES,ALL MODALITIES,{total:g},{within:g},{r['breaches']:g},")
+    lines.append(f"{MONTH}-01,Provider,Total,,England,62D,ALL CANCERS,ALL ROUTES,"
+                 f"ALL MODALITIES,20000,14000,6000,")
     path = tmp_path_factory.mktemp("pub") / "CWT-monthly-combined-2024-05.csv"
     path.write_text("\n".join(lines) + "\n")
     load_published(store, path)
@@ -83,3 +85,24 @@ def test_the_page_matches_the_command_line_table(clients, published, store):
     assert set(zip(table["provider_code"], table["status"], strict=True)) == {
         (r["0:Provider"], r["3:Status"]) for r in page}
     assert table.loc[table["status"] == "differs", "within_difference"].tolist() == [-3.0]
+
+
+def test_england_and_peers_are_shown_beside_the_local_figures(clients, published):
+    # England 14,000 of 20,000 = 70.0%; England's providers in the file: RAA and RBB.
+    page = clients["analyst"].get(f"/standards/62_DAY?period={MONTH}")
+    soup = BeautifulSoup(page.text, "html.parser")
+    section = soup.find(id="h-england").find_parent("section")
+    rows = {tr.select("td")[0].get_text(strip=True): [td.get_text(strip=True)
+                                                    for td in tr.select("td")]
+            for tr in section.select("tbody tr")}
+    local = metrics.compute_metrics(store_of(clients), "62_DAY", by=("month",), period=MONTH)
+    mine = 100 * local["within"].sum() / local["total"].sum()
+    assert rows[MONTH][1:] == [f"{mine:.1f}%", "70.0%", f"{mine - 70:+.1f}"]
+    assert "2 providers" in section.get_text(" ")
+    board = BeautifulSoup(clients["board"].get(f"/standards/62_DAY?period={MONTH}").text,
+                          "html.parser")
+    assert board.find(id="h-england") is not None  # England is public; local stays protected
+
+
+def store_of(clients):
+    return clients["analyst"].app.state.con

@@ -106,7 +106,8 @@ def standard_page(
     defn = _definition(code)
     period, provider = params.period(period), params.org_code(provider)
     funnel_by = params.breakdown(funnel_by)
-    key = ("standard-page", code, period, provider, funnel_by, aggregates_protected(actor))
+    key = ("standard-page", code, period, provider, funnel_by, aggregates_protected(actor),
+           data.published_version(con))  # England's figures change with a published load
     ctx = data.cached(con, key, lambda: standard_context(con, actor, defn, period, provider,
                                                          funnel_by))
     # Outside the cache: the page is shared by actors with the same protection, the link
@@ -167,6 +168,7 @@ def standard_context(con, actor: Actor, defn, period: str | None, provider: str 
                 f"{defn.short_name} by {funnel_by}, {period}", *funnel,
                 unit_label=data.BREAKDOWNS[funnel_by][1] if funnel_by in data.BREAKDOWNS
                 else "Provider")
+        ctx["comparators"] = comparators(con, code, series, period)
         ctx["tables"] = [(b, data.BREAKDOWNS[b][0], data.BREAKDOWNS[b][1],
                           t.to_dict("records")) for b, t in tables.items()]
         if defn.has_transfer_phases:
@@ -174,6 +176,38 @@ def standard_context(con, actor: Actor, defn, period: str | None, provider: str 
     except data.DataUnavailable as exc:
         ctx["unavailable"] = str(exc)
     return ctx
+
+
+COMPARATOR_MONTHS = 12
+
+
+def _number(v) -> float:
+    """A figure as a float, NaN when withheld (a protected cell arrives as NA or None)."""
+    return float("nan") if v is None or pd.isna(v) else float(v)
+
+
+def comparators(con, code: str, series: pd.DataFrame, period: str | None) -> dict | None:
+    """England (NHS England's published figures) beside the local series for the last
+    months both have, and England's providers as peers for ``period``; None when no
+    published data is loaded for the standard. The local figures are the ones the viewer
+    sees (protected or not); England's are national, so shown as published."""
+    england = data.published_comparators(con, code)
+    if england.empty:
+        return None
+    eng = england.set_index(england["period"].astype(str))["performance"]
+    rows = []
+    for r in series.tail(COMPARATOR_MONTHS).to_dict("records"):
+        month = str(r["period"])
+        if month not in eng.index:
+            continue
+        local, national = _number(r["performance"]), _number(eng[month])
+        gap = local - national
+        rows.append({"period": month, "local": local, "england": national,
+                     "difference": None if gap != gap else gap})
+    peers = data.published_peers(con, code, period) if period else None
+    if not rows and peers is None:
+        return None
+    return {"rows": rows, "peers": peers, "period": period}
 
 
 def no_data_message(defn, provider: str | None) -> str:
