@@ -75,6 +75,10 @@ MAX_ROUND_ROWS = 1_000_000
 BATCH_CHECKPOINT_THRESHOLD = "256MB"
 READ_THREADS = 3  # files parsed at once; Arrow's parse of a small file is mostly one thread
 READ_AHEAD = 32  # submissions read beyond the one being placed in its round
+# ... and at most this many bytes of their files: with the per-file limits
+# (cancer_alliance.ingest.limits) this keeps a batch's peak memory under the documented
+# ceiling whatever the files hold (a national month's files total about 300 MB).
+READ_AHEAD_BYTES = 256 * 1024 * 1024
 
 
 @dataclass
@@ -295,20 +299,38 @@ def _read_ahead(items: Iterable[SubmissionItem]) -> Iterator[Future[_Read]]:
     """Read the next few submissions in background threads while the current round is
     validated: Arrow's CSV reader and DuckDB both release the GIL, so the files of the next
     submissions are parsed on the core DuckDB leaves idle. At most ``READ_AHEAD``
-    submissions are held in memory beyond the round."""
-    pending: deque[Future[_Read]] = deque()
+    submissions, and ``READ_AHEAD_BYTES`` of their files, are held beyond the round."""
+    pending: deque[tuple[Future[_Read], int]] = deque()
+    held = 0
     source = iter(items)
     with ThreadPoolExecutor(READ_THREADS, thread_name_prefix="ingest-read") as pool:
         try:
             for item in source:
-                pending.append(pool.submit(_read, item))
-                if len(pending) >= READ_AHEAD:
-                    yield pending.popleft()
+                size = _item_bytes(item)
+                while pending and (len(pending) >= READ_AHEAD or held + size > READ_AHEAD_BYTES):
+                    future, done = pending.popleft()
+                    held -= done
+                    yield future
+                pending.append((pool.submit(_read, item), size))
+                held += size
             while pending:
-                yield pending.popleft()
+                yield pending.popleft()[0]
         finally:
-            for future in pending:
+            for future, _ in pending:
                 future.cancel()
+
+
+def _item_bytes(item: SubmissionItem) -> int:
+    """The bytes of a submission's files, known before they are read."""
+    if item.files is not None:
+        return sum(len(c) for c in item.files.values())
+    p = Path(item.path) if item.path is not None else None
+    with contextlib.suppress(OSError):
+        if p is not None and p.is_dir():
+            return sum(f.stat().st_size for f in p.iterdir() if f.is_file())
+        if p is not None and p.is_file():
+            return p.stat().st_size
+    return 0
 
 
 def _read(item: SubmissionItem) -> _Read:

@@ -49,9 +49,21 @@ def workbook(sheets: dict[str, str], *, shared_strings: str | bytes | None = Non
     """An .xlsx with the given sheet XML parts (and optional shared strings and styles)."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as z:
+        ct = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+        parts = [("/xl/workbook.xml", f"{ct}.sheet.main+xml")]
+        parts += [(f"/xl/worksheets/sheet{i}.xml", f"{ct}.worksheet+xml")
+                  for i in range(1, len(sheets) + 1)]
+        if shared_strings is not None:
+            parts.append(("/xl/sharedStrings.xml", f"{ct}.sharedStrings+xml"))
+        if styles is not None:
+            parts.append(("/xl/styles.xml", f"{ct}.styles+xml"))
+        overrides = "".join(f'<Override PartName="{n}" ContentType="{t}"/>' for n, t in parts)
         z.writestr("[Content_Types].xml",
                    '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
-                   'package/2006/content-types"/>')
+                   'package/2006/content-types"><Default Extension="rels" ContentType="'
+                   'application/vnd.openxmlformats-package.relationships+xml"/>'
+                   '<Default Extension="xml" ContentType="application/xml"/>'
+                   f"{overrides}</Types>")
         z.writestr("_rels/.rels",
                    f'<?xml version="1.0"?><Relationships xmlns="{PKG}"><Relationship Id="rId1" '
                    f'Type="{REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>')
