@@ -144,15 +144,23 @@ def _header_names(label: str, header: list[str]) -> tuple[list[str], list[int]]:
         )
     blank = [i for i, n in enumerate(names) if not n]
     for i in blank:
-        names[i] = f"_unnamed_{i + 1}"
+        names[i] = _unnamed(i)
     return names, blank
 
 
+def _unnamed(position: int) -> str:
+    """The placeholder name of a column with a blank header (0-based position)."""
+    return f"_unnamed_{position + 1}"
+
+
 def _drop_unnamed(label: str, data: pa.Table, blank: list[int]) -> tuple[pa.Table, list[str]]:
-    """Drop the columns with a blank header; warn when any of them held a value."""
+    """Drop the columns with a blank header; warn when any of them held a value.
+
+    Found by name, not position: the CSV reader does not materialise the columns outside
+    the dataset, so positions in ``data`` differ from the header's."""
     if not blank:
         return data, []
-    names = [data.column_names[i] for i in blank]
+    names = [_unnamed(i) for i in blank]
     filled = [n for n in names
               if pc.any(pc.not_equal(pc.utf8_trim_whitespace(data[n]), "")).as_py()]
     data = data.drop_columns(names)
@@ -226,16 +234,21 @@ def read_csv_bytes(file_name: str, content: bytes, table: Table,
     if nul >= 0:
         raise SubmissionRejected(f"{file_name}: the file is not a CSV text file (binary "
                                  f"content: a NUL byte at byte {nul + bom + 1:,})")
-    end = body.find(b"\n")
-    end = len(body) if end < 0 else end
+    # the header ends where Arrow ends a line: at LF, CRLF or a lone CR (a lone CR inside
+    # the header once reached the csv module as a "new-line in unquoted field" traceback)
+    end = min((i for i in (body.find(b"\n"), body.find(b"\r")) if i >= 0), default=len(body))
     check(file_name, "the length of the header line (bytes)", end, limits.max_header_bytes)
-    first_line = body[:end].decode("utf-8").rstrip("\r")
+    first_line = body[:end].decode("utf-8")
     if not first_line.strip():
         raise SubmissionRejected(f"{file_name}: the file is empty or has no header row")
     check(file_name, "the number of columns in the header", first_line.count(",") + 1,
           limits.max_columns)
     check(file_name, "the number of data lines", _line_count(body) - 1, limits.max_rows)
-    header = next(csv.reader([first_line]))
+    try:
+        header = next(csv.reader([first_line], strict=True))
+    except csv.Error:
+        raise SubmissionRejected(f"{file_name}: the header row is not a readable CSV line; "
+                                 "check the quotes around the column names") from None
     warnings = _check_columns(file_name, table, header)
     names, blank = _header_names(file_name, header)
     try:

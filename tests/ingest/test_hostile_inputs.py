@@ -224,3 +224,28 @@ def test_the_default_limits_are_the_documented_ones():
             LIMITS.max_shared_strings) == (1_000_000, 1_024, 32_767, 2_000_000)
     assert (LIMITS.max_file_bytes, LIMITS.max_decompressed_bytes,
             LIMITS.max_header_bytes) == (256 << 20, 256 << 20, 64 << 10)
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"provider_code\rpathway_id,x\n", "pathways.csv: required column(s) missing: pathway_id"),
+    (b'"provider_code,pathway_id\n', "pathways.csv: the header row is not a readable CSV line"),
+], ids=["lone_cr_in_header", "unclosed_quote_in_header"])
+def test_fuzzer_findings_in_the_header_are_clear_rejections(content, message):
+    """Found by benchmarks/bench_fuzz_readers.py: a lone CR in the header line reached the
+    csv module as a raw ``_csv.Error`` (a traceback on the command line, a 500 on the web)."""
+    with pytest.raises(SubmissionRejected) as info:
+        read_submission(files={"pathways.csv": content})
+    assert str(info.value).startswith(message)
+
+
+def test_blank_header_columns_after_extra_columns_are_dropped_by_name(store):
+    """Found by the fuzzer in this branch's own reader (which skips columns outside the
+    dataset): a blank-header column after an extra one was looked up by position."""
+    lines = GOOD.split(b"\n")
+    data = lines[0] + b",extra,\n" + lines[1] + b",x,kept aside\n"
+    result = store.ingest({"pathways.csv": data})
+    assert result.accepted == 1
+    assert result.warnings == [
+        "pathways.csv: column(s) not in the dataset were ignored: extra",
+        "pathways.csv: 1 column(s) with a blank header but with values were ignored; give "
+        "each column its dataset name"]
