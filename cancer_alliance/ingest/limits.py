@@ -33,7 +33,9 @@ class Limits:
     ``max_shared_strings``: entries of a workbook's shared-string table, declared or read;
     ``max_decompressed_bytes``: the bytes a workbook or Parquet file unpacks to, as its
     zip or footer declares them and as actually read;
-    ``max_zip_members``: files inside a workbook."""
+    ``max_zip_members``: files inside a workbook;
+    ``max_file_name_bytes``: a file's name, UTF-8 (file systems allow 255; the archive
+    keeps each file under its own name)."""
 
     max_file_bytes: int = 256 * MIB
     max_submission_bytes: int = 256 * MIB
@@ -44,6 +46,7 @@ class Limits:
     max_shared_strings: int = 2_000_000
     max_decompressed_bytes: int = 256 * MIB
     max_zip_members: int = 10_000
+    max_file_name_bytes: int = 200
 
 
 LIMITS = Limits()

@@ -477,6 +477,8 @@ def read_submission(
             raise SubmissionRejected("nothing to ingest: give a folder, a file or a workbook")
         files = _files_of(path, limits)
     for name, content in files.items():
+        check(name[:40] + ("..." if len(name) > 40 else ""), "the length of the file's name "
+              "(bytes)", len(name.encode("utf-8", "surrogatepass")), limits.max_file_name_bytes)
         check(name, "the size of the file (bytes)", len(content), limits.max_file_bytes)
     check("the submission", "the size of its files together (bytes)",
           sum(len(c) for c in files.values()), limits.max_submission_bytes)

@@ -31,7 +31,6 @@ import contextlib
 import datetime as dt
 import getpass
 import os
-import re
 import shutil
 import tempfile
 from collections import deque
@@ -42,8 +41,9 @@ from pathlib import Path
 
 import duckdb
 
-from cancer_alliance.dataset import TABLES, periods
-from cancer_alliance.errors import NotFound, UsageError
+from cancer_alliance.dataset import TABLES
+from cancer_alliance.errors import NotFound
+from cancer_alliance.ingest.admission import check_period, check_provider, organisations
 from cancer_alliance.ingest.apply import (
     apply_table,
     archive_files,
@@ -62,7 +62,6 @@ from cancer_alliance.ingest.validate import (
 )
 from cancer_alliance.store import connect, resolve_db_path
 
-PROVIDER_RE = re.compile(r"^[A-Z0-9]{3}([A-Z0-9]{2})?$")
 # Rows validated together at most: bounds memory (about 1 GB at this size) while keeping
 # a national month (about 750,000 rows) in one round.
 MAX_ROUND_ROWS = 1_000_000
@@ -132,11 +131,6 @@ class _Read:
         return sum(r.rows for r in self.raws)
 
 
-def _check_provider(provider: str) -> None:
-    if not PROVIDER_RE.match(provider or ""):
-        raise UsageError(f'provider "{provider}" is not an ODS code of 3 or 5 letters or digits')
-
-
 def default_archive_dir(con: duckdb.DuckDBPyConnection) -> Path:
     rows = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = "
                        "current_database()").fetchall()
@@ -158,8 +152,8 @@ def ingest_submission(
     archive_dir: str | os.PathLike | None = None,
 ) -> SubmissionResult:
     """Validate and load one provider's submission for one month; see the module docstring."""
-    _check_provider(provider)
-    periods.check_month(period)
+    check_provider(provider)  # the reference check follows, once the store is open
+    check_period(period)
     item = SubmissionItem(provider, period, path, files)
     return ingest_submissions(db, [item], submitted_by=submitted_by,
                               archive_dir=archive_dir)[0]
@@ -200,7 +194,8 @@ def ingest_submissions(
                 on_result(r)
 
     try:
-        for reading in _read_ahead(items):
+        known, today = organisations(con), dt.date.today()
+        for reading in _read_ahead(items, known, today):
             try:
                 read = reading.result()
             except BaseException:
@@ -284,7 +279,8 @@ def _drop(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
             con.execute(f"DROP TABLE IF EXISTS temp.{name}")
 
 
-def _read_ahead(items: Iterable[SubmissionItem]) -> Iterator[Future[_Read]]:
+def _read_ahead(items: Iterable[SubmissionItem], known: dict[str, str],
+                today: dt.date) -> Iterator[Future[_Read]]:
     """Read the next few submissions in background threads while the current round is
     validated: Arrow's CSV reader and DuckDB both release the GIL, so the files of the next
     submissions are parsed on the core DuckDB leaves idle. At most ``READ_AHEAD``
@@ -300,7 +296,7 @@ def _read_ahead(items: Iterable[SubmissionItem]) -> Iterator[Future[_Read]]:
                     future, done = pending.popleft()
                     held -= done
                     yield future
-                pending.append((pool.submit(_read, item), size))
+                pending.append((pool.submit(_read, item, known, today), size))
                 held += size
             while pending:
                 yield pending.popleft()[0]
@@ -322,9 +318,10 @@ def _item_bytes(item: SubmissionItem) -> int:
     return 0
 
 
-def _read(item: SubmissionItem) -> _Read:
-    _check_provider(item.provider)
-    end = periods.month_end(item.period)
+def _read(item: SubmissionItem, known: dict[str, str], today: dt.date) -> _Read:
+    """Check what the submission is for (admission), then read its files."""
+    check_provider(item.provider, known)
+    end = check_period(item.period, today)
     raws, warnings = read_submission(item.path, item.files)
     for raw in raws:
         warnings.extend(raw.warnings)
