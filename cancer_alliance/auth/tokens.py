@@ -17,6 +17,7 @@ import pandas as pd
 
 from cancer_alliance.auth.model import Actor
 from cancer_alliance.errors import NotFound
+from cancer_alliance.reference.organisations import check_organisation, organisations
 
 PREFIX = "cat_"
 _PREFIX_LEN = len(PREFIX) + 8
@@ -29,7 +30,10 @@ def _digest(token: str) -> str:
 def create_token(
     con: duckdb.DuckDBPyConnection, provider_code: str, created_by: str, label: str = ""
 ) -> str:
-    """Make a token for ``provider_code``; return the plaintext (shown once, never stored)."""
+    """Make a token for ``provider_code``; return the plaintext (shown once, never stored).
+
+    The code must be a provider of the reference data (when the store has any)."""
+    check_organisation(provider_code, organisations(con), "PROVIDER", "provider")
     token = PREFIX + secrets.token_urlsafe(32)
     con.execute(
         "INSERT INTO api_tokens (token_id, token_prefix, token_hash, provider_code, label,"

@@ -13,6 +13,7 @@ from cancer_alliance.auth import throttle
 from cancer_alliance.auth.model import ROLES, SCOPED_ROLES, Actor
 from cancer_alliance.auth.passwords import check_strength, hash_password, verify_password
 from cancer_alliance.errors import NotFound, UsageError
+from cancer_alliance.reference.organisations import check_organisation, organisations
 
 ACCOUNT_ROLES = tuple(r for r in ROLES if r != "public")
 
@@ -37,6 +38,8 @@ def add_user(
         raise UsageError(f"a {role} user needs --org (their organisation code)")
     if role not in SCOPED_ROLES and org_code:
         raise UsageError(f"a {role} user is alliance-wide; do not give --org")
+    if org_code:  # a provider user's code is a provider of the reference data, and so on
+        check_organisation(org_code, organisations(con), role.upper(), "organisation")
     if password is not None and enforce_strength:
         try:
             check_strength(password)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from pathlib import Path
@@ -136,6 +135,7 @@ def rejections(
     The report contains patient-level values: keep it within your organisation.
     """
     from cancer_alliance.ingest.submission import require_submission
+    from cancer_alliance.metrics.output import write_csv  # pandas: loaded only when used
 
     with connect(db) as con:
         require_submission(con, submission)
@@ -144,9 +144,7 @@ def rejections(
             'WHERE submission_id = ? ORDER BY file, "row", "column", rule', [submission]
         ).fetchall()
     handle = out.open("w", newline="", encoding="utf-8") if out else sys.stdout
-    writer = csv.writer(handle, lineterminator="\n")
-    writer.writerow(REJECTION_COLUMNS)
-    writer.writerows(rows)
+    write_csv(handle, REJECTION_COLUMNS, rows)
     if out:
         handle.close()
 
@@ -199,9 +197,9 @@ def reference_init(db: DbOption = None) -> None:
 
 def _emit(names: list[str], rows: list[tuple], fmt: str, title: str) -> None:
     if fmt == "csv":
-        w = csv.writer(sys.stdout, lineterminator="\n")
-        w.writerow(names)
-        w.writerows(rows)
+        from cancer_alliance.metrics.output import write_csv  # pandas: loaded only when used
+
+        write_csv(sys.stdout, names, rows)
     elif fmt == "json":
         print(json.dumps([dict(zip(names, r, strict=True)) for r in rows], default=str))
     elif fmt == "table":

@@ -15,6 +15,9 @@ class Rule:
     code: str
     summary: str  # one line, for docs and report headers
     advice: str  # what the trust analyst should do
+    # False for a rule only a workbook can break (a CSV has no formulas): the synthetic
+    # generator, which writes CSV, injects every other rule
+    in_csv: bool = True
 
 
 RULES: dict[str, Rule] = {
@@ -57,5 +60,11 @@ RULES: dict[str, Rule] = {
              "submit each provider's rows under that provider's own submission"),
         Rule("unknown_pathway", "the row refers to a pathway the platform does not have",
              "include the pathway in pathways.csv of this or an earlier submission"),
+        Rule("formula_without_value", "an .xlsx formula cell has no saved value",
+             "open the workbook in Excel and save it, so each formula's value is saved with "
+             "it, or paste the values in place of the formulas", in_csv=False),
     )
 }
+
+# Rules a CSV file can break: the ones the synthetic generator's --dirty mode injects.
+CSV_RULES = frozenset(code for code, rule in RULES.items() if rule.in_csv)

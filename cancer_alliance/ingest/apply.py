@@ -139,11 +139,15 @@ def archive_files(raws: list[RawFile], root: Path, submission_id: int) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{submission_id}-", dir=root))
     written = set()
-    for raw in raws:
-        name = raw.file_name.split(":", 1)[0]
-        if name not in written:
-            (tmp / name).write_bytes(raw.content)
-            written.add(name)
+    try:
+        for raw in raws:
+            name = raw.file_name.split(":", 1)[0]
+            if name not in written:
+                (tmp / name).write_bytes(raw.content)
+                written.add(name)
+    except BaseException:  # no half-written folder is left behind
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     final = root / str(submission_id)
     if final.exists():
         shutil.rmtree(final)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import datetime as dt
 import hashlib
 import io
 from collections import Counter
@@ -25,9 +24,15 @@ import pyarrow.parquet as pq
 
 from cancer_alliance.dataset import TABLES, Table
 from cancer_alliance.errors import SubmissionRejected
+from cancer_alliance.ingest.limits import LIMITS, Limits, check, listed
+from cancer_alliance.ingest.xlsx import MISSING, PLAIN, UNREADABLE, Workbook, column_letters
 
 EXTENSIONS = (".csv", ".parquet", ".xlsx")
 ROW = "_row"
+# Per row, the columns (comma-separated) whose cell is a formula with no saved value: the
+# validator rejects the row under ``formula_without_value`` (xlsx only).
+FORMULAS = "_formula_missing"
+CHUNK_ROWS = 65_536  # rows of a sheet held as Python values before they become Arrow
 
 
 @dataclass
@@ -69,7 +74,7 @@ def _check_columns(file_name: str, table: Table, header: list[str]) -> list[str]
     extra = sorted(present - set(table.column_names))
     if not extra:
         return []
-    return [f"{file_name}: column(s) not in the dataset were ignored: {', '.join(extra)}"]
+    return [f"{file_name}: column(s) not in the dataset were ignored: {listed(extra)}"]
 
 
 def _normalise(data: pa.Table, table: Table, *, clean: bool = False) -> pa.Table:
@@ -94,6 +99,8 @@ def _normalise(data: pa.Table, table: Table, *, clean: bool = False) -> pa.Table
         columns[ROW] = data[ROW].cast(pa.int64())
     else:
         columns[ROW] = pa.array(np.arange(2, data.num_rows + 2, dtype=np.int64))
+    if FORMULAS in data.column_names:
+        columns[FORMULAS] = data[FORMULAS]
     return pa.table(columns)
 
 
@@ -133,19 +140,27 @@ def _header_names(label: str, header: list[str]) -> tuple[list[str], list[int]]:
     repeated = sorted(n for n, k in counts.items() if k > 1)
     if repeated:
         raise SubmissionRejected(
-            f"{label}: the header names a column more than once: {', '.join(repeated)}"
+            f"{label}: the header names a column more than once: {listed(repeated)}"
         )
     blank = [i for i, n in enumerate(names) if not n]
     for i in blank:
-        names[i] = f"_unnamed_{i + 1}"
+        names[i] = _unnamed(i)
     return names, blank
 
 
+def _unnamed(position: int) -> str:
+    """The placeholder name of a column with a blank header (0-based position)."""
+    return f"_unnamed_{position + 1}"
+
+
 def _drop_unnamed(label: str, data: pa.Table, blank: list[int]) -> tuple[pa.Table, list[str]]:
-    """Drop the columns with a blank header; warn when any of them held a value."""
+    """Drop the columns with a blank header; warn when any of them held a value.
+
+    Found by name, not position: the CSV reader does not materialise the columns outside
+    the dataset, so positions in ``data`` differ from the header's."""
     if not blank:
         return data, []
-    names = [data.column_names[i] for i in blank]
+    names = [_unnamed(i) for i in blank]
     filled = [n for n in names
               if pc.any(pc.not_equal(pc.utf8_trim_whitespace(data[n]), "")).as_py()]
     data = data.drop_columns(names)
@@ -155,12 +170,14 @@ def _drop_unnamed(label: str, data: pa.Table, blank: list[int]) -> tuple[pa.Tabl
                   "ignored; give each column its dataset name"]
 
 
-def _csv_problem(text: str, columns: int) -> str:
+def _csv_problem(content: bytes, columns: int) -> str:
     """Where a CSV stops being a table, in words and without any cell's content.
 
-    Runs only when the fast reader has already failed, so a row-by-row scan is fine here;
-    the reader's own message quotes the offending line, which may hold an NHS number."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    Runs only when the fast reader has already failed, so a row-by-row scan is fine here
+    (streamed: the file is never decoded whole); the reader's own message quotes the
+    offending line, which may hold an NHS number."""
+    text = io.TextIOWrapper(io.BytesIO(content), encoding="utf-8-sig", newline="")
+    reader = csv.reader(text, strict=True)
     row = 0
     try:
         for record in reader:
@@ -175,27 +192,65 @@ def _csv_problem(text: str, columns: int) -> str:
     return "the rows could not be read as a comma-separated table"
 
 
-def read_csv_bytes(file_name: str, content: bytes, table: Table) -> tuple[pa.Table, list[str]]:
+def _utf8_error(content: bytes) -> int | None:
+    """Position of the first byte that is not UTF-8, found in 1 MiB steps (never a copy of
+    the whole file as text), or None when the file is UTF-8."""
+    if content.isascii():
+        return None
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    step = 1 << 20
+    for start in range(0, len(content), step):
+        chunk = content[start:start + step]
+        try:
+            decoder.decode(chunk, final=start + step >= len(content))
+        except UnicodeDecodeError as exc:
+            return start + exc.start - len(decoder.getstate()[0]) if start else exc.start
+    return None
+
+
+def _line_count(content: bytes) -> int:
+    """Lines of a CSV as Arrow counts them (LF, CRLF or a lone CR ends a line)."""
+    lf, cr = content.count(b"\n"), content.count(b"\r")
+    lines = lf + cr - (content.count(b"\r\n") if cr else 0)
+    return lines + (0 if content.endswith((b"\n", b"\r")) else 1)
+
+
+def read_csv_bytes(file_name: str, content: bytes, table: Table,
+                   limits: Limits = LIMITS) -> tuple[pa.Table, list[str]]:
     """A CSV's rows as text, and warnings about its columns.
 
     The bytes go to the Arrow reader as they are (only a byte order mark is cut off): blank
-    cells, quoted or not, are read as null, and no other text is ("NA" stays "NA")."""
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
+    cells, quoted or not, are read as null, and no other text is ("NA" stays "NA"). Before
+    that, the cheap checks that bound its work: no NUL byte anywhere, a header line and a
+    line count within the limits; after it, every cell within the cell limit."""
+    bom = 3 if content.startswith(codecs.BOM_UTF8) else 0
+    body = content[bom:]
+    bad = _utf8_error(body)
+    if bad is not None:
         raise SubmissionRejected(
-            f"{file_name}: the file is not UTF-8 text (undecodable byte at position {exc.start}); "
-            "save it as CSV UTF-8"
-        ) from None
-    if "\x00" in text[:65536]:
-        raise SubmissionRejected(f"{file_name}: the file is not a CSV text file (binary content)")
-    first_line = text.split("\n", 1)[0].rstrip("\r")
+            f"{file_name}: the file is not UTF-8 text (undecodable byte at position "
+            f"{bad + bom}); save it as CSV UTF-8")
+    nul = body.find(b"\x00")
+    if nul >= 0:
+        raise SubmissionRejected(f"{file_name}: the file is not a CSV text file (binary "
+                                 f"content: a NUL byte at byte {nul + bom + 1:,})")
+    # the header ends where Arrow ends a line: at LF, CRLF or a lone CR (a lone CR inside
+    # the header once reached the csv module as a "new-line in unquoted field" traceback)
+    end = min((i for i in (body.find(b"\n"), body.find(b"\r")) if i >= 0), default=len(body))
+    check(file_name, "the length of the header line (bytes)", end, limits.max_header_bytes)
+    first_line = body[:end].decode("utf-8")
     if not first_line.strip():
         raise SubmissionRejected(f"{file_name}: the file is empty or has no header row")
-    header = next(csv.reader([first_line]))
+    check(file_name, "the number of columns in the header", first_line.count(",") + 1,
+          limits.max_columns)
+    check(file_name, "the number of data lines", _line_count(body) - 1, limits.max_rows)
+    try:
+        header = next(csv.reader([first_line], strict=True))
+    except csv.Error:
+        raise SubmissionRejected(f"{file_name}: the header row is not a readable CSV line; "
+                                 "check the quotes around the column names") from None
     warnings = _check_columns(file_name, table, header)
     names, blank = _header_names(file_name, header)
-    body = content[3:] if content.startswith(codecs.BOM_UTF8) else content
     try:
         data = pacsv.read_csv(
             io.BytesIO(body),
@@ -207,118 +262,226 @@ def read_csv_bytes(file_name: str, content: bytes, table: Table) -> tuple[pa.Tab
                 null_values=[""],
                 strings_can_be_null=True,
                 quoted_strings_can_be_null=True,
+                # columns outside the dataset are never materialised
+                include_columns=[n for n in names if n in set(table.column_names)
+                                 or n.startswith("_unnamed_")],
             ),
         )
     except pa.ArrowInvalid:
         raise SubmissionRejected(
-            f"{file_name}: not a readable CSV table: {_csv_problem(text, len(names))}"
+            f"{file_name}: not a readable CSV table: {_csv_problem(content, len(names))}"
         ) from None
+    _check_cells(file_name, data, limits)
     data, more = _drop_unnamed(file_name, data, blank)
     return data, warnings + more
 
 
-def read_parquet_bytes(file_name: str, content: bytes, table: Table) -> tuple[pa.Table, list[str]]:
+def _check_cells(label: str, data: pa.Table, limits: Limits) -> None:
+    """Reject a cell longer than the cell limit, naming its row and column (not its value)."""
+    for name in data.column_names:
+        if name == ROW:
+            continue
+        lengths = pc.utf8_length(data[name])
+        longest = pc.max(lengths).as_py()
+        if longest is not None and longest > limits.max_cell_chars:
+            index = pc.index(lengths, longest).as_py()
+            row = (data[ROW][index].as_py() if ROW in data.column_names else index + 2)
+            check(label, f"the length of the cell in row {row}, column {name[:64]} "
+                  "(characters)", longest, limits.max_cell_chars)
+
+
+def read_parquet_bytes(file_name: str, content: bytes, table: Table,
+                       limits: Limits = LIMITS) -> tuple[pa.Table, list[str]]:
+    """A Parquet file's dataset columns, after its footer's sizes are checked."""
     try:
-        data = pq.read_table(io.BytesIO(content))
+        parquet = pq.ParquetFile(io.BytesIO(content))
+        meta = parquet.metadata
+        unpacked = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
     except Exception as exc:  # pyarrow raises several types for a damaged file
         raise SubmissionRejected(f"{file_name}: not a readable Parquet file ({exc})") from None
-    return data, _check_columns(file_name, table, data.column_names)
+    check(file_name, "the number of columns", meta.num_columns, limits.max_columns)
+    check(file_name, "the number of rows", meta.num_rows, limits.max_rows)
+    check(file_name, "the unpacked size the file declares (bytes)", unpacked,
+          limits.max_decompressed_bytes)
+    names = parquet.schema_arrow.names
+    warnings = _check_columns(file_name, table, names)
+    try:
+        data = parquet.read(columns=[n for n in names if n in set(table.column_names)])
+    except Exception as exc:
+        raise SubmissionRejected(f"{file_name}: not a readable Parquet file ({exc})") from None
+    check(file_name, "the number of rows read", data.num_rows, limits.max_rows)
+    return data, warnings
 
 
-def _cell_text(v: object) -> str | None:
-    if v is None:
-        return None
-    if isinstance(v, dt.datetime):
-        return v.date().isoformat()
-    if isinstance(v, dt.date):
-        return v.isoformat()
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v)
+class _Columns:
+    """A sheet's cells gathered column by column, turned into Arrow every ``CHUNK_ROWS``
+    rows so that Python objects for at most that many rows are alive at once."""
+
+    def __init__(self, names: list[str]):
+        self.names = names
+        self.values: list[list[str | None]] = [[] for _ in names]
+        self.chunks: list[list[pa.Array]] = [[] for _ in names]
+        self.numbers: list[int] = []
+        self.number_chunks: list[pa.Array] = []
+        self.formulas: list[str | None] = []
+        self.formula_chunks: list[pa.Array] = []
+        self.any_formula = False
+
+    def add(self, number: int, row: list[str | None], missing: str | None) -> None:
+        for values, v in zip(self.values, row, strict=True):
+            values.append(v)
+        self.numbers.append(number)
+        self.formulas.append(missing)
+        self.any_formula = self.any_formula or missing is not None
+        if len(self.numbers) >= CHUNK_ROWS:
+            self.flush()
+
+    def flush(self) -> None:
+        for values, chunks in zip(self.values, self.chunks, strict=True):
+            chunks.append(pa.array(values, pa.string()))
+            values.clear()
+        self.number_chunks.append(pa.array(self.numbers, pa.int64()))
+        self.formula_chunks.append(pa.array(self.formulas, pa.string()))
+        self.numbers, self.formulas = [], []
+
+    def table(self) -> pa.Table:
+        self.flush()
+        data = {n: pa.chunked_array(c, pa.string()) for n, c in zip(self.names, self.chunks,
+                                                                    strict=True)}
+        data[ROW] = pa.chunked_array(self.number_chunks, pa.int64())
+        if self.any_formula:
+            data[FORMULAS] = pa.chunked_array(self.formula_chunks, pa.string())
+        return pa.table(data)
 
 
-def read_xlsx_bytes(file_name: str, content: bytes) -> dict[str, tuple[pa.Table, list[str]]]:
+def _read_sheet(book: Workbook, label: str, title: str, part: str, table: Table
+                ) -> tuple[pa.Table, list[str]]:
+    rows = book.rows(title, part)
+    first = next(rows, None)
+    if first is None:
+        raise SubmissionRejected(f"{label}: the sheet has no header row")
+    number, cells = first
+    if number != 1:  # the first row of the sheet is blank: there is no header
+        cells = []
+    header = [""] * max((c.column for c in cells), default=0)
+    for c in cells:
+        header[c.column - 1] = (c.text or "").strip()
+    warnings = _check_columns(label, table, header)
+    names, blank = _header_names(label, header)
+    columns = _Columns(names)
+    width = len(names)
+    beyond = False  # values to the right of the header's last column
+    cached: list[str] = []  # formula cells read from the value saved with them
+    for number, cells in rows:
+        row: list[str | None] = [None] * width
+        missing: list[str] = []
+        filled = False
+        for c in cells:
+            if c.text is None and c.formula == PLAIN:
+                continue
+            if c.column > width:
+                beyond = beyond or c.text is not None
+                continue
+            filled = True
+            row[c.column - 1] = c.text
+            if c.formula == MISSING:
+                missing.append(names[c.column - 1])
+            elif c.formula != PLAIN:
+                cached.append(f"{column_letters(c.column)}{number}")
+        if filled:
+            columns.add(number, row, ",".join(missing) if missing else None)
+    arrow, more = _drop_unnamed(label, columns.table(), blank)
+    if beyond:
+        more.append(f"{label}: values to the right of the last named column were ignored")
+    if cached:
+        more.append(f"{label}: {len(cached):,} formula cell(s) were read from the value "
+                    f"saved with the formula: {listed(cached)}; check that they are the "
+                    "values you meant to send")
+    return arrow, warnings + more
+
+
+def read_xlsx_bytes(file_name: str, content: bytes, limits: Limits = LIMITS
+                    ) -> dict[str, tuple[pa.Table, list[str]]]:
     """Each sheet named after a dataset file (``pathways`` or ``pathways.csv``) is a table.
 
     Row numbers are the sheet's own (blank rows are skipped but still counted), so a
     rejection points at the row the analyst sees in Excel. Other sheets are ignored with a
-    warning; two sheets for the same table, or a header naming a column twice, reject the
-    workbook rather than silently losing rows."""
-    from openpyxl import load_workbook
-
+    warning (and never parsed); two sheets for the same table, or a header naming a column
+    twice, reject the workbook rather than silently losing rows. The sheets are streamed
+    by :class:`~cancer_alliance.ingest.xlsx.Workbook` within ``limits``."""
     try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:
+        return _read_xlsx(file_name, content, limits)
+    except UNREADABLE as exc:  # damaged or malicious parts, met while streaming a sheet
         raise SubmissionRejected(f"{file_name}: not a readable .xlsx workbook ({exc})") from None
+
+
+def _read_xlsx(file_name: str, content: bytes, limits: Limits
+               ) -> dict[str, tuple[pa.Table, list[str]]]:
+    book = Workbook(file_name, content, limits)
     out: dict[str, tuple[pa.Table, list[str]]] = {}
     sheet_of: dict[str, str] = {}
     ignored: list[str] = []
-    for sheet in book.worksheets:
-        table = _table_for(sheet.title)
+    for title, part in book.sheets:
+        table = _table_for(title)
         if table is None:
-            ignored.append(sheet.title)
+            ignored.append(title)
             continue
-        label = f"{file_name} sheet {sheet.title}"
+        label = f"{file_name} sheet {title}"
         if table.name in out:
             raise SubmissionRejected(
                 f"{label}: the workbook has two sheets for {table.file_name} "
-                f"({sheet_of[table.name]} and {sheet.title}); keep one"
+                f"({sheet_of[table.name]} and {title}); keep one"
             )
-        rows = sheet.iter_rows(values_only=True)
-        header_row = next(rows, None)
-        if header_row is None:
-            raise SubmissionRejected(f"{label}: the sheet has no header row")
-        header = [str(h).strip() if h is not None else "" for h in header_row]
-        warnings = _check_columns(label, table, header)
-        names, blank = _header_names(label, header)
-        cols: dict[str, list] = {n: [] for n in names}
-        numbers: list[int] = []
-        beyond = False  # values to the right of the header's last column
-        for number, r in enumerate(rows, start=2):
-            if r is None or all(v is None for v in r):
-                continue
-            numbers.append(number)
-            cells = list(r[:len(names)]) + [None] * (len(names) - len(r))
-            for n, v in zip(names, cells, strict=True):
-                cols[n].append(_cell_text(v))
-            beyond = beyond or any(v is not None for v in r[len(names):])
-        data = {n: pa.array(v, pa.string()) for n, v in cols.items()}
-        data[ROW] = pa.array(numbers, pa.int64())
-        arrow, more = _drop_unnamed(label, pa.table(data), blank)
-        if beyond:
-            more.append(f"{label}: values to the right of the last named column were ignored")
-        out[table.name] = (arrow, warnings + more)
-        sheet_of[table.name] = sheet.title
+        out[table.name] = _read_sheet(book, label, title, part, table)
+        sheet_of[table.name] = title
     if "pathways" not in out:
         raise SubmissionRejected(f"{file_name}: the workbook has no sheet named pathways")
     if ignored:
         first = next(iter(out.values()))[1]
         first.append(f"{file_name}: sheet(s) not in the dataset were ignored: "
-                     + ", ".join(ignored))
+                     + listed(ignored))
     return out
 
 
+def _files_of(path: str | Path, limits: Limits) -> dict[str, bytes]:
+    """The files of a folder or a single file, each size checked before it is read."""
+    p = Path(path)
+    if p.is_dir():
+        # Excel's "~$book.xlsx" lock files and hidden files are not part of the upload
+        paths = [f for f in sorted(p.iterdir())
+                 if f.is_file() and f.suffix.lower() in EXTENSIONS
+                 and not f.name.startswith(("~$", "."))]
+        if not paths:
+            raise SubmissionRejected(f"{p}: the folder has no .csv, .parquet or .xlsx files")
+    elif p.is_file():
+        paths = [p]
+    else:
+        raise SubmissionRejected(f"{p}: no such file or folder")
+    total = 0
+    for f in paths:
+        size = f.stat().st_size
+        check(f.name, "the size of the file (bytes)", size, limits.max_file_bytes)
+        total += size
+    check(str(p.name), "the size of the submission's files together (bytes)", total,
+          limits.max_submission_bytes)
+    return {f.name: f.read_bytes() for f in paths}
+
+
 def read_submission(
-    path: str | Path | None = None, files: dict[str, bytes] | None = None
+    path: str | Path | None = None, files: dict[str, bytes] | None = None,
+    limits: Limits = LIMITS,
 ) -> tuple[list[RawFile], list[str]]:
     """Read a folder, a single file, a workbook, or in-memory files into RawFile objects."""
     if files is None:
         if path is None:
             raise SubmissionRejected("nothing to ingest: give a folder, a file or a workbook")
-        p = Path(path)
-        if p.is_dir():
-            # Excel's "~$book.xlsx" lock files and hidden files are not part of the upload
-            files = {f.name: f.read_bytes() for f in sorted(p.iterdir())
-                     if f.is_file() and f.suffix.lower() in EXTENSIONS
-                     and not f.name.startswith(("~$", "."))}
-            if not files:
-                raise SubmissionRejected(
-                    f"{p}: the folder has no .csv, .parquet or .xlsx files"
-                )
-        elif p.is_file():
-            files = {p.name: p.read_bytes()}
-        else:
-            raise SubmissionRejected(f"{p}: no such file or folder")
+        files = _files_of(path, limits)
+    for name, content in files.items():
+        check(name[:40] + ("..." if len(name) > 40 else ""), "the length of the file's name "
+              "(bytes)", len(name.encode("utf-8", "surrogatepass")), limits.max_file_name_bytes)
+        check(name, "the size of the file (bytes)", len(content), limits.max_file_bytes)
+    check("the submission", "the size of its files together (bytes)",
+          sum(len(c) for c in files.values()), limits.max_submission_bytes)
     warnings: list[str] = []
     out: list[RawFile] = []
     seen: set[str] = set()
@@ -326,7 +489,7 @@ def read_submission(
         suffix = Path(name).suffix.lower()
         digest = hashlib.sha256(content).hexdigest()
         if suffix == ".xlsx":
-            for tname, (data, w) in read_xlsx_bytes(name, content).items():
+            for tname, (data, w) in read_xlsx_bytes(name, content, limits).items():
                 table = _table_for(tname)
                 out.append(RawFile(f"{name}:{tname}", table, digest, len(content), content,
                                    _normalise(data, table), w))
@@ -342,10 +505,12 @@ def read_submission(
                 + ", ".join(t.file_name for t in TABLES)
             )
         if suffix == ".csv":
-            data, w = read_csv_bytes(name, content, table)
+            data, w = read_csv_bytes(name, content, table, limits)
             clean = not _needs_trimming(content)
         else:
-            data, w = read_parquet_bytes(name, content, table)
+            data, w = read_parquet_bytes(name, content, table, limits)
+            _check_cells(name, data.select([c for c in data.column_names
+                                            if pa.types.is_string(data[c].type)]), limits)
             clean = False
         out.append(RawFile(name, table, digest, len(content), content,
                            _normalise(data, table, clean=clean), w))

@@ -31,7 +31,6 @@ import contextlib
 import datetime as dt
 import getpass
 import os
-import re
 import shutil
 import tempfile
 from collections import deque
@@ -42,8 +41,9 @@ from pathlib import Path
 
 import duckdb
 
-from cancer_alliance.dataset import TABLES, periods
-from cancer_alliance.errors import NotFound, UsageError
+from cancer_alliance.dataset import TABLES
+from cancer_alliance.errors import NotFound
+from cancer_alliance.ingest.admission import check_period, check_provider, organisations
 from cancer_alliance.ingest.apply import (
     apply_table,
     archive_files,
@@ -62,7 +62,6 @@ from cancer_alliance.ingest.validate import (
 )
 from cancer_alliance.store import connect, resolve_db_path
 
-PROVIDER_RE = re.compile(r"^[A-Z0-9]{3}([A-Z0-9]{2})?$")
 # Rows validated together at most: bounds memory (about 1 GB at this size) while keeping
 # a national month (about 750,000 rows) in one round.
 MAX_ROUND_ROWS = 1_000_000
@@ -73,6 +72,10 @@ MAX_ROUND_ROWS = 1_000_000
 BATCH_CHECKPOINT_THRESHOLD = "256MB"
 READ_THREADS = 3  # files parsed at once; Arrow's parse of a small file is mostly one thread
 READ_AHEAD = 32  # submissions read beyond the one being placed in its round
+# ... and at most this many bytes of their files: with the per-file limits
+# (cancer_alliance.ingest.limits) this keeps a batch's peak memory under the documented
+# ceiling whatever the files hold (a national month's files total about 300 MB).
+READ_AHEAD_BYTES = 256 * 1024 * 1024
 
 
 @dataclass
@@ -128,11 +131,6 @@ class _Read:
         return sum(r.rows for r in self.raws)
 
 
-def _check_provider(provider: str) -> None:
-    if not PROVIDER_RE.match(provider or ""):
-        raise UsageError(f'provider "{provider}" is not an ODS code of 3 or 5 letters or digits')
-
-
 def default_archive_dir(con: duckdb.DuckDBPyConnection) -> Path:
     rows = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = "
                        "current_database()").fetchall()
@@ -154,8 +152,8 @@ def ingest_submission(
     archive_dir: str | os.PathLike | None = None,
 ) -> SubmissionResult:
     """Validate and load one provider's submission for one month; see the module docstring."""
-    _check_provider(provider)
-    periods.check_month(period)
+    check_provider(provider)  # the reference check follows, once the store is open
+    check_period(period)
     item = SubmissionItem(provider, period, path, files)
     return ingest_submissions(db, [item], submitted_by=submitted_by,
                               archive_dir=archive_dir)[0]
@@ -196,7 +194,8 @@ def ingest_submissions(
                 on_result(r)
 
     try:
-        for reading in _read_ahead(items):
+        known, today = organisations(con), dt.date.today()
+        for reading in _read_ahead(items, known, today):
             try:
                 read = reading.result()
             except BaseException:
@@ -280,29 +279,49 @@ def _drop(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
             con.execute(f"DROP TABLE IF EXISTS temp.{name}")
 
 
-def _read_ahead(items: Iterable[SubmissionItem]) -> Iterator[Future[_Read]]:
+def _read_ahead(items: Iterable[SubmissionItem], known: dict[str, str],
+                today: dt.date) -> Iterator[Future[_Read]]:
     """Read the next few submissions in background threads while the current round is
     validated: Arrow's CSV reader and DuckDB both release the GIL, so the files of the next
     submissions are parsed on the core DuckDB leaves idle. At most ``READ_AHEAD``
-    submissions are held in memory beyond the round."""
-    pending: deque[Future[_Read]] = deque()
+    submissions, and ``READ_AHEAD_BYTES`` of their files, are held beyond the round."""
+    pending: deque[tuple[Future[_Read], int]] = deque()
+    held = 0
     source = iter(items)
     with ThreadPoolExecutor(READ_THREADS, thread_name_prefix="ingest-read") as pool:
         try:
             for item in source:
-                pending.append(pool.submit(_read, item))
-                if len(pending) >= READ_AHEAD:
-                    yield pending.popleft()
+                size = _item_bytes(item)
+                while pending and (len(pending) >= READ_AHEAD or held + size > READ_AHEAD_BYTES):
+                    future, done = pending.popleft()
+                    held -= done
+                    yield future
+                pending.append((pool.submit(_read, item, known, today), size))
+                held += size
             while pending:
-                yield pending.popleft()
+                yield pending.popleft()[0]
         finally:
-            for future in pending:
+            for future, _ in pending:
                 future.cancel()
 
 
-def _read(item: SubmissionItem) -> _Read:
-    _check_provider(item.provider)
-    end = periods.month_end(item.period)
+def _item_bytes(item: SubmissionItem) -> int:
+    """The bytes of a submission's files, known before they are read."""
+    if item.files is not None:
+        return sum(len(c) for c in item.files.values())
+    p = Path(item.path) if item.path is not None else None
+    with contextlib.suppress(OSError):
+        if p is not None and p.is_dir():
+            return sum(f.stat().st_size for f in p.iterdir() if f.is_file())
+        if p is not None and p.is_file():
+            return p.stat().st_size
+    return 0
+
+
+def _read(item: SubmissionItem, known: dict[str, str], today: dt.date) -> _Read:
+    """Check what the submission is for (admission), then read its files."""
+    check_provider(item.provider, known)
+    end = check_period(item.period, today)
     raws, warnings = read_submission(item.path, item.files)
     for raw in raws:
         warnings.extend(raw.warnings)

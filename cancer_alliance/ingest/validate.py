@@ -31,7 +31,7 @@ from cancer_alliance.dataset import Column, Table
 from cancer_alliance.dataset.rules import RULES
 from cancer_alliance.ingest.iso_dates import iso_dates
 from cancer_alliance.ingest.nhs_numbers import nhs_numbers_valid
-from cancer_alliance.ingest.readers import ROW, RawFile
+from cancer_alliance.ingest.readers import FORMULAS, ROW, RawFile
 
 ODS_RE = "[A-Z0-9]{3}([A-Z0-9]{2})?"
 # GP practices have 6-character ODS codes (e.g. A81001); organisations 3, sites 5.
@@ -63,6 +63,19 @@ def lit(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+# A rejected cell's value is shown (in ``value`` and in the message) up to this many
+# characters, then cut with a note of its full length; the whole row, every cell whole, is
+# kept once in ``raw_row``. A 30,000-character cell is stored once, not three times.
+SHOWN_CHARS = 200
+
+
+def shown(value_sql: str) -> str:
+    """SQL: the value as a rejection shows it, truncated beyond ``SHOWN_CHARS``, saying so."""
+    return (f"CASE WHEN length({value_sql}) > {SHOWN_CHARS} THEN left({value_sql}, "
+            f"{SHOWN_CHARS}) || '... (truncated: ' || length({value_sql}) || ' characters)' "
+            f"ELSE {value_sql} END")
+
+
 @dataclass(frozen=True)
 class Check:
     """One set-based check: rows where ``failing`` holds break ``rule`` on ``column``.
@@ -82,10 +95,10 @@ class Check:
                    else f"{lit(summary + ': ')} || {_typed_refs(self.detail)}")
         return (
             f"CASE WHEN {_typed_refs(self.failing)} THEN struct_pack("
-            f"\"column\" := {lit(self.column)}, value := r.{self.column}, "
+            f"\"column\" := {lit(self.column)}, value := {shown(f'r.{self.column}')}, "
             f"rule := {lit(self.rule)}, "
             f"message := printf('%s row %d, column %s, value \"%s\": %s (rule %s)', "
-            f"r._file, r.{ROW}, {lit(self.column)}, coalesce(r.{self.column}, ''), "
+            f"r._file, r.{ROW}, {lit(self.column)}, coalesce({shown(f'r.{self.column}')}, ''), "
             f"{message}, {lit(self.rule)})) END"
         )
 
@@ -277,6 +290,23 @@ def duplicate_key_check(table: Table, dup_table: str) -> Check:
                  lit("key (" + ", ".join(table.key) + ") repeated in the file"))
 
 
+def formula_columns(parts: list[Part]) -> list[str]:
+    """The columns in which some row has a formula cell with no saved value (xlsx)."""
+    found: set[str] = set()
+    for p in parts:
+        if FORMULAS in p.raw.data.column_names:
+            for cols in p.raw.data[FORMULAS].drop_null().unique().to_pylist():
+                found.update(cols.split(","))
+    return sorted(found)
+
+
+def formula_check(column: str) -> Check:
+    """A cell that is a formula whose value the workbook did not save: rejected rather than
+    loaded blank (the reader puts the formula's text in the cell, shown as the value)."""
+    return Check(column, "formula_without_value",
+                 f"list_contains(string_split(r.{FORMULAS}, ','), {lit(column)})")
+
+
 def unknown_pathway_check() -> Check:
     """A child row whose pathway is in neither its submission nor the store.
 
@@ -340,7 +370,8 @@ def stack_parts(table: Table, parts: list[Part], today: dt.date) -> pa.Table:
     ``_seq`` numbers the rows of the round, so rejections sort into file and row order.
     (Dictionary-encoding the repeated text columns was tried: DuckDB's checks then ran
     slower than the cost of repeating the values.)"""
-    data = pa.concat_tables([p.raw.data for p in parts])
+    # promote: only a workbook with formula cells has the FORMULAS column
+    data = pa.concat_tables([p.raw.data for p in parts], promote_options="default")
     counts = [p.raw.rows for p in parts]
     index = np.repeat(np.arange(len(parts), dtype=np.int32), counts)
 
@@ -399,6 +430,7 @@ def validate_table(
         checks.append(duplicate_key_check(table, dup))
     if name in CHILD_TABLES and "pathway_id" in table.column_names:
         checks.append(unknown_pathway_check())
+    checks += [formula_check(c) for c in formula_columns(parts)]
 
     # Phase 1, one scan: the typed values and whether any check fails on the row.
     typed = ", ".join([f"{typed_expression(c)} AS t__{c.name}" for c in table.columns]

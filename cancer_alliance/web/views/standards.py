@@ -16,6 +16,7 @@ from cancer_alliance.auth.policy import aggregates_protected
 from cancer_alliance.charts import builders
 from cancer_alliance.dataset import periods
 from cancer_alliance.metrics.definition import Era
+from cancer_alliance.metrics.output import neutralise_frame
 from cancer_alliance.operations import trajectories
 from cancer_alliance.operations.actuals import ALLIANCE
 from cancer_alliance.web import analysis, data, params
@@ -312,7 +313,7 @@ def standard_csv(
 
 def csv_response(df: pd.DataFrame, filename: str) -> Response:
     buf = io.StringIO()
-    out = df.copy()
+    out = neutralise_frame(df)  # OWASP CSV injection: text cells never run as formulas
     if is_protected(df):
         for c in out.columns:
             out[c] = out[c].astype(object).where(out[c].notna(), "*")

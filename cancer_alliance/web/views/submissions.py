@@ -12,9 +12,10 @@ from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, Uplo
 from cancer_alliance import metrics
 from cancer_alliance.auth import policy
 from cancer_alliance.auth.model import Actor
-from cancer_alliance.dataset import periods
-from cancer_alliance.errors import SubmissionRejected
+from cancer_alliance.errors import SubmissionRejected, UsageError
 from cancer_alliance.ingest import ingest_submission
+from cancer_alliance.ingest.admission import check_period, check_provider, data_start, open_month
+from cancer_alliance.ingest.limits import LIMITS
 from cancer_alliance.web import data, params
 from cancer_alliance.web.deps import Forbidden, check, get_con, render, require
 from cancer_alliance.web.views.standards import csv_response
@@ -39,9 +40,20 @@ def run_ingest(con, actor: Actor, provider: str, period: str, files: dict[str, b
 
 
 def validate_upload(actor: Actor, provider: str, period: str) -> None:
-    """Refuse a bad period or a provider outside the actor's scope (one 403 path)."""
-    if not periods.is_month(period):
-        raise HTTPException(400, "The period must be a month written YYYY-MM.")
+    """Refuse a bad period or provider code (400, in fixed words: the values typed are not
+    repeated) or a provider outside the actor's scope (one 403 path). The rules are the
+    ingest's own (:mod:`cancer_alliance.ingest.admission`); the provider is checked against
+    the reference data by the ingest itself."""
+    try:
+        check_period(period)
+    except UsageError:
+        raise HTTPException(400, f"The period must be a month written YYYY-MM, from "
+                            f"{data_start()} to the current month, {open_month()}.") from None
+    try:
+        check_provider(provider)
+    except UsageError:
+        raise HTTPException(400, "The provider must be an ODS code of 3 or 5 letters or "
+                            "digits.") from None
     if not policy.decide(actor, "submit_data", provider).allowed:
         raise Forbidden(policy.decide(actor, "submit_data", provider).reason)
 
@@ -52,6 +64,11 @@ async def read_files(uploads: list[UploadFile]) -> dict[str, bytes]:
         name = (up.filename or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
         if not name:
             continue
+        if len(name.encode("utf-8", "surrogatepass")) > LIMITS.max_file_name_bytes:
+            # refused before anything is read or written (a 300-character name once failed
+            # in the archive step: a 500, the name in the log and an orphan folder)
+            raise HTTPException(400, f"A file name is longer than "
+                                f"{LIMITS.max_file_name_bytes} characters; rename the file.")
         if not name.lower().endswith(ALLOWED_SUFFIXES):
             # the file's name is not repeated: it could be anything, an NHS number included
             raise HTTPException(400, "Each file must be CSV, Parquet or Excel (.csv, .parquet "
