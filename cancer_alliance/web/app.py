@@ -16,7 +16,9 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from cancer_alliance.store import connect
+from cancer_alliance.store.served import ServedStore
 from cancer_alliance.web import errors, filters
+from cancer_alliance.web.gate import StoreGate
 from cancer_alliance.web.routes import OPTIONAL_PREFIXES, ROUTER_MODULES
 from cancer_alliance.web.security import SecurityHeadersMiddleware, csrf_protect
 from cancer_alliance.web.settings import WebSettings
@@ -45,6 +47,14 @@ def ensure_materialised(con) -> None:
         log.warning("could not materialise metric outcomes: %s", type(exc).__name__)
 
 
+def _reopened(app: FastAPI, con) -> None:
+    """After a command borrowed the store: use the new connection, forget cached figures."""
+    from cancer_alliance.web import data
+
+    app.state.con = con
+    data.clear_cache()
+
+
 def create_app(settings: WebSettings | None = None, *, con=None) -> FastAPI:
     """Build the Cancer Dashboard app. ``con`` reuses an open store connection (tests, demo)."""
     settings = settings or WebSettings()
@@ -60,8 +70,11 @@ def create_app(settings: WebSettings | None = None, *, con=None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.con = con if con is not None else connect(settings.db)
+    app.state.store = ServedStore(app.state.con)
+    app.state.store.on_reopen.append(lambda new: _reopened(app, new))
     app.state.templates = make_templates()
     ensure_materialised(app.state.con)
+    app.add_middleware(StoreGate)
     app.add_middleware(SecurityHeadersMiddleware)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     errors.install(app)
