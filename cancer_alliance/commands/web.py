@@ -37,10 +37,9 @@ def serve_app(db: str | None, host: str, port: int, *, secure_cookies: bool = Tr
     import uvicorn
 
     from cancer_alliance.store import connect
+    from cancer_alliance.store.sharing import release_lenders
     from cancer_alliance.web.app import create_app
     from cancer_alliance.web.settings import WebSettings
-
-    from cancer_alliance.store.sharing import release_lenders
 
     if con is None:  # wait for a running command; never borrow from another dashboard
         release_lenders()
