@@ -46,11 +46,15 @@ def serve_app(db: str | None, host: str, port: int, *, secure_cookies: bool = Tr
         con = connect(db, borrow=False)
     app = create_app(WebSettings(db=db, secure_cookies=secure_cookies), con=con)
     store = app.state.store
+    runner = app.state.jobs
+    runner.recover()  # jobs a stopped service left running: re-queued or settled truthfully
+    runner.start()
     store.start_lending()  # commands run meanwhile borrow the store (store/sharing.py)
     Console(stderr=True).print(f"Cancer Dashboard on http://{host}:{port}  (Ctrl+C stops)")
     try:
         uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
     finally:
+        runner.stop()
         store.close()
 
 

@@ -15,7 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from cancer_alliance.auth import audit
 from cancer_alliance.auth.model import Actor
-from cancer_alliance.errors import AllianceError
+from cancer_alliance.errors import AllianceError, UsageError
 from cancer_alliance.operations import (
     actuals,
     bids,
@@ -364,16 +364,23 @@ def pack_view_query(provider_code: str, period: str, actor: Actor = Depends(VIEW
 def generate_pack(request: Request, kind: str = Form(...), period: str = Form(...),
                   provider_code: str = Form(""), fmt: str = Form("pdf"),
                   con=Depends(get_con), actor: Actor = Depends(EDIT)):
-    from cancer_alliance import reports
+    """Queue the pack as a job (building a PDF takes seconds) and show its status page."""
+    from cancer_alliance.jobs import queue
+    from cancer_alliance.reports import packs
+    from cancer_alliance.reports.packs import check_period
 
-    if kind == "PROVIDER":
-        _, meta = reports.generate_provider_pack(con, provider_code, period, fmt,
-                                                 actor.username)
-    else:
-        _, meta = reports.generate_board_pack(con, period, fmt, actor.username)
+    if kind not in ("PROVIDER", "BOARD") or fmt not in ("pdf", "html"):
+        raise UsageError("Choose a provider or board pack, as PDF or HTML.")
+    if kind == "PROVIDER" and provider_code not in {p["code"] for p in packs.providers(con)}:
+        raise UsageError("Choose a provider from the list.")
+    period = check_period(period)
+    job_id = queue.enqueue(con, "pack", created_by=actor.username,
+                           org_code=provider_code if kind == "PROVIDER" else None,
+                           period=period, params={"kind": kind, "fmt": fmt})
+    request.app.state.jobs.notify()
     _audit(request, actor, "edit_operations", "pack",
-           f"generated {kind} {provider_code or ''} {period} report {meta['report_id']}")
-    return _back(f"/operations/packs#report-{meta['report_id']}")
+           f"queued {kind} {provider_code or ''} {period} pack as job {job_id}")
+    return _back(f"/jobs/{job_id}")
 
 
 @router.get("/operations/packs/{report_id}")

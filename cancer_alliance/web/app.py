@@ -15,6 +15,7 @@ from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
+from cancer_alliance.jobs import JobRunner
 from cancer_alliance.store import connect
 from cancer_alliance.store.served import ServedStore
 from cancer_alliance.web import errors, filters
@@ -47,12 +48,16 @@ def ensure_materialised(con) -> None:
         log.warning("could not materialise metric outcomes: %s", type(exc).__name__)
 
 
-def _reopened(app: FastAPI, con) -> None:
-    """After a command borrowed the store: use the new connection, forget cached figures."""
+def _forget_figures() -> None:
     from cancer_alliance.web import data
 
-    app.state.con = con
     data.clear_cache()
+
+
+def _reopened(app: FastAPI, con) -> None:
+    """After a command borrowed the store: use the new connection, forget cached figures."""
+    app.state.con = con
+    _forget_figures()
 
 
 def create_app(settings: WebSettings | None = None, *, con=None) -> FastAPI:
@@ -72,6 +77,8 @@ def create_app(settings: WebSettings | None = None, *, con=None) -> FastAPI:
     app.state.con = con if con is not None else connect(settings.db)
     app.state.store = ServedStore(app.state.con)
     app.state.store.on_reopen.append(lambda new: _reopened(app, new))
+    app.state.jobs = JobRunner(app.state.store)
+    app.state.jobs.after_change.append(_forget_figures)
     app.state.templates = make_templates()
     ensure_materialised(app.state.con)
     app.add_middleware(StoreGate)

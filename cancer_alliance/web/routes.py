@@ -15,6 +15,7 @@ ROUTER_MODULES: list[str] = [
     "cancer_alliance.web.views.population",
     "cancer_alliance.web.views.ptl",
     "cancer_alliance.web.views.submissions",
+    "cancer_alliance.web.views.jobs",
     "cancer_alliance.web.views.public",
     "cancer_alliance.web.views.definitions",
     "cancer_alliance.web.views.admin",

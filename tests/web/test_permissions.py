@@ -103,7 +103,9 @@ def test_every_route_is_in_the_matrix(app):
                 "/tumour-groups/{group}", "/standards/{code}/{breakdown}.csv",
                 "/standards/{code}/outcomes.csv",
                 "/submissions/{submission_id}", "/submissions/{submission_id}/rejections.csv",
-                "/api/v1/metrics/{standard}", "/api/v1/submissions/{submission_id}"}
+                "/api/v1/metrics/{standard}", "/api/v1/submissions/{submission_id}",
+                # who may see a job is tested by role in test_jobs
+                "/jobs/{job_id}", "/api/v1/jobs/{job_id}"}
     # POST-only routes and sign-on are tested in test_auth, test_api and test_upload.
     covered |= {"/logout", "/login/sso", "/login/sso/callback", "/api/v1/submissions",
                 "/admin/users/disable", "/admin/tokens"}
