@@ -29,8 +29,9 @@ def month_rows(provider: str, period: str, n: int = 4, prefix: str = "P") -> lis
     """``n`` valid open pathways referred in ``period`` (NHS numbers from the 999 test range
     with correct check digits), the last one with a wrong check digit (one rejection)."""
     rows = []
+    valid = [nhs_number(999000000 + 37 * k) for k in range(50)]
     for i in range(n):
-        nhs = nhs_number(9990000000 // 10 + i) if i < n - 1 else "9990000001"
+        nhs = valid[i % len(valid)] if i < n - 1 else "9990000001"
         rows.append([provider, f"{prefix}{i}", nhs, "1950-01-01", "1", "A", "QAA", "USC",
                      "LUNG", f"{period}-0{1 + i % 9}", "", "", "", "", "", ""])
     return rows
