@@ -15,6 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from cancer_alliance.auth import audit
 from cancer_alliance.auth.model import Actor
+from cancer_alliance.auth.policy import aggregates_protected
 from cancer_alliance.errors import AllianceError, UsageError
 from cancer_alliance.operations import (
     actuals,
@@ -30,6 +31,7 @@ from cancer_alliance.operations import (
 from cancer_alliance.operations.actuals import ALLIANCE
 from cancer_alliance.web.charts import ChartSpec, Series, render_interactive
 from cancer_alliance.web.deps import Forbidden, get_con, render, require
+from cancer_alliance.web.protect import for_actor
 
 router = APIRouter(include_in_schema=False)
 VIEW = require("view_operations")
@@ -88,10 +90,44 @@ def governance_page(request: Request, con=Depends(get_con), actor: Actor = Depen
         meetings=governance.meetings(con), decisions=governance.decisions(con),
         actions=governance.actions(con), statuses=governance.ACTION_STATUSES,
         meeting_kinds=("BOARD", "PROVIDER_REVIEW", "OTHER"),
-        first_seen=flows.first_seen_flows(con), treated=flows.treatment_flows(con),
-        transfers=flows.transfers(con),
-        misalignments=flows.misalignments(con),
+        **protected_flows(actor, con),
     )
+
+
+def protected_flows(actor: Actor, con) -> dict[str, list[dict]]:
+    """The patient-flow tables as ``actor`` may see them: every count goes through the
+    dashboard's one protection (:func:`cancer_alliance.web.protect.for_actor`, metrics
+    reference §8), so a board member sees 1-7 as * and others rounded to 5."""
+    import pandas as pd
+
+    def table(items: list[dict], groups: list[str], counts: list[str]) -> list[dict]:
+        df = pd.DataFrame(items, columns=groups + counts)
+        out = for_actor(actor, df, counts, groups)
+        sort = [c for c in counts if c in out.columns][:1]
+        if sort:  # largest first, as before; suppressed cells last
+            out = out.sort_values(sort, ascending=False, na_position="last", kind="stable")
+        return [{k: (None if pd.isna(v) else v) for k, v in r.items()}
+                for r in out.to_dict("records")]
+
+    mis = flows.misalignments(con)
+    shown = table(mis, ["commissioner_code"], ["pathways", "outside_system"])
+    raw = {m["commissioner_code"]: m for m in mis}
+    for m in shown:  # the share and the flag from the figures shown (exact for staff)
+        n, out_ = m["pathways"], m["outside_system"]
+        m["share_outside"] = out_ / n if n and out_ is not None else None
+        m["system_code"] = raw[m["commissioner_code"]]["system_code"]
+        m["misaligned"] = (None if m["share_outside"] is None
+                           else m["share_outside"] > flows.MISALIGNED_SHARE)
+    shown.sort(key=lambda m: m["commissioner_code"])
+    return {
+        "first_seen": table(flows.first_seen_flows(con), ["commissioner_code",
+                                                          "provider_code"], ["pathways"]),
+        "treated": table(flows.treatment_flows(con), ["commissioner_code", "provider_code"],
+                         ["pathways"]),
+        "transfers": table(flows.transfers(con), ["from_provider", "to_provider"],
+                           ["pathways"]),
+        "misalignments": shown,
+    }
 
 
 @router.post("/operations/actions")
@@ -391,6 +427,10 @@ def pack_download(request: Request, report_id: int, con=Depends(get_con),
     r = archive.fetch(con, report_id)
     # A provider user may open only its own provider's packs (never the board pack).
     _provider_scope(actor, r["provider_code"] if r["kind"] == "PROVIDER" else None)
+    if r["kind"] == "PROVIDER" and aggregates_protected(actor):
+        # the archived bytes hold the provider's exact counts: a board member is shown
+        # the same pack built with small-number protection instead
+        return _back(f"/operations/packs/view/{r['provider_code']}/{r['period']}")
     media = "application/pdf" if r["format"] == "pdf" else "text/html; charset=utf-8"
     name = f"{r['kind'].lower()}-{r['provider_code'] or 'alliance'}-{r['period']}.{r['format']}"
     disp = "inline" if r["format"] == "html" else "attachment"
@@ -413,7 +453,10 @@ def pack_view(request: Request, provider_code: str, period: str, con=Depends(get
     from cancer_alliance.web.security import csp_with_style_hashes
 
     _provider_scope(actor, provider_code)
-    html = rr.render_html(packs.provider_pack(con, provider_code, period))
+    if provider_code not in {p["code"] for p in packs.providers(con)}:
+        raise HTTPException(404, "There is no such provider.")
+    html = rr.render_html(packs.provider_pack(con, provider_code, packs.check_period(period),
+                                              protect=aggregates_protected(actor)))
     return Response(html, media_type="text/html; charset=utf-8",
                     headers={"content-security-policy": csp_with_style_hashes(html)})
 

@@ -21,7 +21,7 @@ def check_period(period: str) -> str:
     p = str(period).strip()
     if len(p) != 7 or p[4] != "-" or not p[:4].isdigit() or not p[5:].isdigit() \
             or not 1 <= int(p[5:]) <= 12:
-        raise UsageError(f"period '{period}' is not YYYY-MM")
+        raise UsageError("the period must be a month written YYYY-MM")  # value not repeated
     return p
 
 
@@ -46,8 +46,12 @@ def providers(con) -> list[dict]:
                      " LEFT JOIN organisations o ON o.org_code = p.provider_code ORDER BY 1")
 
 
-def provider_pack(con, provider_code: str, period: str) -> dict:
-    """Everything a provider is shown for ``period``, as aggregates only."""
+def provider_pack(con, provider_code: str, period: str, protect: bool = False) -> dict:
+    """Everything a provider is shown for ``period``, as aggregates only.
+
+    ``protect`` builds it for a board member: every count below the alliance level passes
+    the dashboard's small-number protection (metrics reference §8); the provider itself
+    gets exact counts."""
     period = check_period(period)
     name = provider_name(con, provider_code)
     as_of = s.month_end(period)
@@ -57,13 +61,14 @@ def provider_pack(con, provider_code: str, period: str) -> dict:
         "provider_name": name,
         "period": period,
         "generated_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "standards": [s.standard_section(con, c, period, provider_code)
+        "protected": protect,
+        "standards": [s.standard_section(con, c, period, provider_code, protect=protect)
                       for c in s.PACK_STANDARDS],
-        "backlog": s.backlog_section(con, period, provider_code),
-        "transfers": s.transfer_section(con, period, provider_code),
-        "hotspots": s.hotspot_section(con, period, provider_code),
-        "equity": s.equity_section(con, period, provider_code),
-        "data_quality": s.data_quality_section(con, period, provider_code),
+        "backlog": s.backlog_section(con, period, provider_code, protect=protect),
+        "transfers": s.transfer_section(con, period, provider_code, protect=protect),
+        "hotspots": s.hotspot_section(con, period, provider_code, protect=protect),
+        "equity": s.equity_section(con, period, provider_code, protect=protect),
+        "data_quality": s.data_quality_section(con, period, provider_code, protect=protect),
         "trajectories": s.trajectory_section(con, provider_code, period),
         "actions": s.actions_section(con, provider_code, as_of),
     }

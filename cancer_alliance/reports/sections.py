@@ -55,8 +55,13 @@ def _label(code: str) -> str:
 
 
 @_safe
-def standard_section(con, code: str, period: str, provider: str | None) -> dict:
-    """Performance history with an SPC chart and, for a provider, its funnel position."""
+def standard_section(con, code: str, period: str, provider: str | None,
+                     protect: bool = False) -> dict:
+    """Performance history with an SPC chart and, for a provider, its funnel position.
+
+    With ``protect`` (a provider pack opened by a board member) the month's counts pass
+    small-number protection and the performance is worked out from them; the funnel,
+    which places the provider by its exact counts, is left out."""
     start = months_back(period, HISTORY_MONTHS)
     by = ("provider_code", "month") if provider else ("month",)
     df = metrics.compute_metrics(con, code, by=by, period=(start, period))
@@ -87,8 +92,29 @@ def standard_section(con, code: str, period: str, provider: str | None) -> dict:
         spec = dataclasses.replace(spec, series=(*spec.series, plan_line))
     out["has_plan"] = plan_line is not None
     out["chart_svg"] = render_svg(spec, width=680, height=260)
+    if protect:
+        return _protect_standard(out)
     if provider:
         out["funnel"] = _funnel(con, code, period, provider)
+    return out
+
+
+def _protect_standard(out: dict) -> dict:
+    """The month's total, within and breaches through stats.protect_table (breaches and
+    within add up to the total, so secondary suppression runs on that line)."""
+    df = pd.DataFrame([{"period": out["latest_period"], "within": out["within"],
+                        "breaches": out["breaches"], "total": out["total"]}])
+    prot = stats.protect_table(df, ["within", "breaches", "total"], ["period"],
+                               total_row=False, total_col="total",
+                               percentages={"performance": ("within", "total")})
+    r = prot[prot["period"] == out["latest_period"]].iloc[0]
+    for k in ("within", "breaches", "total", "performance"):
+        out[k] = None if pd.isna(r[k]) else float(r[k])
+    if out["performance"] is None or out["threshold"] is None:
+        out["met"] = None
+    else:
+        out["met"] = out["performance"] >= out["threshold"]
+    out["protected"] = True
     return out
 
 
@@ -187,8 +213,9 @@ def _protect_counts(counts: dict[str, int], group: str) -> dict[str, float | Non
 
 
 @_safe
-def transfer_section(con, period: str, provider: str | None) -> dict:
-    """The 38-day and 24-day phases of inter-provider transfers over the last 3 months."""
+def transfer_section(con, period: str, provider: str | None, protect: bool = False) -> dict:
+    """The 38-day and 24-day phases of inter-provider transfers over the last 3 months
+    (with ``protect``, counts through small-number protection)."""
     start = months_back(period, 3)
     df = metrics.transfer_phases(con, period=(start, period), by=("provider_code",))
     if provider:
@@ -199,7 +226,9 @@ def transfer_section(con, period: str, provider: str | None) -> dict:
         perf = 100.0 * r.within / r.total if r.total else None
         out.append({"phase": r.phase, "total": float(r.total), "within": float(r.within),
                     "performance": perf})
-    return {"from": start, "to": period, "phases": out}
+    if protect and out:
+        out = _protect(out, "phase")
+    return {"from": start, "to": period, "phases": out, "protected": protect}
 
 
 @_safe
@@ -233,8 +262,13 @@ def _protect(items: list[dict], group: str) -> list[dict]:
 
 
 @_safe
-def equity_section(con, period: str, provider: str | None, standard: str = "FDS") -> dict:
-    """Performance gaps by deprivation quintile and ethnic group over the last 6 months."""
+def equity_section(con, period: str, provider: str | None, standard: str = "FDS",
+                   protect: bool = False) -> dict:
+    """Performance gaps by deprivation quintile and ethnic group over the last 6 months.
+
+    With ``protect``, each group's patients and performance come from protected counts,
+    and the gap and its significance (statistics of the exact counts) are not shown,
+    as on the dashboard's equity page for protected users."""
     start = months_back(period, 6)
     out = {"standard": standard, "from": start, "to": period, "gaps": []}
     for col, label in (("imd_quintile", "Deprivation quintile (1 = most deprived)"),
@@ -261,13 +295,34 @@ def equity_section(con, period: str, provider: str | None, standard: str = "FDS"
                 else False,
                 "is_reference": bool(r["is_reference"]),
             })
+        if protect:
+            rows_ = _protect_equity(df, col, rows_)
         out["gaps"].append({"by": label, "rows": rows_})
+    out["protected"] = protect
+    return out
+
+
+def _protect_equity(df: pd.DataFrame, col: str, rows_: list[dict]) -> list[dict]:
+    counts = df.groupby(col)[["within", "total"]].sum().reset_index()
+    counts[col] = [str(int(g)) if isinstance(g, float) and g == int(g) else str(g)
+                   for g in counts[col]]
+    prot = stats.protect_table(counts, ["within", "total"], [col], total_row=False,
+                               percentages={"performance": ("within", "total")})
+    by_group = {str(r[col]): r for r in prot.to_dict("records")}
+    out = []
+    for r in rows_:
+        p = by_group.get(r["group"], {})
+        out.append({**r, "denominator": None if pd.isna(p.get("total")) else p["total"],
+                    "proportion": None if pd.isna(p.get("performance")) else p["performance"],
+                    "difference": None, "significant": None})
     return out
 
 
 @_safe
-def data_quality_section(con, period: str, provider: str | None) -> dict:
-    """The month's submissions: rows read, accepted, rejected, and the commonest rules broken."""
+def data_quality_section(con, period: str, provider: str | None,
+                         protect: bool = False) -> dict:
+    """The month's submissions: rows read, accepted, rejected, and the commonest rules broken
+    (with ``protect``, each count through small-number protection)."""
     where, params = "s.period = ?", [period]
     if provider:
         where += " AND s.provider_code = ?"
@@ -279,6 +334,12 @@ def data_quality_section(con, period: str, provider: str | None) -> dict:
     rules_ = rows(con, f"SELECT r.rule, count(*) AS n FROM rejections r JOIN submissions s"
                        f" USING (submission_id) WHERE {where} GROUP BY 1 ORDER BY 2 DESC LIMIT 5",
                   params)
+    if protect:
+        for r in subs:
+            for k in ("rows_read", "accepted", "rejected"):
+                r[k] = stats.protect_count(r[k])
+        for r in rules_:
+            r["n"] = stats.protect_count(r["n"])
     return {"submissions": subs, "top_rules": rules_}
 
 
