@@ -15,6 +15,7 @@ from fastapi.responses import RedirectResponse
 
 from cancer_alliance.auth import policy
 from cancer_alliance.auth.model import Actor
+from cancer_alliance.dataset import periods
 from cancer_alliance.jobs import queue, spool
 from cancer_alliance.web import data, params
 from cancer_alliance.web.deps import Forbidden, check, get_con, render, require
@@ -24,7 +25,6 @@ router = APIRouter()
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 MAX_NAME = 120  # characters in an uploaded file's name
-PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 ALLOWED_SUFFIXES = (".csv", ".parquet", ".xlsx")
 FILE_NAME = re.compile(rf"[\w][\w .()+-]{{0,{MAX_NAME - 9}}}\.(csv|parquet|xlsx)",
                        re.IGNORECASE | re.ASCII)
@@ -32,7 +32,7 @@ FILE_NAME = re.compile(rf"[\w][\w .()+-]{{0,{MAX_NAME - 9}}}\.(csv|parquet|xlsx)
 
 def validate_upload(actor: Actor, provider: str, period: str) -> None:
     """Refuse a bad period or a provider outside the actor's scope (one 403 path)."""
-    if not PERIOD.match(period):
+    if not periods.is_month(period):
         raise HTTPException(400, "The period must be a month written YYYY-MM.")
     if not policy.decide(actor, "submit_data", provider).allowed:
         raise Forbidden(policy.decide(actor, "submit_data", provider).reason)
