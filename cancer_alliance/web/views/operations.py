@@ -279,10 +279,15 @@ def new_bid(request: Request, bid_id: str = Form(...), title: str = Form(...),
     if benefit_measure.strip():
         benefits[benefit_measure.strip()] = (parse_number(benefit_baseline, "benefit baseline"),
                                              parse_number(benefit_expected, "expected value"))
-    bids.add_bid(con, bid_id, title, partner_code, priority_area, costs, expected_benefit,
-                 benefit_unit, summary, risks, deliverability, benefits,
-                 submitted_by=actor.username)
-    _audit(request, actor, "edit_operations", "bid", f"submitted bid {bid_id}")
+    bid_id = bid_id.strip()
+    if con.execute("SELECT 1 FROM bids WHERE bid_id = ?", [bid_id]).fetchall():
+        # creating never overwrites (a funded bid once became a submitted £1 bid here)
+        raise UsageError("A bid with this id already exists: choose a new id, or open the "
+                         "existing bid to change it.")
+    with audit.atomic(con, actor, "edit_operations", "bid", f"submitted bid {bid_id}"):
+        bids.add_bid(con, bid_id, title, partner_code, priority_area, costs,
+                     expected_benefit, benefit_unit, summary, risks, deliverability, benefits,
+                     submitted_by=actor.username)
     return _back(f"/operations/bids/{bid_id}")
 
 
