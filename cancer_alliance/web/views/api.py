@@ -33,7 +33,25 @@ from cancer_alliance.web.views.jobs import may_see
 from cancer_alliance.web.views.standards import breakdown_table
 from cancer_alliance.web.views.submissions import queue_upload, validate_upload
 
-router = APIRouter(prefix="/api/v1", tags=["api"])
+class ErrorBody(BaseModel):
+    status: int
+    title: str
+    message: str
+
+
+class ErrorOut(BaseModel):
+    """Every API error has this one shape (web/errors.py)."""
+
+    error: ErrorBody
+
+
+# Declared on every operation so the OpenAPI document says what the error path can answer
+# (Schemathesis checks each status against it).
+ERRORS = {code: {"model": ErrorOut, "description": text} for code, text in {
+    400: "A bad parameter (the value is not repeated)", 401: "No or invalid token",
+    403: "Not allowed for this caller", 404: "No such resource", 422: "Invalid request",
+    503: "The store is briefly in use by a command-line task"}.items()}
+router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERRORS)
 
 PROVIDER_TOKEN = HTTPBearer(
     scheme_name="ProviderToken", auto_error=False,
