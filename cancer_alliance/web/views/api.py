@@ -33,6 +33,7 @@ from cancer_alliance.web.views.jobs import may_see
 from cancer_alliance.web.views.standards import breakdown_table
 from cancer_alliance.web.views.submissions import queue_upload, validate_upload
 
+
 class ErrorBody(BaseModel):
     status: int
     title: str
