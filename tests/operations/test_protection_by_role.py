@@ -92,3 +92,14 @@ def test_an_archived_provider_pack_opens_protected_for_the_board(app_con):
     assert r.headers["location"] == f"/operations/packs/view/{prov}/{PERIOD}"
     exact = _client(app, "analyst").get(f"/operations/packs/{meta['report_id']}")
     assert exact.status_code == 200 and 'id="pack-protection"' not in exact.text
+
+
+def test_operations_pages_do_not_repeat_url_values(app_con):
+    app, _, prov = app_con
+    c = _client(app, "analyst")
+    for url in ("/operations/bids/ZQXV-77-unknown", "/operations/initiatives/ZQXV-77-unknown",
+                f"/operations/packs/view/{prov}/ZQXV-77",
+                f"/operations/packs/view?provider_code={prov}&period=ZQXV-77"):
+        r = c.get(url, follow_redirects=False)
+        assert r.status_code in (400, 404), (url, r.status_code)
+        assert "ZQXV" not in r.text, url

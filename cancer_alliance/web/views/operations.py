@@ -65,6 +65,14 @@ def _audit(request: Request, actor: Actor, action: str, resource: str, detail: s
         cur.close()
 
 
+def _url_month(period: str) -> str:
+    """A month from a URL, refused with a fixed message (a URL value is never repeated)."""
+    try:
+        return periods.check_month(period)
+    except UsageError:
+        raise HTTPException(400, "The period must be a month written YYYY-MM.") from None
+
+
 def _back(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
@@ -397,7 +405,7 @@ def pack_view_query(provider_code: str, period: str, actor: Actor = Depends(VIEW
     """The packs page's "view" form: send the reader to the pack's own address."""
 
     _pack_allowed(actor, provider_code)
-    return _back(f"/operations/packs/view/{provider_code}/{periods.check_month(period)}")
+    return _back(f"/operations/packs/view/{provider_code}/{_url_month(period)}")
 
 
 @router.post("/operations/packs")
@@ -450,7 +458,7 @@ def pack_view(request: Request, provider_code: str, period: str, con=Depends(get
     if provider_code not in {p["code"] for p in packs.providers(con)}:
         raise HTTPException(404, "There is no such provider.")
     html = render_pack.render_html(packs.provider_pack(
-        con, provider_code, periods.check_month(period),
+        con, provider_code, _url_month(period),
         protect=policy.aggregates_protected(actor)))
     return Response(html, media_type="text/html; charset=utf-8",
                     headers={"content-security-policy": csp_with_style_hashes(html)})
