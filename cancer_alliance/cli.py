@@ -53,7 +53,8 @@ def main() -> None:
     try:
         app(standalone_mode=False)
     except AllianceError as exc:
-        Console(stderr=True).print(f"[bold red]Error:[/] {exc}", highlight=False)
+        Console(stderr=True).print(f"[bold red]Error:[/] {exc}", highlight=False,
+                                   soft_wrap=True)
         sys.exit(exc.exit_code)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)

@@ -36,3 +36,9 @@ class PermissionDenied(AllianceError, PermissionError):
     """The user's role or scope does not allow this."""
 
     exit_code = 5
+
+
+class StoreBusy(AllianceError):
+    """Another process held the store for longer than this one would wait; nothing changed."""
+
+    exit_code = 6

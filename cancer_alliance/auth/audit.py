@@ -8,13 +8,16 @@ looks like an NHS number as a last line of defence.
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import duckdb
 import pandas as pd
 
 from cancer_alliance.auth.model import Actor
+from cancer_alliance.errors import UsageError
 
 _TEN_DIGITS = re.compile(r"(?<!\d)\d{3}[ -]?\d{3}[ -]?\d{4}(?!\d)")
 
@@ -23,6 +26,43 @@ def _check(text: str | None) -> str | None:
     if text is not None and _TEN_DIGITS.search(text):
         raise ValueError("audit text must not contain a patient identifier (10-digit number)")
     return text
+
+
+class PossibleIdentifier(UsageError):
+    """A change would have to name a 10-digit number (a possible NHS number) in the audit log:
+    it is refused before anything is written."""
+
+
+def refuse_identifiers(*texts: str | None) -> None:
+    """Refuse, before any change, values whose audit text would hold a 10-digit number.
+
+    Platform rule (docs/explanation/security.md, "Audit"): a user name, provider code or
+    bid id that looks like an NHS number is refused with a clear message rather than
+    written unaudited or audited with the number in it.
+    """
+    for text in texts:
+        if text is not None and _TEN_DIGITS.search(text):
+            raise PossibleIdentifier("a value here looks like an NHS number (10 digits): "
+                                     "names and codes must not be patient identifiers; "
+                                     "choose another")
+
+
+@contextlib.contextmanager
+def atomic(con: duckdb.DuckDBPyConnection, actor: Actor, action: str, resource: str,
+           detail: str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A change and its audit row in one transaction: both are written, or neither.
+
+    The audit text is checked first (:func:`refuse_identifiers`), so a refused text never
+    follows a committed change. Use for every administrative or operations change."""
+    refuse_identifiers(resource, detail)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+        record(con, actor, action, resource, detail)
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
 
 
 def record(

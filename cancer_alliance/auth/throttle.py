@@ -7,6 +7,8 @@ has passed. A successful login does not wipe the failures: the count is a slidin
 
 from __future__ import annotations
 
+import threading
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import duckdb
@@ -14,6 +16,14 @@ import duckdb
 WINDOW_MINUTES = 15
 MAX_PER_USER = 5
 MAX_PER_CLIENT = 20
+
+
+# Attempts checked but not yet noted (their password is being verified). Counting them makes
+# check-then-note atomic: 12 concurrent wrong passwords against a limit of 5 get at most 5
+# verifications. One serving process holds a store (store/sharing.py), so a process-wide
+# lock is enough.
+_LOCK = threading.Lock()
+_IN_FLIGHT: Counter[tuple[str, str]] = Counter()
 
 
 class Throttled(Exception):
@@ -27,19 +37,29 @@ def _now() -> datetime:
 def check(con: duckdb.DuckDBPyConnection, username: str, client: str) -> None:
     """Raise :class:`Throttled` when this username or client has failed too often lately."""
     since = _now() - timedelta(minutes=WINDOW_MINUTES)
-    rows = con.execute(
-        "SELECT count(*) FILTER (WHERE username = ?), count(*) FILTER (WHERE client = ?)"
-        " FROM login_attempts WHERE NOT success AND attempted_at >= ?",
-        [username, client, since],
-    ).fetchall()
-    by_user, by_client = rows[0]
-    if by_user >= MAX_PER_USER or (client and by_client >= MAX_PER_CLIENT):
-        raise Throttled(f"too many failed logins; try again in {WINDOW_MINUTES} minutes")
+    with _LOCK:
+        rows = con.execute(
+            "SELECT count(*) FILTER (WHERE username = ?), count(*) FILTER (WHERE client = ?)"
+            " FROM login_attempts WHERE NOT success AND attempted_at >= ?",
+            [username, client, since],
+        ).fetchall()
+        by_user = rows[0][0] + _IN_FLIGHT[("user", username)]
+        by_client = rows[0][1] + _IN_FLIGHT[("client", client)]
+        if by_user >= MAX_PER_USER or (client and by_client >= MAX_PER_CLIENT):
+            raise Throttled(f"too many failed logins; try again in {WINDOW_MINUTES} minutes")
+        _IN_FLIGHT[("user", username)] += 1
+        _IN_FLIGHT[("client", client)] += 1
 
 
 def note(con: duckdb.DuckDBPyConnection, username: str, client: str, success: bool) -> None:
-    """Record one attempt."""
-    con.execute(
-        "INSERT INTO login_attempts (username, client, attempted_at, success) VALUES (?, ?, ?, ?)",
-        [username, client, _now(), success],
-    )
+    """Record one attempt (after :func:`check` let it through)."""
+    try:
+        con.execute(
+            "INSERT INTO login_attempts (username, client, attempted_at, success) "
+            "VALUES (?, ?, ?, ?)", [username, client, _now(), success],
+        )
+    finally:
+        with _LOCK:
+            for key in (("user", username), ("client", client)):
+                if _IN_FLIGHT[key] > 0:
+                    _IN_FLIGHT[key] -= 1

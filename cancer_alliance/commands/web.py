@@ -36,12 +36,26 @@ def serve_app(db: str | None, host: str, port: int, *, secure_cookies: bool = Tr
     """Start uvicorn on a new app (shared with ``demo``)."""
     import uvicorn
 
+    from cancer_alliance.store import connect
+    from cancer_alliance.store.sharing import release_lenders
     from cancer_alliance.web.app import create_app
     from cancer_alliance.web.settings import WebSettings
 
+    if con is None:  # wait for a running command; never borrow from another dashboard
+        release_lenders()
+        con = connect(db, borrow=False)
     app = create_app(WebSettings(db=db, secure_cookies=secure_cookies), con=con)
+    store = app.state.store
+    runner = app.state.jobs
+    runner.recover()  # jobs a stopped service left running: re-queued or settled truthfully
+    runner.start()
+    store.start_lending()  # commands run meanwhile borrow the store (store/sharing.py)
     Console(stderr=True).print(f"Cancer Dashboard on http://{host}:{port}  (Ctrl+C stops)")
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    finally:
+        runner.stop()
+        store.close()
 
 
 @users_app.command("add")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from cancer_alliance.operations.db import rows
 
+MISALIGNED_SHARE = 0.2  # more than this share of first-seen activity outside the system
+
 
 def first_seen_flows(con) -> list[dict]:
     return rows(con, """
@@ -47,7 +49,7 @@ def _system_of(con) -> dict[str, str]:
     return out
 
 
-def misalignments(con, threshold: float = 0.2) -> list[dict]:
+def misalignments(con, threshold: float = MISALIGNED_SHARE) -> list[dict]:
     """Commissioners with more than ``threshold`` of first-seen activity outside their system."""
     system = _system_of(con)
     acc: dict[str, list[int]] = {}

@@ -41,8 +41,12 @@ def providers(con) -> list[dict]:
                      " LEFT JOIN organisations o ON o.org_code = p.provider_code ORDER BY 1")
 
 
-def provider_pack(con, provider_code: str, period: str) -> dict:
-    """Everything a provider is shown for ``period``, as aggregates only."""
+def provider_pack(con, provider_code: str, period: str, protect: bool = False) -> dict:
+    """Everything a provider is shown for ``period``, as aggregates only.
+
+    ``protect`` builds it for a board member: every count below the alliance level passes
+    the dashboard's small-number protection (metrics reference §8); the provider itself
+    gets exact counts."""
     period = periods.check_month(period)
     name = provider_name(con, provider_code)
     as_of = periods.month_end(period)
@@ -53,13 +57,14 @@ def provider_pack(con, provider_code: str, period: str) -> dict:
         "period": period,
         "generated_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "edition": s.edition_section(con, period, name_missing=False),
-        "standards": [s.standard_section(con, c, period, provider_code)
+        "protected": protect,
+        "standards": [s.standard_section(con, c, period, provider_code, protect=protect)
                       for c in s.PACK_STANDARDS],
-        "backlog": s.backlog_section(con, period, provider_code),
-        "transfers": s.transfer_section(con, period, provider_code),
-        "hotspots": s.hotspot_section(con, period, provider_code),
-        "equity": s.equity_section(con, period, provider_code),
-        "data_quality": s.data_quality_section(con, period, provider_code),
+        "backlog": s.backlog_section(con, period, provider_code, protect=protect),
+        "transfers": s.transfer_section(con, period, provider_code, protect=protect),
+        "hotspots": s.hotspot_section(con, period, provider_code, protect=protect),
+        "equity": s.equity_section(con, period, provider_code, protect=protect),
+        "data_quality": s.data_quality_section(con, period, provider_code, protect=protect),
         "trajectories": s.trajectory_section(con, provider_code, period),
         "actions": s.actions_section(con, provider_code, as_of),
     }

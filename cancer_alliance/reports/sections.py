@@ -105,9 +105,11 @@ def standard_section(con, code: str, period: str, provider: str | None,
                      protect: bool = False) -> dict:
     """Performance history with an SPC chart and, for a provider, its funnel position.
 
-    With ``protect`` (board packs) the counts and percentages shown are the protected ones
-    the board sees on the web; the SPC verdict and met / not met are always computed from
-    the true counts (never from rounded ones), so every role gets the same verdict.
+    With ``protect`` (board packs, and a provider pack opened by a board member) the counts
+    and percentages shown are the protected ones the board sees on the web; the SPC verdict
+    and met / not met are always computed from the true counts (never from rounded ones),
+    so every role gets the same verdict. The funnel, which places the provider by its exact
+    counts, is left out of a protected pack.
     """
     start = periods.shift(period, 1 - HISTORY_MONTHS)
     by = ("provider_code", "month") if provider else ("month",)
@@ -152,7 +154,7 @@ def standard_section(con, code: str, period: str, provider: str | None,
         spec = dataclasses.replace(spec, series=(*spec.series, plan_line))
     out["has_plan"] = plan_line is not None
     out["chart_svg"] = render_svg(spec, width=680, height=260)
-    if provider:
+    if provider and not protect:
         out["funnel"] = _funnel(con, code, period, provider)
     return out
 
@@ -252,8 +254,9 @@ def _protect_counts(counts: dict[str, int], group: str) -> dict[str, float | Non
 
 
 @_safe
-def transfer_section(con, period: str, provider: str | None) -> dict:
-    """The 38-day and 24-day phases of inter-provider transfers over the last 3 months."""
+def transfer_section(con, period: str, provider: str | None, protect: bool = False) -> dict:
+    """The 38-day and 24-day phases of inter-provider transfers over the last 3 months
+    (with ``protect``, counts through small-number protection)."""
     start = periods.shift(period, 1 - 3)
     df = metrics.transfer_phases(con, period=(start, period), by=("provider_code",))
     if provider:
@@ -264,7 +267,9 @@ def transfer_section(con, period: str, provider: str | None) -> dict:
         perf = 100.0 * r.within / r.total if r.total else None
         out.append({"phase": r.phase, "total": float(r.total), "within": float(r.within),
                     "performance": perf})
-    return {"from": start, "to": period, "phases": out}
+    if protect and out:
+        out = _protect(out, "phase", total_row=False)
+    return {"from": start, "to": period, "phases": out, "protected": protect}
 
 
 @_safe
@@ -299,8 +304,13 @@ def _protect(items: list[dict], group: str, total_row: bool = True) -> list[dict
 
 
 @_safe
-def equity_section(con, period: str, provider: str | None, standard: str = "FDS") -> dict:
-    """Performance gaps by deprivation quintile and ethnic group over the last 6 months."""
+def equity_section(con, period: str, provider: str | None, standard: str = "FDS",
+                   protect: bool = False) -> dict:
+    """Performance gaps by deprivation quintile and ethnic group over the last 6 months.
+
+    With ``protect``, each group's patients and performance come from protected counts,
+    and the gap and its significance (statistics of the exact counts) are not shown,
+    as on the dashboard's equity page for protected users."""
     start = periods.shift(period, 1 - 6)
     out = {"standard": standard, "from": start, "to": period, "gaps": []}
     for col, label in (("imd_quintile", "Deprivation quintile (1 = most deprived)"),
@@ -327,13 +337,34 @@ def equity_section(con, period: str, provider: str | None, standard: str = "FDS"
                 else False,
                 "is_reference": bool(r["is_reference"]),
             })
+        if protect:
+            rows_ = _protect_equity(df, col, rows_)
         out["gaps"].append({"by": label, "rows": rows_})
+    out["protected"] = protect
+    return out
+
+
+def _protect_equity(df: pd.DataFrame, col: str, rows_: list[dict]) -> list[dict]:
+    counts = df.groupby(col)[["within", "total"]].sum().reset_index()
+    counts[col] = [str(int(g)) if isinstance(g, float) and g == int(g) else str(g)
+                   for g in counts[col]]
+    prot = stats.protect_table(counts, ["within", "total"], [col], total_row=False,
+                               percentages={"performance": ("within", "total")})
+    by_group = {str(r[col]): r for r in prot.to_dict("records")}
+    out = []
+    for r in rows_:
+        p = by_group.get(r["group"], {})
+        out.append({**r, "denominator": None if pd.isna(p.get("total")) else p["total"],
+                    "proportion": None if pd.isna(p.get("performance")) else p["performance"],
+                    "difference": None, "significant": None})
     return out
 
 
 @_safe
-def data_quality_section(con, period: str, provider: str | None) -> dict:
-    """The month's submissions: rows read, accepted, rejected, and the commonest rules broken."""
+def data_quality_section(con, period: str, provider: str | None,
+                         protect: bool = False) -> dict:
+    """The month's submissions: rows read, accepted, rejected, and the commonest rules broken
+    (with ``protect``, each count through small-number protection)."""
     where, params = "s.period = ?", [period]
     if provider:
         where += " AND s.provider_code = ?"
@@ -345,6 +376,12 @@ def data_quality_section(con, period: str, provider: str | None) -> dict:
     rules_ = rows(con, f"SELECT r.rule, count(*) AS n FROM rejections r JOIN submissions s"
                        f" USING (submission_id) WHERE {where} GROUP BY 1 ORDER BY 2 DESC LIMIT 5",
                   params)
+    if protect:
+        for r in subs:
+            for k in ("rows_read", "accepted", "rejected"):
+                r[k] = stats.protect_count(r[k])
+        for r in rules_:
+            r["n"] = stats.protect_count(r["n"])
     return {"submissions": subs, "top_rules": rules_}
 
 

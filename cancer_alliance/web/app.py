@@ -17,8 +17,11 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from cancer_alliance import metrics
 from cancer_alliance.auth.oidc import make_oauth
+from cancer_alliance.jobs import JobRunner
 from cancer_alliance.store import connect
+from cancer_alliance.store.served import ServedStore
 from cancer_alliance.web import data, errors, filters
+from cancer_alliance.web.gate import StoreGate
 from cancer_alliance.web.routes import ROUTERS
 from cancer_alliance.web.security import SecurityHeadersMiddleware, csrf_protect
 from cancer_alliance.web.settings import WebSettings
@@ -45,6 +48,18 @@ def ensure_materialised(con) -> None:
         log.warning("could not materialise metric outcomes: %s", type(exc).__name__)
 
 
+def _forget_figures(app: FastAPI) -> None:
+    """Drop the app's cached results (from the job worker's thread too, so the app's cache
+    itself, not the per-request current one)."""
+    app.state.results.clear()
+
+
+def _reopened(app: FastAPI, con) -> None:
+    """After a command borrowed the store: use the new connection, forget cached figures."""
+    app.state.con = con
+    _forget_figures(app)
+
+
 def create_app(settings: WebSettings | None = None, *, con=None) -> FastAPI:
     """Build the Cancer Dashboard app. ``con`` reuses an open store connection (tests, demo)."""
     settings = settings or WebSettings()
@@ -60,11 +75,16 @@ def create_app(settings: WebSettings | None = None, *, con=None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.con = con if con is not None else connect(settings.db)
+    app.state.store = ServedStore(app.state.con)
+    app.state.store.on_reopen.append(lambda new: _reopened(app, new))
+    app.state.jobs = JobRunner(app.state.store)
+    app.state.jobs.after_change.append(lambda: _forget_figures(app))
     app.state.templates = make_templates()
     # Results are cached per app, so per store: never served from another store's cache.
     app.state.results = data.ResultCache()
     app.add_middleware(data.ResultCacheScope, cache=app.state.results)
     ensure_materialised(app.state.con)
+    app.add_middleware(StoreGate)
     app.add_middleware(SecurityHeadersMiddleware)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     errors.install(app)

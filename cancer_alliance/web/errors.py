@@ -81,6 +81,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(AllianceError)
     async def alliance_error(request: Request, exc: AllianceError):
         status = {NotFound: 404, PermissionDenied: 403, UsageError: 400}.get(type(exc), 400)
+        if isinstance(exc, NotFound):  # it names what was asked for: often a URL value
+            return error_response(request, 404, "There is no such page.")
         return error_response(request, status, str(exc))
 
     @app.exception_handler(Exception)

@@ -136,7 +136,14 @@ def test_generate_a_pack(page, ops_server, shots):
     page.fill("#period", "2024-04")
     page.select_option("#fmt", "pdf")
     page.click("#pack-form button[type=submit]")
-    page.wait_for_url("**/operations/packs*", timeout=120_000)
+    page.wait_for_url("**/jobs/*", timeout=60_000)  # the pack is made by a job
+    for _ in range(120):
+        page.reload()
+        if page.locator("#job-state").inner_text() == "done":
+            break
+        page.wait_for_timeout(1000)
+    page.screenshot(path=str(shots / "ops-pack-job.png"), full_page=True)
+    page.goto(f"{server}/operations/packs")
     row = page.locator("#archive tbody tr").first
     assert prov in row.inner_text() and "2024-04" in row.inner_text()
     page.screenshot(path=str(shots / "ops-packs.png"), full_page=True)

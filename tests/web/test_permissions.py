@@ -138,7 +138,9 @@ def test_every_route_is_in_the_matrix(app):
                 "/submissions/{submission_id}", "/submissions/{submission_id}/rejections.csv",
                 "/api/v1/metrics/{standard}", "/api/v1/submissions/{submission_id}",
                 "/operations/trajectories/{org_code}/{measure_code}",
-                "/operations/packs/view/{provider_code}/{period}"}
+                "/operations/packs/view/{provider_code}/{period}",
+                # who may see a job is tested by role in test_jobs
+                "/jobs/{job_id}", "/api/v1/jobs/{job_id}"}
     # Need a stored record; tests/operations/test_web_routes.py opens them per role.
     covered |= {"/operations/bids/{bid_id}", "/operations/initiatives/{initiative_id}",
                 "/operations/packs/{report_id}"}

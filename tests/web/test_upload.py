@@ -58,23 +58,29 @@ def own_app(store, tmp_path):
                              " AND database_name = current_database()").fetchall()
     shutil.copyfile(path, db)
     con = connect(db)
-    yield create_app(WebSettings(secret=SECRET, oidc=None, census="2024-06-30"), con=con)
+    app = create_app(WebSettings(secret=SECRET, oidc=None, census="2024-06-30"), con=con)
+    yield app
+    app.state.jobs.stop()
     con.close()
 
 
-def test_browser_upload_shows_the_row_level_report(own_app):
+def test_browser_upload_queues_a_job_whose_page_shows_the_row_level_report(own_app):
     c = TestClient(own_app, base_url="https://testserver")
     assert login(c, "t-provider").status_code == 303
     token = csrf_from(c.get("/submissions").text)
     r = c.post("/submissions", data={"provider": "RAA", "period": "2024-06",
                                      "csrf_token": token},
-               files={"files": ("pathways.csv", _csv(), "text/csv")})
-    assert r.status_code == 200, r.text[:500]
-    s = BeautifulSoup(r.text, "html.parser")
+               files={"files": ("pathways.csv", _csv(), "text/csv")}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/jobs/")
+    assert own_app.state.jobs.wait_idle()
+    s = BeautifulSoup(c.get(r.headers["location"]).text, "html.parser")
+    assert s.select_one("#job-state").get_text() == "done"
+    assert not s.select("meta[http-equiv=refresh]")  # finished: no more reloading
     summary = dict(zip([d.get_text() for d in s.select("dl.summary-list dt")],
                        [d.get_text() for d in s.select("dl.summary-list dd")], strict=True))
     assert summary["Rows read"] == "4" and summary["Accepted"] == "3"
     assert summary["Rejected"] == "1"
+    s = BeautifulSoup(c.get(s.select_one("#job-report")["href"]).text, "html.parser")
     cells = [td.get_text(strip=True) for td in s.select("table.data tbody td")]
     assert "pathways.csv" in cells and "nhs_number" in cells and "9434765911" in cells
     link = s.select_one("a.download")["href"]
@@ -83,13 +89,48 @@ def test_browser_upload_shows_the_row_level_report(own_app):
     assert "9434765911" in download.text and "nhs_number" in download.text
 
 
-def test_api_token_submission_returns_the_summary(own_app):
+def test_api_token_submission_answers_202_and_its_job_gives_the_summary(own_app):
+    cur = own_app.state.con.cursor()
+    token = tokens.create_token(cur, "RAA", "test")
+    cur.close()
+    c = TestClient(own_app, base_url="https://testserver")
+    auth = {"authorization": f"Bearer {token}"}
+    r = c.post("/api/v1/submissions", headers=auth,
+               data={"period": "2024-06"}, files={"files": ("pathways.csv", _csv(), "text/csv")})
+    assert r.status_code == 202, r.text
+    body = r.json()
+    assert body["state"] in ("queued", "running", "done") and body["kind"] == "ingest"
+    assert r.headers["location"] == body["status_url"] == f"/api/v1/jobs/{body['job_id']}"
+    assert own_app.state.jobs.wait_idle()
+    job = c.get(body["status_url"], headers=auth).json()
+    assert job["state"] == "done" and job["progress"] == 1
+    result = job["result"]
+    assert (result["rows_read"], result["accepted"], result["rejected"]) == (4, 3, 1)
+    assert "pathways.csv" not in str(job)  # file names stay out of the job row
+
+
+def test_a_whole_submission_rejected_fails_its_job_with_the_reason(own_app):
+    cur = own_app.state.con.cursor()
+    token = tokens.create_token(cur, "RAA", "test")
+    cur.close()
+    c = TestClient(own_app, base_url="https://testserver")
+    auth = {"authorization": f"Bearer {token}"}
+    r = c.post("/api/v1/submissions", headers=auth, data={"period": "2024-06"},
+               files={"files": ("pathways.csv", b"not,a,pathway,file\n1,2,3,4\n", "text/csv")})
+    assert r.status_code == 202
+    assert own_app.state.jobs.wait_idle()
+    job = c.get(r.json()["status_url"], headers=auth).json()
+    assert job["state"] == "failed" and "pathways.csv" in job["error"]
+
+
+def test_a_long_file_name_is_a_400_not_a_500(own_app):
     cur = own_app.state.con.cursor()
     token = tokens.create_token(cur, "RAA", "test")
     cur.close()
     c = TestClient(own_app, base_url="https://testserver")
     r = c.post("/api/v1/submissions", headers={"authorization": f"Bearer {token}"},
-               data={"period": "2024-06"}, files={"files": ("pathways.csv", _csv(), "text/csv")})
-    assert r.status_code == 200, r.text
-    body = r.json()
-    assert (body["rows_read"], body["accepted"], body["rejected"]) == (4, 3, 1)
+               data={"period": "2024-06"},
+               files={"files": ("p" * 300 + ".csv", _csv(), "text/csv")})
+    assert r.status_code == 400 and "p" * 50 not in r.text
+    spool = own_app.state.jobs.spool_root
+    assert not spool.exists() or not any(spool.iterdir())  # no orphan folder

@@ -35,26 +35,26 @@ def add_user(request: Request, username: str = Form(...), role: str = Form(...),
              org_code: str = Form(""), password: str = Form(...), con=Depends(get_con),
              actor: Actor = Depends(require("admin"))):
     try:
-        users.add_user(con, username, role, org_code.strip() or None, password)
+        with audit.atomic(con, actor, "admin", "users", f"added {username} as {role}"):
+            users.add_user(con, username, role, org_code.strip() or None, password)
     except AllianceError as exc:
         raise HTTPException(400, str(exc)) from exc
-    audit.record(con, actor, "admin", resource="users", detail=f"added {username} as {role}")
     return RedirectResponse("/admin/users", status_code=303)
 
 
 @router.post("/users/disable", include_in_schema=False)
 def disable(request: Request, username: str = Form(...), con=Depends(get_con),
             actor: Actor = Depends(require("admin"))):
-    users.disable_user(con, username)
-    audit.record(con, actor, "admin", resource="users", detail=f"disabled {username}")
+    with audit.atomic(con, actor, "admin", "users", f"disabled {username}"):
+        users.disable_user(con, username)
     return RedirectResponse("/admin/users", status_code=303)
 
 
 @router.post("/tokens", include_in_schema=False)
 def new_token(request: Request, provider_code: str = Form(...), label: str = Form(""),
               con=Depends(get_con), actor: Actor = Depends(require("admin"))):
-    token = tokens.create_token(con, provider_code.strip(), actor.username, label)
-    audit.record(con, actor, "admin", resource="api_tokens", detail=f"token for {provider_code}")
+    with audit.atomic(con, actor, "admin", "api_tokens", f"token for {provider_code.strip()}"):
+        token = tokens.create_token(con, provider_code.strip(), actor.username, label)
     return render(request, "admin_users.html", title="Users and API tokens",
                   users=users.list_users(con).to_dict("records"),
                   tokens=tokens.list_tokens(con).to_dict("records"), message=None,

@@ -11,20 +11,49 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, Security, UploadFile
-from fastapi.responses import JSONResponse
+from fastapi import (
+    APIRouter,
+    Depends,
+    File,
+    Form,
+    HTTPException,
+    Request,
+    Response,
+    Security,
+    UploadFile,
+)
 from fastapi.security import HTTPBearer
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from cancer_alliance.auth.model import Actor
 from cancer_alliance.dataset import periods
-from cancer_alliance.errors import SubmissionRejected
+from cancer_alliance.jobs import queue as jobs
 from cancer_alliance.web import data, params
-from cancer_alliance.web.deps import check, current_actor, get_con, require
+from cancer_alliance.web.deps import LoginRequired, check, current_actor, get_con, require
+from cancer_alliance.web.views.jobs import may_see
 from cancer_alliance.web.views.standards import breakdown_table, latest_or
-from cancer_alliance.web.views.submissions import read_files, run_ingest, validate_upload
+from cancer_alliance.web.views.submissions import queue_upload, validate_upload
 
-router = APIRouter(prefix="/api/v1", tags=["api"])
+
+class ErrorBody(BaseModel):
+    status: int
+    title: str
+    message: str
+
+
+class ErrorOut(BaseModel):
+    """Every API error has this one shape (web/errors.py)."""
+
+    error: ErrorBody
+
+
+# Declared on every operation so the OpenAPI document says what the error path can answer
+# (Schemathesis checks each status against it).
+ERRORS = {code: {"model": ErrorOut, "description": text} for code, text in {
+    400: "A bad parameter (the value is not repeated)", 401: "No or invalid token",
+    403: "Not allowed for this caller", 404: "No such resource", 422: "Invalid request",
+    503: "The store is briefly in use by a command-line task"}.items()}
+router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERRORS)
 
 PROVIDER_TOKEN = HTTPBearer(
     scheme_name="ProviderToken", auto_error=False,
@@ -44,6 +73,29 @@ class SubmissionSummary(BaseModel):
     accepted: int
     rejected: int
     model_config = {"extra": "allow"}
+
+
+class JobOut(BaseModel):
+    """A queued piece of long work (an upload's ingest) and how far it has got."""
+
+    job_id: int
+    kind: str
+    state: str = Field(description="queued, running, done or failed")
+    provider: str | None = None
+    period: str | None = None
+    stage: str | None = None
+    progress: float = Field(ge=0, le=1)
+    result: dict[str, Any] | None = Field(
+        None, description="When done: the ingest summary (submission_id, rows_read, ...)")
+    error: str | None = None
+    created_at: str | None = None
+    started_at: str | None = None
+    finished_at: str | None = None
+    status_url: str
+
+
+def job_out(job) -> dict[str, Any]:
+    return {**job.public(), "status_url": f"/api/v1/jobs/{job.job_id}"}
 
 
 class StandardOut(BaseModel):
@@ -97,32 +149,45 @@ def get_metric(standard: str, by: str = "provider", period: str | None = None,
                           if applies and applies.objective else None)}
 
 
-@router.post("/submissions", response_model=SubmissionSummary,
-             responses={401: {"description": "No or invalid token"},
+@router.post("/submissions", status_code=202, response_model=JobOut,
+             responses={400: {"description": "A bad period or file"},
+                        401: {"description": "No or invalid token"},
                         403: {"description": "Not allowed for this provider"},
-                        422: {"description": "The whole submission was unreadable"}},
+                        413: {"description": "Larger than 200 MB"}},
              dependencies=TOKEN)
-async def post_submission(
-    request: Request,
+def post_submission(
+    request: Request, response: Response,
     period: str = Form(..., description="Reporting month, YYYY-MM"),
     files: list[UploadFile] = File(..., description="pathways.csv and optional files"),
     provider: str | None = Form(None, description="Defaults to the token's provider"),
     actor: Actor = Depends(current_actor),
 ):
-    """Submit one provider's month of data (multipart files); returns the ingest summary."""
+    """Submit one provider's month of data (multipart files). The ingest runs as a job:
+    the answer is 202 with the job, whose ``status_url`` gives its state and, when done,
+    the ingest summary (or why the whole submission was rejected)."""
     provider = provider or actor.org_code or ""
     check(request, actor, "submit_data", provider or None)
     validate_upload(actor, provider, period)
-    contents = await read_files(files)
+    job_id = queue_upload(request, actor, provider, period, files)
+    response.headers["Location"] = f"/api/v1/jobs/{job_id}"
     cur = request.app.state.con.cursor()
     try:
-        result = run_ingest(cur, actor, provider, period, contents)
-    except SubmissionRejected as exc:
-        return JSONResponse({"error": {"status": 422, "title": "Submission rejected",
-                                       "message": str(exc)}}, status_code=422)
+        return job_out(jobs.get_job(cur, job_id))
     finally:
         cur.close()
-    return result.as_dict() if hasattr(result, "as_dict") else dict(result)
+
+
+@router.get("/jobs/{job_id}", response_model=JobOut, dependencies=TOKEN,
+            responses={404: {"description": "No such job (or not yours)"}})
+def get_job(request: Request, job_id: int, con=Depends(get_con),
+            actor: Actor = Depends(current_actor)):
+    """A job's state and progress; when done, its result (an ingest's summary)."""
+    if actor.is_anonymous:
+        raise LoginRequired()
+    job = jobs.get_job(con, job_id)
+    if job is None or not may_see(actor, job):
+        raise HTTPException(404, "There is no such job.")
+    return job_out(job)
 
 
 @router.get("/submissions/{submission_id}", response_model=SubmissionSummary,

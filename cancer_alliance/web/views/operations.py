@@ -15,12 +15,11 @@ import json
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from cancer_alliance import reports
 from cancer_alliance.auth import audit, policy
 from cancer_alliance.auth.model import Actor
 from cancer_alliance.charts import ChartSpec, Series, builders, render_interactive
 from cancer_alliance.dataset import periods
-from cancer_alliance.errors import AllianceError
+from cancer_alliance.errors import AllianceError, UsageError
 from cancer_alliance.operations import (
     actuals,
     bids,
@@ -37,6 +36,7 @@ from cancer_alliance.operations.actuals import ALLIANCE
 from cancer_alliance.reports import archive, packs
 from cancer_alliance.reports import render as render_pack
 from cancer_alliance.web.deps import Forbidden, get_con, render, require
+from cancer_alliance.web.protect import for_actor
 from cancer_alliance.web.security import csp_with_style_hashes
 from cancer_alliance.web.views.operations_forms import parse_number, parse_year_amounts
 
@@ -63,6 +63,14 @@ def _audit(request: Request, actor: Actor, action: str, resource: str, detail: s
         audit.record(cur, actor, action, resource, detail)
     finally:
         cur.close()
+
+
+def _url_month(period: str) -> str:
+    """A month from a URL, refused with a fixed message (a URL value is never repeated)."""
+    try:
+        return periods.check_month(period)
+    except UsageError:
+        raise HTTPException(400, "The period must be a month written YYYY-MM.") from None
 
 
 def _back(url: str) -> RedirectResponse:
@@ -99,10 +107,44 @@ def governance_page(request: Request, con=Depends(get_con), actor: Actor = Depen
         meetings=governance.meetings(con), decisions=governance.decisions(con),
         actions=governance.actions(con), statuses=governance.ACTION_STATUSES,
         meeting_kinds=("BOARD", "PROVIDER_REVIEW", "OTHER"),
-        first_seen=flows.first_seen_flows(con), treated=flows.treatment_flows(con),
-        transfers=flows.transfers(con),
-        misalignments=flows.misalignments(con),
+        **protected_flows(actor, con),
     )
+
+
+def protected_flows(actor: Actor, con) -> dict[str, list[dict]]:
+    """The patient-flow tables as ``actor`` may see them: every count goes through the
+    dashboard's one protection (:func:`cancer_alliance.web.protect.for_actor`, metrics
+    reference §8), so a board member sees 1-7 as * and others rounded to 5."""
+    import pandas as pd
+
+    def table(items: list[dict], groups: list[str], counts: list[str]) -> list[dict]:
+        df = pd.DataFrame(items, columns=groups + counts)
+        out = for_actor(actor, df, counts, groups)
+        sort = [c for c in counts if c in out.columns][:1]
+        if sort:  # largest first, as before; suppressed cells last
+            out = out.sort_values(sort, ascending=False, na_position="last", kind="stable")
+        return [{k: (None if pd.isna(v) else v) for k, v in r.items()}
+                for r in out.to_dict("records")]
+
+    mis = flows.misalignments(con)
+    shown = table(mis, ["commissioner_code"], ["pathways", "outside_system"])
+    raw = {m["commissioner_code"]: m for m in mis}
+    for m in shown:  # the share and the flag from the figures shown (exact for staff)
+        n, out_ = m["pathways"], m["outside_system"]
+        m["share_outside"] = out_ / n if n and out_ is not None else None
+        m["system_code"] = raw[m["commissioner_code"]]["system_code"]
+        m["misaligned"] = (None if m["share_outside"] is None
+                           else m["share_outside"] > flows.MISALIGNED_SHARE)
+    shown.sort(key=lambda m: m["commissioner_code"])
+    return {
+        "first_seen": table(flows.first_seen_flows(con), ["commissioner_code",
+                                                          "provider_code"], ["pathways"]),
+        "treated": table(flows.treatment_flows(con), ["commissioner_code", "provider_code"],
+                         ["pathways"]),
+        "transfers": table(flows.transfers(con), ["from_provider", "to_provider"],
+                           ["pathways"]),
+        "misalignments": shown,
+    }
 
 
 @router.post("/operations/actions")
@@ -245,10 +287,15 @@ def new_bid(request: Request, bid_id: str = Form(...), title: str = Form(...),
     if benefit_measure.strip():
         benefits[benefit_measure.strip()] = (parse_number(benefit_baseline, "benefit baseline"),
                                              parse_number(benefit_expected, "expected value"))
-    bids.add_bid(con, bid_id, title, partner_code, priority_area, costs, expected_benefit,
-                 benefit_unit, summary, risks, deliverability, benefits,
-                 submitted_by=actor.username)
-    _audit(request, actor, "edit_operations", "bid", f"submitted bid {bid_id}")
+    bid_id = bid_id.strip()
+    if con.execute("SELECT 1 FROM bids WHERE bid_id = ?", [bid_id]).fetchall():
+        # creating never overwrites (a funded bid once became a submitted £1 bid here)
+        raise UsageError("A bid with this id already exists: choose a new id, or open the "
+                         "existing bid to change it.")
+    with audit.atomic(con, actor, "edit_operations", "bid", f"submitted bid {bid_id}"):
+        bids.add_bid(con, bid_id, title, partner_code, priority_area, costs,
+                     expected_benefit, benefit_unit, summary, risks, deliverability, benefits,
+                     submitted_by=actor.username)
     return _back(f"/operations/bids/{bid_id}")
 
 
@@ -358,21 +405,28 @@ def pack_view_query(provider_code: str, period: str, actor: Actor = Depends(VIEW
     """The packs page's "view" form: send the reader to the pack's own address."""
 
     _pack_allowed(actor, provider_code)
-    return _back(f"/operations/packs/view/{provider_code}/{periods.check_month(period)}")
+    return _back(f"/operations/packs/view/{provider_code}/{_url_month(period)}")
 
 
 @router.post("/operations/packs")
 def generate_pack(request: Request, kind: str = Form(...), period: str = Form(...),
                   provider_code: str = Form(""), fmt: str = Form("pdf"),
                   con=Depends(get_con), actor: Actor = Depends(EDIT)):
-    if kind == "PROVIDER":
-        _, meta = reports.generate_provider_pack(con, provider_code, period, fmt,
-                                                 actor.username)
-    else:
-        _, meta = reports.generate_board_pack(con, period, fmt, actor.username)
+    """Queue the pack as a job (building a PDF takes seconds) and show its status page."""
+    from cancer_alliance.jobs import queue
+
+    if kind not in ("PROVIDER", "BOARD") or fmt not in ("pdf", "html"):
+        raise UsageError("Choose a provider or board pack, as PDF or HTML.")
+    if kind == "PROVIDER" and provider_code not in {p["code"] for p in packs.providers(con)}:
+        raise UsageError("Choose a provider from the list.")
+    period = periods.check_month(period)
+    job_id = queue.enqueue(con, "pack", created_by=actor.username,
+                           org_code=provider_code if kind == "PROVIDER" else None,
+                           period=period, params={"kind": kind, "fmt": fmt})
+    request.app.state.jobs.notify()
     _audit(request, actor, "edit_operations", "pack",
-           f"generated {kind} {provider_code or ''} {period} report {meta['report_id']}")
-    return _back(f"/operations/packs#report-{meta['report_id']}")
+           f"queued {kind} {provider_code or ''} {period} pack as job {job_id}")
+    return _back(f"/jobs/{job_id}")
 
 
 @router.get("/operations/packs/{report_id}")
@@ -381,6 +435,10 @@ def pack_download(request: Request, report_id: int, con=Depends(get_con),
     r = archive.fetch(con, report_id)
     # A provider user may open only its own provider's packs (never the board pack).
     _pack_allowed(actor, r["provider_code"] if r["kind"] == "PROVIDER" else None)
+    if r["kind"] == "PROVIDER" and policy.aggregates_protected(actor):
+        # the archived bytes hold the provider's exact counts: a board member is shown
+        # the same pack built with small-number protection instead
+        return _back(f"/operations/packs/view/{r['provider_code']}/{r['period']}")
     media = "application/pdf" if r["format"] == "pdf" else "text/html; charset=utf-8"
     name = f"{r['kind'].lower()}-{r['provider_code'] or 'alliance'}-{r['period']}.{r['format']}"
     disp = "inline" if r["format"] == "html" else "attachment"
@@ -397,7 +455,11 @@ def pack_view(request: Request, provider_code: str, period: str, con=Depends(get
               actor: Actor = Depends(VIEW)):
     """The provider pack as a web page (not archived until generated)."""
     _pack_allowed(actor, provider_code)
-    html = render_pack.render_html(packs.provider_pack(con, provider_code, period))
+    if provider_code not in {p["code"] for p in packs.providers(con)}:
+        raise HTTPException(404, "There is no such provider.")
+    html = render_pack.render_html(packs.provider_pack(
+        con, provider_code, _url_month(period),
+        protect=policy.aggregates_protected(actor)))
     return Response(html, media_type="text/html; charset=utf-8",
                     headers={"content-security-policy": csp_with_style_hashes(html)})
 

@@ -1,21 +1,24 @@
 """Submissions and data quality: upload in the browser, row-level report, history, completeness.
 
-The upload runs the same ingest as the command line
-(:func:`cancer_alliance.ingest.ingest_submission`). The row-level report (rejected rows)
+An upload is saved and queued as a job (:mod:`cancer_alliance.jobs`), which runs the same
+ingest as the command line (:func:`cancer_alliance.ingest.ingest_submission`) off the
+request path; the browser is sent to the job's status page. The row-level report (rejected rows)
 is patient-level: it needs ``view_patient`` for the submission's provider and is audited.
 """
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
+import re
 
-from cancer_alliance import metrics
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
+from fastapi.responses import RedirectResponse
+
 from cancer_alliance.auth import policy
 from cancer_alliance.auth.model import Actor
-from cancer_alliance.errors import SubmissionRejected, UsageError
-from cancer_alliance.ingest import ingest_submission
+from cancer_alliance.errors import UsageError
 from cancer_alliance.ingest.admission import check_period, check_provider, data_start, open_month
 from cancer_alliance.ingest.limits import LIMITS
+from cancer_alliance.jobs import queue, spool
 from cancer_alliance.web import data, params
 from cancer_alliance.web.deps import Forbidden, check, get_con, render, require
 from cancer_alliance.web.views.standards import csv_response
@@ -23,20 +26,10 @@ from cancer_alliance.web.views.standards import csv_response
 router = APIRouter()
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+MAX_NAME = 120  # characters in an uploaded file's name
 ALLOWED_SUFFIXES = (".csv", ".parquet", ".xlsx")
-
-
-def run_ingest(con, actor: Actor, provider: str, period: str, files: dict[str, bytes]):
-    """Validate and apply one submission exactly as ``cancer-alliance ingest`` does.
-
-    Then refresh the materialised outcomes of the providers it touched, so the next page
-    view aggregates stored rows.
-    """
-    result = ingest_submission(con, provider=provider, period=period,
-                               submitted_by=actor.username, files=files)
-    metrics.refresh(con, result.submission_id)
-    data.clear_cache()
-    return result
+FILE_NAME = re.compile(rf"[\w][\w .()+-]{{0,{MAX_NAME - 9}}}\.(csv|parquet|xlsx)",
+                       re.IGNORECASE | re.ASCII)
 
 
 def validate_upload(actor: Actor, provider: str, period: str) -> None:
@@ -58,8 +51,15 @@ def validate_upload(actor: Actor, provider: str, period: str) -> None:
         raise Forbidden(policy.decide(actor, "submit_data", provider).reason)
 
 
-async def read_files(uploads: list[UploadFile]) -> dict[str, bytes]:
-    files, size = {}, 0
+def queue_upload(request: Request, actor: Actor, provider: str, period: str,
+                 uploads: list[UploadFile]) -> int:
+    """Save the files to the spool and queue their ingest; return the job id.
+
+    Runs in the thread pool (the handlers are plain ``def``): copying a large upload and
+    writing the job row never happen on the event loop. The ingest itself runs later on a
+    job worker (:mod:`cancer_alliance.jobs`).
+    """
+    named = []
     for up in uploads:
         name = (up.filename or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
         if not name:
@@ -69,18 +69,29 @@ async def read_files(uploads: list[UploadFile]) -> dict[str, bytes]:
             # in the archive step: a 500, the name in the log and an orphan folder)
             raise HTTPException(400, f"A file name is longer than "
                                 f"{LIMITS.max_file_name_bytes} characters; rename the file.")
-        if not name.lower().endswith(ALLOWED_SUFFIXES):
+        if not FILE_NAME.fullmatch(name):
             # the file's name is not repeated: it could be anything, an NHS number included
             raise HTTPException(400, "Each file must be CSV, Parquet or Excel (.csv, .parquet "
-                                "or .xlsx).")
-        content = await up.read()
-        size += len(content)
-        if size > MAX_UPLOAD_BYTES:
-            raise HTTPException(413, "The upload is larger than 200 MB.")
-        files[name] = content
-    if not files:
+                                f"or .xlsx), with a name of at most {MAX_NAME} characters.")
+        named.append((name, up.file))
+    if not named:
         raise HTTPException(400, "Choose at least one file (pathways.csv is required).")
-    return files
+    runner = request.app.state.jobs
+    try:
+        folder = spool.save(runner.spool_root, named, MAX_UPLOAD_BYTES)
+    except spool.TooLarge:
+        raise HTTPException(413, "The upload is larger than 200 MB.") from None
+    cur = request.app.state.con.cursor()
+    try:
+        job_id = queue.enqueue(cur, "ingest", created_by=actor.username, org_code=provider,
+                               period=period, params={"files": len(named)}, spool=folder)
+    except BaseException:
+        spool.remove(runner.spool_root, folder)
+        raise
+    finally:
+        cur.close()
+    runner.notify()
+    return job_id
 
 
 @router.get("/submissions", include_in_schema=False)
@@ -109,27 +120,14 @@ def _completeness(con, provider: str | None) -> list[dict]:
 
 
 @router.post("/submissions", include_in_schema=False)
-async def upload(
+def upload(
     request: Request, provider: str = Form(...), period: str = Form(...),
     files: list[UploadFile] = File(...), actor: Actor = Depends(require("submit_data")),
 ):
+    """Queue the month's ingest and show its status page (which shows the report when done)."""
     validate_upload(actor, provider, period)
-    contents = await read_files(files)
-    cur = request.app.state.con.cursor()
-    try:
-        try:
-            result = run_ingest(cur, actor, provider, period, contents)
-        except SubmissionRejected as exc:
-            return render(request, "submission_result.html", status_code=422,
-                          title="Submission rejected", rejected_whole=str(exc), result=None,
-                          rejections=[], provider=provider, period=period)
-        summary = result.as_dict() if hasattr(result, "as_dict") else dict(result)
-        check(request, actor, "view_patient", provider)
-        rejections = data.rejections(cur, int(summary["submission_id"])).to_dict("records")
-    finally:
-        cur.close()
-    return render(request, "submission_result.html", title="Submission loaded", result=summary,
-                  rejections=rejections, rejected_whole=None, provider=provider, period=period)
+    job_id = queue_upload(request, actor, provider, period, files)
+    return RedirectResponse(f"/jobs/{job_id}", status_code=303)
 
 
 def _submission_for(request: Request, con, actor: Actor, submission_id: int) -> dict:
