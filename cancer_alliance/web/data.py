@@ -166,13 +166,9 @@ def backlog(con: duckdb.DuckDBPyConnection, by: tuple[str, ...] = ("month",),
             period: str | None = None, filters: dict[str, Any] | None = None) -> pd.DataFrame:
     """The 62-day backlog and 104-day waits as counts by month-end census (period, <by>,
     open, backlog_62, over_104), from the data start."""
-    m = _metrics()
-    fn = getattr(m, "backlog_counts", None)
-    if fn is None:
-        raise DataUnavailable("the metrics engine does not yet count the backlog")
     key = ("backlog", tuple(by), period, tuple(sorted((filters or {}).items())))
-    return cached(con, key, lambda: fn(con, by=tuple(by), period=period,
-                                       filters=filters or None))
+    return cached(con, key, lambda: metrics.backlog_counts(con, by=tuple(by), period=period,
+                                                           filters=filters or None))
 
 
 def periods(con: duckdb.DuckDBPyConnection) -> list[str]:
