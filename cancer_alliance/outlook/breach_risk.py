@@ -221,14 +221,16 @@ def fit(pathways: pd.DataFrame, census: date) -> BreachRiskModel:
 def score(model: BreachRiskModel, pathways: pd.DataFrame, census: date) -> pd.DataFrame:
     """``breach_risk_62`` and ``breach_risk_28`` of each open pathway in ``pathways``.
 
-    Index as ``pathways``'s. Blank where the risk does not apply, where the clock has
-    already stopped, or where there was too little history to fit a model.
+    Index as ``pathways``'s. Blank for a pathway no longer on the tracking list, where the
+    risk does not apply, where its clock has already stopped, or where there was too little
+    history to fit a model.
     """
     df = as_of(pathways, census).reindex(pathways.index)
     waited = _days(pd.Series(pd.Timestamp(census), index=df.index), df["clock_start"])
     out = pd.DataFrame(index=pathways.index, columns=list(RISK_COLUMNS), dtype="float64")
+    on_list = applicable(df, LIMIT_62) & df["clock_start"].notna() & exit_day(df, LIMIT_62).isna()
     for limit, column in ((LIMIT_62, "breach_risk_62"), (LIMIT_28, "breach_risk_28")):
-        waiting = applicable(df, limit) & df["clock_start"].notna() & exit_day(df, limit).isna()
+        waiting = on_list & applicable(df, limit) & exit_day(df, limit).isna()
         past = waiting & (waited >= limit)
         out.loc[past, column] = 1.0
         clf = model.models.get(limit)
