@@ -218,6 +218,20 @@ def fit(pathways: pd.DataFrame, census: date) -> BreachRiskModel:
     return model
 
 
+def _predict(clf: Any, categories: dict[str, list[str]], state: pd.DataFrame) -> np.ndarray:
+    """P(breach) for each row of ``state``, each distinct state predicted once.
+
+    The features are few and discrete (days, step, route, type, provider, transferred), so
+    a tracking list has far fewer distinct states than pathways; the model is a function of
+    the state alone, so this changes no figure and makes a national list quick to score.
+    """
+    cols = list(FEATURES)
+    distinct = state.drop_duplicates(subset=cols).reset_index(drop=True)
+    p = clf.predict_proba(_encode(distinct, categories))[:, 1]
+    distinct["_p"] = np.round(p, 4)
+    return state.merge(distinct, on=cols, how="left")["_p"].to_numpy()
+
+
 def score(model: BreachRiskModel, pathways: pd.DataFrame, census: date) -> pd.DataFrame:
     """``breach_risk_62`` and ``breach_risk_28`` of each open pathway in ``pathways``.
 
@@ -237,7 +251,6 @@ def score(model: BreachRiskModel, pathways: pd.DataFrame, census: date) -> pd.Da
         todo = waiting & (waited < limit)
         if clf is None or not todo.any():
             continue
-        state = _state(df[todo], waited[todo])
-        p = clf.predict_proba(_encode(state, model.categories[limit]))[:, 1]
-        out.loc[todo, column] = np.round(p, 4)
+        out.loc[todo, column] = _predict(clf, model.categories[limit],
+                                         _state(df[todo], waited[todo]))
     return out
