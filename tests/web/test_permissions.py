@@ -32,6 +32,7 @@ MATRIX: list[tuple[str, dict[str, object], bool]] = [
     ("/rare-cancers", {"public": LOGIN, "*": OK}, False),
     ("/equity", {"public": LOGIN, "*": OK}, False),
     ("/outcomes", {"public": LOGIN, "*": OK}, False),
+    ("/looking-ahead", {"public": LOGIN, "*": OK}, False),
     ("/public", {"*": OK}, False),
     ("/definitions", {"*": OK}, False),
     ("/standards/62_DAY/provider.csv", {"*": OK}, False),
