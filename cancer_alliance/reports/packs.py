@@ -98,6 +98,7 @@ def board_pack(con, period: str) -> dict:
         "funding": funding_,
         "voice": [r for r in voice.results(con) if r["group_type"] == "ALL"][:12],
         "actions": s.actions_section(con, None, as_of),
+        "outlook": s.outlook_section(con, period),
     }
 
 
