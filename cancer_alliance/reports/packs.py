@@ -17,6 +17,7 @@ from cancer_alliance.errors import NotFound
 from cancer_alliance.operations import bids, plan, trajectories, voice
 from cancer_alliance.operations.actuals import ALLIANCE
 from cancer_alliance.operations.db import rows
+from cancer_alliance.reports import patients
 from cancer_alliance.reports import sections as s
 
 
@@ -41,8 +42,10 @@ def providers(con) -> list[dict]:
                      " LEFT JOIN organisations o ON o.org_code = p.provider_code ORDER BY 1")
 
 
-def provider_pack(con, provider_code: str, period: str) -> dict:
-    """Everything a provider is shown for ``period``, as aggregates only."""
+def provider_pack(con, provider_code: str, period: str, with_patients: bool = False) -> dict:
+    """Everything a provider is shown for ``period``, as aggregates only; with
+    ``with_patients`` (only for a reader ``auth.policy`` lets see this provider's patients,
+    audited by the caller) also its highest-risk open pathways (:mod:`.patients`)."""
     period = periods.check_month(period)
     name = provider_name(con, provider_code)
     as_of = periods.month_end(period)
@@ -61,6 +64,8 @@ def provider_pack(con, provider_code: str, period: str) -> dict:
         "data_quality": s.data_quality_section(con, period, provider_code),
         "trajectories": s.trajectory_section(con, provider_code, period),
         "actions": s.actions_section(con, provider_code, as_of),
+        "high_risk": (patients.high_risk_section(con, period, provider_code)
+                      if with_patients else None),
     }
 
 

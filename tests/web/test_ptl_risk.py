@@ -37,3 +37,23 @@ def test_risk_view_is_audited(clients):
                       "html.parser")
     cells = [td.get_text(strip=True) for td in s.select("table.data td")]
     assert "view_patient" in cells and any("sort=breach_risk_28" in c for c in cells)
+
+
+def test_pack_view_lists_high_risk_patients_only_for_who_may_see_them(clients):
+    url = "/operations/packs/view/RAA/2024-06"
+    for role in ("analyst", "provider"):
+        r = clients[role].get(url)
+        assert r.status_code == 200, r.text[:300]
+        s = BeautifulSoup(r.text, "html.parser")
+        head = next((h for h in s.find_all("h2") if "Highest-risk" in h.text), None)
+        assert head is not None, role
+        rows = head.find_next("table").find_all("tr")[1:]
+        days = [int(tr.find_all("td")[4].text) for tr in rows]
+        risks = [float(tr.find_all("td")[6].text.rstrip("%")) for tr in rows]
+        assert all(d < 62 for d in days) and risks == sorted(risks, reverse=True)
+    r = clients["board"].get(url)
+    assert r.status_code == 200 and "Highest-risk" not in r.text
+    s = BeautifulSoup(clients["admin"].get("/admin/audit?username=t-provider").text,
+                      "html.parser")
+    cells = [td.get_text(strip=True) for td in s.select("table.data td")]
+    assert any("high-risk pathways" in c for c in cells)

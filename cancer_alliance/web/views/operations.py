@@ -397,7 +397,13 @@ def pack_view(request: Request, provider_code: str, period: str, con=Depends(get
               actor: Actor = Depends(VIEW)):
     """The provider pack as a web page (not archived until generated)."""
     _pack_allowed(actor, provider_code)
-    html = render_pack.render_html(packs.provider_pack(con, provider_code, period))
+    # the highest-risk patients only for a reader who may see this provider's patients
+    see = policy.decide(actor, "view_patient", provider_code).allowed
+    if see:
+        _audit(request, actor, "view_patient", "pack",
+               f"high-risk pathways in the {periods.check_month(period)} pack view")
+    html = render_pack.render_html(packs.provider_pack(con, provider_code, period,
+                                                       with_patients=see))
     return Response(html, media_type="text/html; charset=utf-8",
                     headers={"content-security-policy": csp_with_style_hashes(html)})
 
