@@ -86,6 +86,86 @@ def bench_forecast(con) -> None:
         print(t.to_string(index=False))
 
 
+def _reliability(p, a):
+    import pandas as pd
+
+    bins = pd.cut(p, [0, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0],
+                  include_lowest=True)
+    return pd.DataFrame({"p": p, "a": a}).groupby(bins, observed=True).agg(
+        pathways=("a", "size"), mean_predicted=("p", "mean"), observed=("a", "mean")).round(3)
+
+
+def bench_risk(con, train_months_before_end: int = 12) -> None:
+    """Fit at one census, score the PTL at each later month-end whose outcomes are known."""
+    from datetime import timedelta
+
+    import pandas as pd
+    from sklearn.metrics import brier_score_loss, roc_auc_score
+
+    from cancer_alliance.outlook import breach_risk as br
+    from cancer_alliance.outlook import tracking_list as tl
+    from cancer_alliance.outlook.series import complete_months
+
+    last = pd.Period(complete_months(con)[-1], freq="M")
+    end = last.end_time.date()
+    census = (last - train_months_before_end).end_time.date()
+    known_until = end - timedelta(days=br.LIMIT_62 + 1)
+    start = time.perf_counter()
+    known = tl.load_pathways(con, census)
+    took = time.perf_counter() - start
+    print(f"\nbreach risk: {len(known)} pathways loaded as of {census} in {took:.2f} s")
+    start = time.perf_counter()
+    model = br.fit(known, census)
+    print(f"fitted as of {census} in {time.perf_counter() - start:.2f} s: training rows "
+          f"{model.training_rows}, pathways {model.training_pathways}")
+    pathways = tl.load_pathways(con, end)
+    truth = br.as_of(pathways, end)
+    later = [d.date() for d in pd.date_range(census + timedelta(days=1), known_until, freq="ME")]
+    print(f"held-out censuses: {later[0]} .. {later[-1]} ({len(later)} month-ends; outcomes "
+          f"known to {end})")
+    for limit, col in ((br.LIMIT_62, "breach_risk_62"), (br.LIMIT_28, "breach_risk_28")):
+        preds, actual = [], []
+        for day in later:
+            scored = br.score(model, pathways, day)
+            waited = (pd.Timestamp(day) - pathways["clock_start"].astype("datetime64[ns]")).dt.days
+            ok = scored[col].notna() & (waited < limit)
+            left = br.exit_day(truth.reindex(pathways.index), limit)
+            preds.append(scored.loc[ok, col])
+            actual.append((left.isna() | (left > limit))[ok].astype(int))
+        p, a = pd.concat(preds), pd.concat(actual)
+        print(f"{col}: {len(p)} open pathway-censuses not yet past day {limit}; breach rate "
+              f"{a.mean():.3f}; AUC {roc_auc_score(a, p):.3f}; Brier {brier_score_loss(a, p):.4f}"
+              f" (base rate alone {a.mean() * (1 - a.mean()):.4f})")
+        print(_reliability(p, a).to_string())
+    # A national-size list: ten copies of the alliance, each under its own provider codes
+    # (so 80 providers, as many distinct pathway states as ten alliances), fitted and scored
+    # as one store would be.
+    day = later[-1]
+    ptl = tl.metrics.ptl(con, day)
+    copies = max(1, round(150_000 / max(len(ptl), 1)))
+    as_of_day = tl.load_pathways(con, day)
+
+    def tenfold(frame):
+        return pd.concat([frame.assign(provider_code=frame["provider_code"] + f"-{i}")
+                          for i in range(copies)], ignore_index=True)
+
+    everything = tenfold(as_of_day)
+    open_rows = tenfold(ptl[tl.KEYS].merge(as_of_day, on=tl.KEYS, how="left"))
+    start = time.perf_counter()
+    national_model = br.fit(everything, day)
+    print(f"national-size fit ({len(everything)} pathways, {copies * 8} providers, sampled to "
+          f"{br.MAX_TRAINING_PATHWAYS}): {time.perf_counter() - start:.2f} s")
+    start = time.perf_counter()
+    scored = br.score(national_model, open_rows, day)
+    took = time.perf_counter() - start
+    print(f"scoring a national-size PTL: {len(open_rows)} open pathways in {took:.2f} s "
+          f"(target < 5 s); {scored['breach_risk_62'].notna().sum()} with a 62-day risk")
+    start = time.perf_counter()
+    tl.ptl_with_risk(con, later[-1])
+    print(f"ptl --census {later[-1]} with risks, end to end (load, fit, score): "
+          f"{time.perf_counter() - start:.2f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", help="a loaded store (default: generate the alliance)")
@@ -94,6 +174,8 @@ def main() -> None:
     con = _store(args.db)
     if args.part in ("forecast", "all"):
         bench_forecast(con)
+    if args.part in ("risk", "all"):
+        bench_risk(con)
 
 
 if __name__ == "__main__":

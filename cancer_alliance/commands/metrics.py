@@ -121,15 +121,21 @@ def ptl_command(
     fmt: FormatOption = Format.csv,
     engine: EngineOption = Engine.duckdb,
 ) -> None:
-    """Every open urgent pathway on the census date: days waited, band, 62-day backlog."""
+    """Every open urgent pathway on the census date: days waited, band, 62-day backlog, and
+    breach_risk_62 / breach_risk_28 (0-1, blank where not applicable): the chance it is still
+    on the list after day 62, or not told by day 28 (FDS), learned from the alliance's
+    pathways whose outcome was known on the census date."""
     from cancer_alliance import metrics
+    from cancer_alliance.outlook.tracking_list import with_breach_risk
 
     try:
         day = date.fromisoformat(census)
     except ValueError:
         raise UsageError(f"--census {census!r} is not a date written YYYY-MM-DD") from None
     con = _open(db)
-    _echo(metrics.ptl(con, day, engine=engine.value, spark=_spark(engine)), fmt)
+    spark = _spark(engine)
+    ptl = metrics.ptl(con, day, engine=engine.value, spark=spark)
+    _echo(with_breach_risk(con, ptl, day, engine=engine.value, spark=spark), fmt)
 
 
 def refresh_command(

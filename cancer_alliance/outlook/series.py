@@ -125,18 +125,20 @@ def _denominator(con: duckdb.DuckDBPyConnection, standard: str, by: list[str]) -
                          "value": df["total"].astype("float64")})
 
 
-def monthly_series(con: duckdb.DuckDBPyConnection, measure: str, by: str) -> pd.DataFrame:
+def monthly_series(con: duckdb.DuckDBPyConnection, measure: str, by: str,
+                   through: str | None = None) -> pd.DataFrame:
     """Columns ``group``, ``month``, ``value``: one row per group and complete month.
 
     A group with no activity in a complete month gets 0 for it (a month with no referrals
     is a real zero once the month is complete). Groups with no activity at all in the
     complete months are left out; a blank group (no cancer type recorded) is ``Not known``.
     ``by`` may combine groupings (``provider,cancer_type``): labels are joined with
-    :data:`GROUP_SEPARATOR`.
+    :data:`GROUP_SEPARATOR`. ``through`` (YYYY-MM) keeps complete months up to it only, so
+    a pack for a month forecasts from what was known then.
     """
     dims = parse_by(by)
     standard = parse_measure(measure)
-    months = complete_months(con)
+    months = [m for m in complete_months(con) if through is None or m <= through]
     empty = pd.DataFrame({"group": pd.Series(dtype="object"),
                           "month": pd.Series(dtype="object"),
                           "value": pd.Series(dtype="float64")})

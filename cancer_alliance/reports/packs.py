@@ -17,6 +17,7 @@ from cancer_alliance.errors import NotFound
 from cancer_alliance.operations import bids, plan, trajectories, voice
 from cancer_alliance.operations.actuals import ALLIANCE
 from cancer_alliance.operations.db import rows
+from cancer_alliance.reports import patients
 from cancer_alliance.reports import sections as s
 
 
@@ -41,12 +42,15 @@ def providers(con) -> list[dict]:
                      " LEFT JOIN organisations o ON o.org_code = p.provider_code ORDER BY 1")
 
 
-def provider_pack(con, provider_code: str, period: str, protect: bool = False) -> dict:
+def provider_pack(con, provider_code: str, period: str, protect: bool = False,
+                  with_patients: bool = False) -> dict:
     """Everything a provider is shown for ``period``, as aggregates only.
 
     ``protect`` builds it for a board member: every count below the alliance level passes
     the dashboard's small-number protection (metrics reference §8); the provider itself
-    gets exact counts."""
+    gets exact counts. With ``with_patients`` (only for a reader ``auth.policy`` lets see
+    this provider's patients, audited by the caller) it also lists its highest-risk open
+    pathways (:mod:`.patients`)."""
     period = periods.check_month(period)
     name = provider_name(con, provider_code)
     as_of = periods.month_end(period)
@@ -67,6 +71,8 @@ def provider_pack(con, provider_code: str, period: str, protect: bool = False) -
         "data_quality": s.data_quality_section(con, period, provider_code, protect=protect),
         "trajectories": s.trajectory_section(con, provider_code, period),
         "actions": s.actions_section(con, provider_code, as_of),
+        "high_risk": (patients.high_risk_section(con, period, provider_code)
+                      if with_patients else None),
     }
 
 
@@ -105,6 +111,7 @@ def board_pack(con, period: str) -> dict:
         "funding": funding_,
         "voice": [r for r in voice.results(con) if r["group_type"] == "ALL"][:12],
         "actions": s.actions_section(con, None, as_of),
+        "outlook": s.outlook_section(con, period),
     }
 
 

@@ -21,6 +21,8 @@ from cancer_alliance.operations import governance, trajectories
 from cancer_alliance.operations.actuals import ALLIANCE
 from cancer_alliance.operations.actuals import unit as actuals_unit
 from cancer_alliance.operations.db import rows
+from cancer_alliance.outlook import demand, series
+from cancer_alliance.outlook.forecast import BASELINE, INSUFFICIENT
 
 PACK_STANDARDS = ("FDS", "31_DAY", "62_DAY")
 HISTORY_MONTHS = 24
@@ -406,3 +408,35 @@ def actions_section(con, provider: str | None, as_of: date) -> dict:
     keep = ("action_id", "action", "owner", "due_date", "status", "measure_code", "overdue",
             "provider_code")
     return {"items": [{k: a[k] for k in keep} for a in acts]}
+
+
+OUTLOOK_MONTHS = 6
+
+
+@_safe
+def outlook_section(con, period: str) -> dict:
+    """The board's one-page outlook: urgent referrals forecast for the next
+    :data:`OUTLOOK_MONTHS` months, alliance and providers, from complete months up to
+    ``period``, with each forecast's backtest. Counts pass small-number protection."""
+    rows_ = []
+    for by in ("alliance", "provider"):
+        groups = series.as_arrays(series.monthly_series(con, "referrals", by, through=period))
+        fc = demand.forecast_frame("referrals", groups, OUTLOOK_MONTHS)
+        bt = demand.backtest_frame("referrals", groups, OUTLOOK_MONTHS)
+        for group, part in fc.groupby("group", sort=False):
+            if part["method"].iloc[0] == INSUFFICIENT:
+                continue  # too few complete months to forecast: left out, not shown as *
+            scores = bt[bt["group"] == group]
+            model = scores[scores["method"] != BASELINE]
+            base = scores[scores["method"] == BASELINE]
+            rows_.append({
+                "level": by, "group": group, "method": part["method"].iloc[0],
+                "months": [{"month": m, **{k: stats.protect_count(v) for k, v in (
+                    ("forecast", f), ("lower_80", lo), ("upper_80", hi))}}
+                    for m, f, lo, hi in zip(part["month"], part["forecast"], part["lower_80"],
+                                            part["upper_80"], strict=True)],
+                "mase": model["mase"].iloc[0] if len(model) else None,
+                "baseline_mase": base["mase"].iloc[0] if len(base) else None,
+                "coverage_80": model["coverage_80"].iloc[0] if len(model) else None,
+            })
+    return {"months": OUTLOOK_MONTHS, "rows": rows_, "protected": True}

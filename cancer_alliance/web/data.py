@@ -27,6 +27,7 @@ from cancer_alliance import metrics, published
 from cancer_alliance.calendar import ReportingCalendar, read_calendar
 from cancer_alliance.errors import NotFound
 from cancer_alliance.metrics import measures
+from cancer_alliance.outlook.tracking_list import with_breach_risk
 
 BREAKDOWNS: dict[str, tuple[str, str]] = {
     "provider": ("provider_code", "Provider"),
@@ -227,6 +228,21 @@ def upto_latest(con: duckdb.DuckDBPyConnection, df: pd.DataFrame) -> pd.DataFram
 def ptl(con: duckdb.DuckDBPyConnection, census: date, scope: dict[str, str]) -> pd.DataFrame:
     """Open pathways on ``census`` within ``scope`` ({} all, or provider/commissioner code)."""
     df = cached(con, ("ptl", census.isoformat()), lambda: metrics.ptl(con, census))
+    return _scoped(con, df, scope)
+
+
+def ptl_with_risk(con: duckdb.DuckDBPyConnection, census: date,
+                  scope: dict[str, str]) -> pd.DataFrame:
+    """:func:`ptl` with ``breach_risk_62`` and ``breach_risk_28``, the model fitted once per
+    census and data version on the whole alliance, the rows then cut to ``scope``."""
+    full = ptl(con, census, {})
+    df = cached(con, ("ptl_risk", census.isoformat()),
+                lambda: with_breach_risk(con, full, census))
+    return _scoped(con, df, scope)
+
+
+def _scoped(con: duckdb.DuckDBPyConnection, df: pd.DataFrame,
+            scope: dict[str, str]) -> pd.DataFrame:
     for col, code in scope.items():
         if col not in df.columns:
             df = _attach_commissioner(con, df)

@@ -154,6 +154,7 @@ NAV = [
     ("Tumour groups", "/tumour-groups", "view_operations"),
     ("Equity", "/equity", "view_operations"),
     ("Outcomes", "/outcomes", "view_operations"),
+    ("Looking ahead", "/looking-ahead", "view_operations"),
     ("Patient tracking list", "/ptl", "view_patient"),
     ("104-day waits", "/harm-review", "view_patient"),
     ("Submissions", "/submissions", "submit_data"),

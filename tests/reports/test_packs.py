@@ -280,3 +280,12 @@ def _same(a, b) -> bool:
     if a is None or pd.isna(a):
         return b is None or bool(pd.isna(b))
     return b is not None and not pd.isna(b) and float(a) == float(b)
+
+
+
+def test_board_pack_outlook_says_when_there_is_too_little_history(built):
+    ops_con = built[0]
+    pack = packs.board_pack(ops_con, PERIOD)  # four months: too few to forecast
+    assert pack["outlook"]["rows"] == []
+    html = render.render_html(pack)
+    assert "Outlook: urgent referrals" in html and "Too few complete months" in html

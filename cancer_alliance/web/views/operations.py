@@ -457,9 +457,15 @@ def pack_view(request: Request, provider_code: str, period: str, con=Depends(get
     _pack_allowed(actor, provider_code)
     if provider_code not in {p["code"] for p in packs.providers(con)}:
         raise HTTPException(404, "There is no such provider.")
+    month = _url_month(period)
+    # the highest-risk patients only for a reader who may see this provider's patients
+    see = policy.decide(actor, "view_patient", provider_code).allowed
+    if see:
+        _audit(request, actor, "view_patient", "pack",
+               f"high-risk pathways in the {month} pack view")
     html = render_pack.render_html(packs.provider_pack(
-        con, provider_code, _url_month(period),
-        protect=policy.aggregates_protected(actor)))
+        con, provider_code, month, protect=policy.aggregates_protected(actor),
+        with_patients=see))
     return Response(html, media_type="text/html; charset=utf-8",
                     headers={"content-security-policy": csp_with_style_hashes(html)})
 

@@ -35,7 +35,12 @@ COLUMNS = [
     ("days_to_breach", "Days to breach", "num"),
     ("transferred", "Transferred", "text"),
 ]
-SORTABLE = {c for c, _, _ in COLUMNS}
+#: Shown, and the model fitted, only when the list is sorted by one of them (on request).
+RISK_COLUMNS = [
+    ("breach_risk_62", "Risk of breaching 62 days", "pct"),
+    ("breach_risk_28", "Risk of breaching FDS 28 days", "pct"),
+]
+SORTABLE = {c for c, _, _ in COLUMNS + RISK_COLUMNS}
 BANDS = ("0-28", "29-62", "63-104", ">104")
 ROUTES = PTL_ROUTES  # the routes on the tracking list, as the metrics layer defines them
 ORG_CODE = re.compile(r"^[A-Z0-9]{3,5}$")
@@ -55,7 +60,8 @@ def filtered(con, actor: Actor, request: Request, provider: str | None, band: st
     scope = policy.patient_scope(actor)
     if scope is None:  # never reached: require() refused already
         return pd.DataFrame(columns=[c for c, _, _ in COLUMNS])
-    df = data.ptl(con, census_date(request), scope)
+    by_risk = sort in {c for c, _, _ in RISK_COLUMNS}
+    df = (data.ptl_with_risk if by_risk else data.ptl)(con, census_date(request), scope)
     if provider:
         df = df[df["provider_code"] == provider]
     if band:
@@ -76,8 +82,10 @@ def ptl_page(
                                    org_roles=("provider",))),
 ):
     validate(provider, band, route, sort)
+    by_risk = sort in {c for c, _, _ in RISK_COLUMNS}
     ctx: dict = {"title": "Patient tracking list", "unavailable": None, "rows": [],
-                 "columns": COLUMNS, "filters": {"provider": provider or "", "band": band or "",
+                 "columns": COLUMNS + RISK_COLUMNS if by_risk else COLUMNS,
+                 "by_risk": by_risk, "filters": {"provider": provider or "", "band": band or "",
                                                  "route": route or "", "backlog": backlog},
                  "sort": sort, "desc": desc, "census": census_date(request).isoformat()}
     try:
@@ -115,6 +123,7 @@ def ptl_csv(
 ):
     validate(provider, band, route, sort)
     df = filtered(con, actor, request, provider, band, route, backlog, sort, desc)
-    cols = [c for c, _, _ in COLUMNS] + ["in_62_day_backlog", "in_104_day_subset"]
+    cols = [c for c, _, _ in COLUMNS + RISK_COLUMNS] + ["in_62_day_backlog",
+                                                         "in_104_day_subset"]
     return csv_response(df[[c for c in cols if c in df.columns]],
                         f"ptl-{census_date(request).isoformat()}.csv")
