@@ -89,7 +89,7 @@ class Patients:
     resource: np.ndarray  # (4, n) resource index of each step, -1 none
 
 
-class _Model:
+class Model:
     """Resources, capacity by day and the patients of one replication."""
 
     def __init__(self, s: Scenario, months: int):
@@ -305,9 +305,12 @@ class Journey:
     used: np.ndarray  # (resources + 1, months) slots used
 
 
-def run_once(model: _Model, seed: np.random.SeedSequence) -> Journey:
+def run_once(model: Model, seed: np.random.SeedSequence) -> Journey:
     """One replication: draw the patients, then run the four step sessions day by day."""
-    children = seed.spawn(len(_RNG_PURPOSES))
+    # children by key, not seed.spawn(): spawning again from the same seed gives the same
+    # streams, so two scenarios run with one seed see the same patients
+    children = [np.random.SeedSequence(seed.entropy, spawn_key=(*seed.spawn_key, i))
+                for i in range(len(_RNG_PURPOSES))]
     rngs = {k: np.random.default_rng(c) for k, c in zip(_RNG_PURPOSES, children, strict=True)}
     pts = model.patients(rngs)
     n, days = len(pts.start), model.cal.days
@@ -383,7 +386,7 @@ def _count(res: np.ndarray, size: int) -> np.ndarray:
     return np.bincount(res, minlength=size)[:size]
 
 
-def measures(model: _Model, j: Journey, months: int) -> pd.DataFrame:
+def measures(model: Model, j: Journey, months: int) -> pd.DataFrame:
     """Monthly FDS, 62-day performance, 62-day backlog, referrals, treated and utilisation."""
     cal, p = model.cal, j.patients
     first_pos = model.s.warmup_months
@@ -430,7 +433,7 @@ def replicate(scenario: Scenario | QueueScenario, months: int, replications: int
     if isinstance(scenario, QueueScenario):
         frames = [queue_measures(scenario, s) for s in seeds]
     else:
-        model = _Model(scenario, months)
+        model = Model(scenario, months)
         frames = [measures(model, run_once(model, s), months) for s in seeds]
     return pd.concat([f.assign(replication=i) for i, f in enumerate(frames)], ignore_index=True)
 
