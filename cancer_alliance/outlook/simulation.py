@@ -235,7 +235,8 @@ class Model:
                 within = np.interp(total, first, probs) if told is not None else 1.0
                 d_first = np.interp(u[0, sel] * within, probs, first)
             delay[0, sel] = np.rint(d_first)
-            delay[1, sel] = np.rint(np.maximum(total - d_first, 0.0))
+            # round the total once, so the two parts add up to the drawn time to being told
+            delay[1, sel] = np.maximum(np.rint(total) - delay[0, sel], 0)
             for j, step in ((2, "decision"), (3, "treatment")):
                 days = self._days(p, g, step)
                 if days is not None:

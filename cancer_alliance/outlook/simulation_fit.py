@@ -13,8 +13,9 @@ What is fitted, on the last 12 complete months of submissions (the *fit window*)
   treat; treatment: decision to treatment), by provider and stream where there are at
   least ``MIN_PATHWAYS`` pathways, else for the stream across the alliance, else for the
   step;
-* **capacity**: for each provider and resource, the highest monthly activity seen in the
-  window (what the trust has shown it can do) times ``1 + headroom``. Diagnostic activity is
+* **capacity**: for each provider and resource, the highest daily rate of activity of any
+  month in the window (what the trust has shown it can do) times ``1 + headroom``, and at
+  least the window's mean daily activity plus ``SAFETY_Z`` times its square root. Diagnostic activity is
   dated at the told date and split by the platform's diagnostic mix
   (:mod:`cancer_alliance.reference.diagnostic_tests`); treatment activity by the resource of
   the first-treatment modality.
@@ -46,10 +47,17 @@ from cancer_alliance.outlook.scenarios import (
 from cancer_alliance.reference.diagnostic_tests import diagnostic_mix
 
 MIN_PATHWAYS = 30
-QUANTILE_PROBS = (0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6,
-                  0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99, 0.995, 1.0)
+# Quantiles kept of each step's days: every 2.5% in the body, every 1% in the upper tail
+# where the 28- and 62-day limits fall, then 99.5% and the maximum.
+QUANTILE_PROBS = tuple(
+    [round(i * 0.025, 3) for i in range(32)] + [round(0.8 + i * 0.01, 2) for i in range(20)]
+    + [0.995, 1.0])
 TREND_MONTHS = 36
 DEFAULT_HEADROOM = 0.05
+#: Slots a day are at least demand + SAFETY_Z x sqrt(demand) (the square-root safety rule of
+#: Halfin and Whitt): a small resource (two patients a day) would otherwise queue for days
+#: at its busiest month's rate, on top of fitted durations that already include its waits.
+SAFETY_Z = 1.5
 
 _PATHWAYS_SQL = """
 SELECT provider_code AS provider,
@@ -139,7 +147,7 @@ def _streams(df, in_window, first, last, growth, season) -> list[Stream]:
         k = known[(known["provider"] == provider) & (known["grp"] == grp)]
         t = treated[(treated["provider"] == provider) & (treated["grp"] == grp)]
         out.append(Stream(
-            provider=provider, group=grp, per_month=len(rows) / 12 / shape,
+            provider=provider, group=grp, per_month=float(len(rows) / 12 / shape),
             cancer_share=float(k["cancer"].mean()) if len(k) else 0.0,
             treatment_mix=_shares(t["modality"]), treated_at=_shares(t["treat_provider"]),
         ))
@@ -150,7 +158,7 @@ def _shares(values: pd.Series) -> dict[str, float]:
     counts = values.dropna().value_counts()
     if counts.empty:
         return {}
-    return {str(k): float(v) / counts.sum() for k, v in counts.sort_index().items()}
+    return {str(k): float(v / counts.sum()) for k, v in counts.sort_index().items()}
 
 
 def _step_days(df: pd.DataFrame, in_window) -> dict[str, pd.DataFrame]:
@@ -172,7 +180,8 @@ def _step_days(df: pd.DataFrame, in_window) -> dict[str, pd.DataFrame]:
 
 
 def _quantiles(days: pd.Series) -> tuple[float, ...]:
-    return tuple(float(v) for v in np.quantile(days.to_numpy(dtype=float), QUANTILE_PROBS))
+    return tuple(round(float(v), 2)
+                 for v in np.quantile(days.to_numpy(dtype=float), QUANTILE_PROBS))
 
 
 def _durations(df, in_window) -> dict[tuple[str, str, str], tuple[float, ...]]:
@@ -209,5 +218,8 @@ def _capacity(df, in_window, mix, headroom) -> dict[tuple[str, str], float]:
     monthly = a.groupby(["provider", "resource", "month"])["n"].sum().reset_index()
     days = monthly["month"].map(lambda m: calendar.monthrange(m // 12, m % 12 + 1)[1])
     monthly["per_day"] = monthly["n"] / days
-    peak = monthly.groupby(["provider", "resource"])["per_day"].max()
-    return {(p, r): float(v) * (1 + headroom) for (p, r), v in peak.items()}
+    peak = monthly.groupby(["provider", "resource"])["per_day"].max() * (1 + headroom)
+    window_days = days.groupby(monthly["month"]).first().sum()
+    mean = monthly.groupby(["provider", "resource"])["n"].sum() / window_days
+    floor = mean + SAFETY_Z * np.sqrt(mean)
+    return {(p, r): float(max(peak[(p, r)], floor[(p, r)])) for p, r in peak.index}
