@@ -15,8 +15,8 @@ What is fitted, on the last 12 complete months of submissions (the *fit window*)
   step;
 * **capacity**: for each provider and resource, the highest daily rate of activity of any
   month in the window (what the trust has shown it can do) times ``1 + headroom``, and at
-  least the window's mean daily activity plus ``SAFETY_Z`` times its square root. Diagnostic activity is
-  dated at the told date and split by the platform's diagnostic mix
+  least the window's mean daily activity plus ``SAFETY_Z`` times its square root.
+  Diagnostic activity is dated at the told date and split by the platform's diagnostic mix
   (:mod:`cancer_alliance.reference.diagnostic_tests`); treatment activity by the resource of
   the first-treatment modality.
 
