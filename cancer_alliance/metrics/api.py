@@ -18,14 +18,19 @@ import duckdb
 import ibis
 import pandas as pd
 
+from cancer_alliance.dataset import periods
+from cancer_alliance.dataset.breakdowns import Vocabulary
 from cancer_alliance.errors import NotFound, UsageError
-from cancer_alliance.metrics import periods
+from cancer_alliance.metrics.base import enriched_pathways
 from cancer_alliance.metrics.compile import (
     BREAKDOWN_COLUMNS,
     OUTCOME_COLUMNS,
     WIDE_COLUMNS,
     outcomes_table,
+    referring_provider,
+    transfer_phases_met,
 )
+from cancer_alliance.metrics.definition import Era
 from cancer_alliance.metrics.engines import (
     ENGINES,
     duckdb_backend,
@@ -40,11 +45,8 @@ from cancer_alliance.metrics.standards import COMPLETED, STANDARDS
 METRIC_COLUMNS = ["total", "within", "breaches", "performance", "threshold", "met"]
 #: Columns ``by`` and ``filters`` accept; ``provider_code`` means the accountable provider.
 GROUP_COLUMNS = ("provider_code", *BREAKDOWN_COLUMNS)
-#: Short names the command line accepts (``--by provider,month``).
-ALIASES = {"provider": "provider_code", "commissioner": "commissioner_code",
-           "alliance": "alliance_code", "route": "referral_route", "fy": "financial_year",
-           "cancer_type": "suspected_cancer_type",
-           "ethnicity": "ethnic_group", "imd": "imd_quintile", "rare": "rare_less_common"}
+#: What a standard can be broken down and filtered by (parsed in one place).
+BREAKDOWNS = Vocabulary("a standard", GROUP_COLUMNS)
 _DATE_COLUMNS = ("clock_start", "clock_stop")
 _INT_COLUMNS = ("treatment_number", "adjustment_days", "days", "limit_days", "days_waited",
                 "days_to_breach", "imd_quintile")
@@ -110,7 +112,7 @@ def _sort_outcomes(df: pd.DataFrame) -> pd.DataFrame:
 def _codes(standard_code: str | None) -> tuple[str, ...]:
     if standard_code is None:
         return COMPLETED
-    if definition(standard_code).era == "open":
+    if definition(standard_code).era == Era.OPEN:
         raise UsageError(f"{standard_code} counts open pathways: use ptl (or metrics)")
     return (standard_code,)
 
@@ -128,36 +130,6 @@ def outcomes(con: duckdb.DuckDBPyConnection, standard: str | None = None,
         t = _period_filter(outcomes_table(backend, codes), period)
         df = t.select(*(WIDE_COLUMNS if wide else OUTCOME_COLUMNS)).to_pandas()
     return _sort_outcomes(_tidy(df))
-
-
-def _parse_by(by: Sequence[str] | str) -> tuple[list[str], str | None]:
-    items = [b.strip() for b in (by.split(",") if isinstance(by, str) else by) if b.strip()]
-    groups, grain = [], None
-    for item in items:
-        item = ALIASES.get(item, item)
-        if item in periods.GRAINS:
-            if grain is not None:
-                raise UsageError(f"--by names two time grains ({grain}, {item}); use one")
-            grain = item
-        elif item in GROUP_COLUMNS:
-            if item not in groups:
-                groups.append(item)
-        else:
-            raise UsageError(f"cannot break down by {item!r}; use any of "
-                             f"{', '.join(GROUP_COLUMNS + periods.GRAINS)}")
-    return groups, grain
-
-
-def _apply_filters(t: ibis.Table, filters: Mapping[str, Any] | None,
-                   column_of: Mapping[str, str]) -> ibis.Table:
-    for key, value in (filters or {}).items():
-        key = ALIASES.get(key, key)
-        if key not in GROUP_COLUMNS:
-            raise UsageError(f"cannot filter on {key!r}; use any of {', '.join(GROUP_COLUMNS)}")
-        col = t[column_of.get(key, key)]
-        values = list(value) if isinstance(value, (list, tuple, set)) else [value]
-        t = t.filter(col.isin(values))
-    return t
 
 
 def _finish_metrics(code: str, df: pd.DataFrame, groups: list[str],
@@ -208,8 +180,8 @@ def compute_metrics(con: duckdb.DuckDBPyConnection, standard: str,
     Reads the materialised outcomes when they are fresh (DuckDB only), else computes.
     """
     defn = definition(standard)
-    groups, grain = _parse_by(by)
-    if defn.era == "open":
+    groups, grain = BREAKDOWNS.parse_by(by)
+    if defn.era == Era.OPEN:
         return _backlog_metrics(con, standard, groups, grain, period, filters, engine, spark)
     return compute_many(con, (standard,), by, period, filters, engine, spark)
 
@@ -223,9 +195,9 @@ def compute_many(con: duckdb.DuckDBPyConnection, standards: Sequence[str] | None
     (default: all of them), rows of each standard one after another."""
     codes = tuple(standards) if standards else COMPLETED
     for code in codes:
-        if definition(code).era == "open":
+        if definition(code).era == Era.OPEN:
             raise UsageError(f"{code} counts open pathways: use compute_metrics for it")
-    groups, grain = _parse_by(by)
+    groups, grain = BREAKDOWNS.parse_by(by)
     column_of = {"provider_code": "accountable_provider_code"}
     with backend_for(con, engine, spark) as backend:
         if engine == "duckdb" and is_fresh(con):
@@ -233,13 +205,13 @@ def compute_many(con: duckdb.DuckDBPyConnection, standards: Sequence[str] | None
             t = t.filter(t.standard.isin(codes))
         else:
             # derive only the breakdowns this aggregate groups or filters by
-            needed = tuple(sorted({*groups, *(ALIASES.get(k, k) for k in (filters or {}))}))
+            needed = tuple(sorted({*groups, *BREAKDOWNS.names(filters)}))
             t = outcomes_table(backend, codes, breakdowns=needed)
         t = t.filter(t.included)
         if _names_alliance(groups, filters):
             t = _accountable_alliance(backend, t)
         t = _period_filter(t, period)
-        t = _apply_filters(t, filters, column_of)
+        t = BREAKDOWNS.filter(t, filters, column_of)
         keys = {g: t[column_of.get(g, g)] for g in groups}
         within_share = ibis.cases((t.outcome == "within", t.share), else_=0.0)
         agg = t.group_by(standard=t.standard, reporting_period=t.reporting_period,
@@ -251,8 +223,7 @@ def compute_many(con: duckdb.DuckDBPyConnection, standards: Sequence[str] | None
 
 
 def _names_alliance(groups: list[str], filters: Mapping[str, Any] | None) -> bool:
-    keys = [ALIASES.get(k, k) for k in (filters or {})]
-    return "alliance_code" in groups or "alliance_code" in keys
+    return "alliance_code" in groups or "alliance_code" in BREAKDOWNS.names(filters)
 
 
 def _accountable_alliance(backend: Any, t: ibis.Table) -> ibis.Table:
@@ -270,7 +241,7 @@ def _accountable_alliance(backend: Any, t: ibis.Table) -> ibis.Table:
 
 def _backlog_metrics(con, code, groups, grain, period, filters, engine, spark):
     """62_DAY_BACKLOG by month-end census: total on the PTL, within = not past day 62."""
-    if "modality" in groups or "modality" in [ALIASES.get(k, k) for k in (filters or {})]:
+    if "modality" in groups or "modality" in BREAKDOWNS.names(filters):
         raise UsageError(f"{code} counts open pathways, which have no treatment yet: "
                          "it cannot be broken down or filtered by modality")
     rng = periods.month_range(period)
@@ -286,7 +257,7 @@ def _backlog_metrics(con, code, groups, grain, period, filters, engine, spark):
     frames = []
     with backend_for(con, engine, spark) as backend:
         for month in periods.months_between(*rng):
-            t = _apply_filters(ptl_table(backend, periods.month_end(month)), filters, {})
+            t = BREAKDOWNS.filter(ptl_table(backend, periods.month_end(month)), filters)
             keys = {g: t[g] for g in groups}
             not_backlog = ibis.cases((t.in_62_day_backlog, 0.0), else_=1.0)
             measures = dict(total=t.count().cast("float64"), within=not_backlog.sum())
@@ -316,37 +287,40 @@ def ptl(con: duckdb.DuckDBPyConnection, census: date, engine: str = "duckdb",
 
 def transfer_phases(con: duckdb.DuckDBPyConnection, period: Any = None,
                     by: Sequence[str] | str = ("provider_code", "month"),
-                    engine: str = "duckdb", spark: Any = None) -> pd.DataFrame:
-    """§4 phase counts for 62-day pathways with an inter-provider transfer.
+                    engine: str = "duckdb", spark: Any = None,
+                    standard: str = "62_DAY") -> pd.DataFrame:
+    """§4 phase counts for the pathways of ``standard`` (a standard split at a transfer:
+    the 62-day ones) with an inter-provider transfer.
 
-    The 38-day investigative phase (transfer - clock start) is counted for the referring
-    provider, the 24-day treatment phase (treatment - transfer - adjustment) for the treating
-    provider, in the month of treatment. Columns: ``period``, groups, ``phase``, ``total``,
-    ``within``, ``breaches``, ``performance``.
+    The 38-day investigative phase is counted for the referring provider, the 24-day
+    treatment phase for the treating provider, in the month of treatment; both phases and
+    the referring provider come from :mod:`.compile`, as in the standard's own split.
+    Columns: ``period``, groups, ``phase``, ``total``, ``within``, ``breaches``,
+    ``performance``.
     """
-    from cancer_alliance.metrics import platform_rules as rules
-    from cancer_alliance.metrics.base import enriched_pathways
-
-    groups, grain = _parse_by(by)
+    defn = definition(standard)
+    if not defn.has_transfer_phases:
+        raise UsageError(f"{standard} is not split at a transfer: it has no transfer phases")
+    groups, grain = BREAKDOWNS.parse_by(by)
     with backend_for(con, engine, spark) as backend:
         p = enriched_pathways(backend)
-        refer = p.transfer_from_provider_code.coalesce(p.first_seen_provider_code)
+        refer = referring_provider(p)
         treat = p.first_treatment_provider_code.coalesce(p.provider_code)
-        p = p.filter(p.referral_route.isin(("USC", "BS", "SCREEN", "UPGRADE"))
-                     & p.transfer_received_date.notnull() & p.first_treatment_date.notnull()
+        if defn.routes is not None:
+            p = p.filter(p.referral_route.isin(defn.routes))
+        p = p.filter(p.transfer_received_date.notnull() & p.first_treatment_date.notnull()
                      & p.clock_start.notnull() & refer.notnull() & (refer != treat))
         p = p.mutate(reporting_period=p.first_treatment_date.strftime("%Y-%m"),
                      _refer=refer, _treat=treat)
         p = _period_filter(p, period)
-        d38 = p.transfer_received_date.delta(p.clock_start, unit="day")
-        d24 = (p.first_treatment_date.delta(p.transfer_received_date, unit="day")
-               - p.treatment_adjustment_days.coalesce(0))
+        met38, met24 = transfer_phases_met(p.transfer_received_date, p.clock_start,
+                                           p.first_treatment_date,
+                                           p.treatment_adjustment_days.coalesce(0))
         frames = []
-        for phase, who, days, limit in (("38_day", p._refer, d38, rules.IPT_INVESTIGATION_LIMIT),
-                                        ("24_day", p._treat, d24, rules.IPT_TREATMENT_LIMIT)):
+        for phase, who, met in (("38_day", p._refer, met38), ("24_day", p._treat, met24)):
             keys = {g: (who if g == "provider_code" else p[g]) for g in groups}
             agg = p.group_by(reporting_period=p.reporting_period, **keys).aggregate(
-                total=p.count(), within=(days <= limit).cast("int64").sum())
+                total=p.count(), within=met.cast("int64").sum())
             frames.append(agg.to_pandas().assign(phase=phase))
     df = pd.concat(frames, ignore_index=True)
     columns = ["period", *groups, "phase", "total", "within", "breaches", "performance"]

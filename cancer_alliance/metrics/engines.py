@@ -7,11 +7,17 @@ engine. This module makes the two backends they run on:
 * :func:`spark_backend` wraps a Spark session over the *same* store tables exported as
   Parquet by :func:`export_parquet`, one ``<table>.parquet`` per store table, so both
   engines read identical data.
+
+and holds every difference between them behind one small interface, :class:`Engine`
+(:func:`engine_for` a backend): how a run's inputs are pinned (a temporary table on DuckDB,
+a cached view on Spark) and how compiled SQL is exposed as a table. Nothing outside this
+module tests an engine's name or reaches into a backend's private state.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any
 
@@ -82,3 +88,86 @@ def local_spark_session() -> Any:
         .config("spark.sql.session.timeZone", "UTC")
         .getOrCreate()
     )
+
+
+class Engine:
+    """What the metric compiler needs from an engine, beyond ibis itself."""
+
+    def __init__(self, backend: Any) -> None:
+        self.backend = backend
+
+    @property
+    def dialect(self) -> str:
+        """The SQL dialect ibis compiles to for this engine."""
+        return self.backend.name
+
+    def pin(self, name: str, build: Callable[[], ibis.Table], key: Hashable,
+            materialise: bool) -> None:
+        """Make the table ``build()`` readable as ``name`` for the rest of the run.
+
+        ``materialise``: it will be read many times, so compute it once. ``key`` identifies
+        the expression ``build`` returns, so an engine may reuse work done for the same key.
+        """
+        raise NotImplementedError
+
+    def expose(self, name: str, sql: str) -> ibis.Table:
+        """The SQL ``sql`` (this engine's dialect) as a temporary view ``name``, as a table."""
+        raise NotImplementedError
+
+
+class DuckDBEngine(Engine):
+    """DuckDB: inputs as temporary tables (or views) from SQL compiled once per process
+    (ibis compiling takes longer than DuckDB running it on a whole alliance)."""
+
+    _SQL: dict[Hashable, str] = {}
+    _SQL_CACHE_SIZE = 64
+
+    def pin(self, name: str, build: Callable[[], ibis.Table], key: Hashable,
+            materialise: bool) -> None:
+        sql_key = (self.dialect, name, key)
+        if sql_key not in self._SQL:
+            self._SQL[sql_key] = ibis.to_sql(build(), dialect=self.dialect)
+            if len(self._SQL) > self._SQL_CACHE_SIZE:
+                self._SQL.pop(next(iter(self._SQL)))
+        self._drop_temp(name)
+        kind = "TABLE" if materialise else "VIEW"
+        self.backend.con.execute(f"CREATE TEMP {kind} {name} AS {self._SQL[sql_key]}")
+
+    def expose(self, name: str, sql: str) -> ibis.Table:
+        self._drop_temp(name)
+        self.backend.con.execute(f"CREATE TEMP VIEW {name} AS {sql}")
+        return self.backend.table(name)
+
+    def _drop_temp(self, name: str) -> None:
+        """Drop a temporary table or view of this name, whichever it is."""
+        rows = self.backend.con.execute(
+            "SELECT 'TABLE' FROM duckdb_tables() WHERE temporary AND table_name = ? "
+            "UNION ALL SELECT 'VIEW' FROM duckdb_views() WHERE temporary AND view_name = ?",
+            [name, name]).fetchall()
+        for (kind,) in rows:
+            self.backend.con.execute(f"DROP {kind} IF EXISTS temp.{name}")
+
+
+class SparkEngine(Engine):
+    """Spark: inputs as temporary views, cached when read many times."""
+
+    def pin(self, name: str, build: Callable[[], ibis.Table], key: Hashable,
+            materialise: bool) -> None:
+        self.backend.create_view(name, build(), overwrite=True)
+        if materialise:
+            self.backend.raw_sql(f"CACHE LAZY TABLE {name}")
+
+    def expose(self, name: str, sql: str) -> ibis.Table:
+        self.backend.raw_sql(sql).createOrReplaceTempView(name)
+        return self.backend.table(name)
+
+
+_ENGINES: dict[str, type[Engine]] = {"duckdb": DuckDBEngine, "pyspark": SparkEngine}
+
+
+def engine_for(backend: Any) -> Engine:
+    """The :class:`Engine` of an ibis backend made by this module."""
+    try:
+        return _ENGINES[backend.name](backend)
+    except KeyError:
+        raise ValueError(f"no metrics engine for the ibis backend {backend.name!r}") from None

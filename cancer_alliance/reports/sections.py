@@ -8,33 +8,22 @@ than silently disappearing, because what a provider was *not* shown matters too.
 
 from __future__ import annotations
 
-import calendar
 import dataclasses
 from datetime import date
 
 import pandas as pd
 
 from cancer_alliance import metrics, stats
+from cancer_alliance.charts import builders, render_svg
+from cancer_alliance.dataset import periods
 from cancer_alliance.operations import governance, trajectories
 from cancer_alliance.operations.actuals import ALLIANCE
 from cancer_alliance.operations.actuals import unit as actuals_unit
 from cancer_alliance.operations.db import rows
-from cancer_alliance.web.charts import builders, render_svg
 
 PACK_STANDARDS = ("FDS", "31_DAY", "62_DAY")
 HISTORY_MONTHS = 24
 HOTSPOT_MIN_TOTAL = 5
-
-
-def month_end(period: str) -> date:
-    y, m = int(period[:4]), int(period[5:7])
-    return date(y, m, calendar.monthrange(y, m)[1])
-
-
-def months_back(period: str, n: int) -> str:
-    y, m = int(period[:4]), int(period[5:7])
-    idx = y * 12 + (m - 1) - (n - 1)
-    return f"{idx // 12}-{idx % 12 + 1:02d}"
 
 
 def _safe(fn):
@@ -54,10 +43,35 @@ def _label(code: str) -> str:
     return getattr(d, "name", None) or code
 
 
+PERFORMANCE_COUNTS = ["within", "breaches", "total"]
+
+
+def protect_performance(df: pd.DataFrame, group_cols: list[str],
+                        total_row: bool = True) -> pd.DataFrame:
+    """Within / breaches / total by ``group_cols`` through small-number protection, called
+    exactly as the dashboard's breakdown tables call it (``web.protect.for_actor`` with
+    ``total_col="total"``), so a board member sees the same cells in the pack and on the
+    web. The performance is computed from the true counts and withheld or rounded for
+    display only (``stats.suppression``)."""
+    return stats.protect_table(df, PERFORMANCE_COUNTS, group_cols, total_row=total_row,
+                               total_col="total",
+                               percentages={"performance": ("within", "total")})
+
+
+def _none(v):
+    return None if pd.isna(v) else float(v)
+
+
 @_safe
-def standard_section(con, code: str, period: str, provider: str | None) -> dict:
-    """Performance history with an SPC chart and, for a provider, its funnel position."""
-    start = months_back(period, HISTORY_MONTHS)
+def standard_section(con, code: str, period: str, provider: str | None,
+                     protect: bool = False) -> dict:
+    """Performance history with an SPC chart and, for a provider, its funnel position.
+
+    With ``protect`` (board packs) the counts and percentages shown are the protected ones
+    the board sees on the web; the SPC verdict and met / not met are always computed from
+    the true counts (never from rounded ones), so every role gets the same verdict.
+    """
+    start = periods.shift(period, 1 - HISTORY_MONTHS)
     by = ("provider_code", "month") if provider else ("month",)
     df = metrics.compute_metrics(con, code, by=by, period=(start, period))
     if provider:
@@ -74,15 +88,26 @@ def standard_section(con, code: str, period: str, provider: str | None) -> dict:
         performance=float(last["performance"]),
         threshold=None if pd.isna(last["threshold"]) else float(last["threshold"]),
         met=None if pd.isna(last["met"]) else bool(last["met"]),
+        protected=protect,
     )
     values = df["performance"].astype(float).tolist()
     result = stats.spc(values, improvement="increase", target=out["threshold"])
     out["variation"], out["assurance"] = result.variation, result.assurance
+    shown_values = values
+    if protect:
+        shown = protect_performance(df[["period", *PERFORMANCE_COUNTS]], ["period"],
+                                    total_row=False)
+        shown_values = [_none(v) for v in shown["performance"]]
+        top = shown.iloc[-1]
+        out.update(total=_none(top["total"]), within=_none(top["within"]),
+                   breaches=_none(top["breaches"]), performance=_none(top["performance"]))
+        if out["performance"] is None:  # a verdict on a withheld figure is withheld too
+            out["met"] = None
     title = f"{code} performance" + (f", {provider}" if provider else ", alliance")
-    spec = builders.spc_chart(title, df["period"].tolist(), values, result,
+    spec = builders.spc_chart(title, df["period"].tolist(), shown_values, result,
                               target=out["threshold"])
-    plan_line = trajectories.plan_series(con, provider or ALLIANCE, code,
-                                         df["period"].tolist())
+    plan_line = builders.plan_line(df["period"].tolist(),
+                                   trajectories.get_planned(con, provider or ALLIANCE, code))
     if plan_line is not None:  # plan against actual on every chart of the measure
         spec = dataclasses.replace(spec, series=(*spec.series, plan_line))
     out["has_plan"] = plan_line is not None
@@ -142,7 +167,7 @@ def backlog_section(con, period: str, provider: str | None, protect: bool = Fals
     adds up to the headline. With ``protect`` (board packs) the band and tumour-group
     breakdowns pass small-number protection, since they are below the alliance level.
     """
-    census = month_end(period)
+    census = periods.month_end(period)
     p = metrics.ptl(con, census)
     if provider:
         p = p[p["provider_code"] == provider]
@@ -189,7 +214,7 @@ def _protect_counts(counts: dict[str, int], group: str) -> dict[str, float | Non
 @_safe
 def transfer_section(con, period: str, provider: str | None) -> dict:
     """The 38-day and 24-day phases of inter-provider transfers over the last 3 months."""
-    start = months_back(period, 3)
+    start = periods.shift(period, 1 - 3)
     df = metrics.transfer_phases(con, period=(start, period), by=("provider_code",))
     if provider:
         df = df[df["provider_code"] == provider]
@@ -205,7 +230,7 @@ def transfer_section(con, period: str, provider: str | None) -> dict:
 @_safe
 def hotspot_section(con, period: str, provider: str | None, protect: bool = False) -> dict:
     """Tumour groups furthest below the 62-day threshold over the last 3 months."""
-    start = months_back(period, 3)
+    start = periods.shift(period, 1 - 3)
     by = ("provider_code", "tumour_group") if provider else ("tumour_group",)
     df = metrics.compute_metrics(con, "62_DAY", by=by, period=(start, period))
     if provider:
@@ -216,16 +241,17 @@ def hotspot_section(con, period: str, provider: str | None, protect: bool = Fals
               "within": float(r.within), "performance": float(r.performance),
               "threshold": float(r.threshold)} for r in df.itertuples()]
     if protect and items:
-        items = _protect(items, "tumour_group")
+        items = _protect(items, "tumour_group", total_row=False)
     return {"from": start, "to": period, "min_total": HOTSPOT_MIN_TOTAL, "items": items,
             "protected": bool(protect)}
 
 
-def _protect(items: list[dict], group: str) -> list[dict]:
-    """Small-number protection for board packs (stats.protect_table)."""
+def _protect(items: list[dict], group: str, total_row: bool = True) -> list[dict]:
+    """Small-number protection for board packs, as the dashboard protects the same table
+    (:func:`protect_performance`); rows need ``within`` and ``total``."""
     df = pd.DataFrame(items)
-    prot = stats.protect_table(df, ["total", "within"], [group], total_row=False,
-                               percentages={"performance": ("within", "total")})
+    df["breaches"] = df["total"] - df["within"]
+    prot = protect_performance(df, [group], total_row=total_row)
     out = []
     for r in prot.to_dict("records"):
         out.append({k: (None if pd.isna(v) else v) for k, v in r.items()})
@@ -235,7 +261,7 @@ def _protect(items: list[dict], group: str) -> list[dict]:
 @_safe
 def equity_section(con, period: str, provider: str | None, standard: str = "FDS") -> dict:
     """Performance gaps by deprivation quintile and ethnic group over the last 6 months."""
-    start = months_back(period, 6)
+    start = periods.shift(period, 1 - 6)
     out = {"standard": standard, "from": start, "to": period, "gaps": []}
     for col, label in (("imd_quintile", "Deprivation quintile (1 = most deprived)"),
                        ("ethnic_group", "Ethnic group")):
