@@ -28,6 +28,11 @@ HELP = (
 )
 
 
+class Demand(StrEnum):
+    forecast = "forecast"
+    history = "history"
+
+
 class Format(StrEnum):
     csv = "csv"
     json = "json"
@@ -52,6 +57,10 @@ def simulate_command(
     seed: Annotated[int | None, typer.Option(help="Seed (default: the scenario's).")] = None,
     headroom: Annotated[float, typer.Option(help="With --baseline: capacity above the busiest "
                                             "month of the fit window (0.05 = 5%).")] = 0.05,
+    demand: Annotated[Demand, typer.Option(
+        "--demand", help="With --baseline: future referrals from the alliance's referral "
+        "forecast (cancer-alliance forecast --measure referrals) or from the fitted growth "
+        "alone.")] = Demand.forecast,
     fmt: Annotated[Format, typer.Option("--format", help="Output format on stdout.")] =
     Format.csv,
     db: DbOption = None,
@@ -72,7 +81,9 @@ def simulate_command(
 
         con = connect(db)
         try:
-            fitted = fit_baseline(con, headroom=headroom)
+            use_forecast = demand is Demand.forecast and not fit_check
+            fitted = fit_baseline(con, headroom=headroom,
+                                  forecast_months=months if use_forecast else 0)
             if fit_check:
                 from cancer_alliance.outlook.simulation_check import fit_check as check
 

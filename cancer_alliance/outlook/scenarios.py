@@ -116,6 +116,9 @@ class Scenario:
     changes: list[Change] = field(default_factory=list)
     fitted_on: tuple[str, str] | None = None
     kind: str = "alliance"
+    #: month index -> forecast urgent suspected-cancer referrals for the alliance; in those
+    #: months every stream is scaled so that the USC streams add up to the forecast
+    forecast: dict[int, float] = field(default_factory=dict)
 
     @property
     def providers(self) -> list[str]:
@@ -290,6 +293,9 @@ def _parse_alliance(doc: dict, r: _Reader, head: dict, name: str, seed: int) -> 
     changes = [_parse_change(r, c, f"changes[{i}]")
                for i, c in enumerate(r.get(doc, "changes", "", list, []))]
     fitted = head.get("fitted_on")
+    forecast_doc = r.get(demand, "forecast", "demand", dict, {})
+    forecast = {r.month({"m": k}, "m", f"demand.forecast.{k}"): r.number(
+        forecast_doc, k, "demand.forecast", 0.0) for k in forecast_doc}
     return Scenario(
         name=name, description=r.get(head, "description", "scenario", str, ""),
         start=r.month(head, "start", "scenario"),
@@ -299,7 +305,7 @@ def _parse_alliance(doc: dict, r: _Reader, head: dict, name: str, seed: int) -> 
         reference_month=r.month(demand, "reference_month", "demand"),
         seasonality=tuple(float(v) for v in season), streams=streams, diagnostic_mix=mix,
         quantile_probs=tuple(float(p) for p in probs), durations=durations, capacity=capacity,
-        changes=changes, fitted_on=tuple(fitted) if fitted else None,
+        changes=changes, fitted_on=tuple(fitted) if fitted else None, forecast=forecast,
     )
 
 
@@ -342,6 +348,8 @@ def dump(s: Scenario) -> str:
     demand = {"growth_per_year": round(s.growth_per_year, 5),
               "reference_month": month_text(s.reference_month),
               "seasonality": [round(v, 4) for v in s.seasonality]}
+    if s.forecast:
+        demand["forecast"] = {month_text(m): round(v, 1) for m, v in sorted(s.forecast.items())}
     streams = [_fix_shares(
         {"provider": st.provider, "group": st.group, "per_month": round(st.per_month, 3),
          "cancer_share": round(st.cancer_share, 5),

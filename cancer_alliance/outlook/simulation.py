@@ -3,7 +3,9 @@
 How a patient moves (an **alliance** scenario, see :mod:`.scenarios`):
 
 1. A referral arrives on a day of its month (Poisson counts per stream and month: the
-   stream's rate x seasonality x compound growth x any demand change).
+   stream's rate x seasonality x compound growth, or, in months the scenario has the
+   alliance's referral forecast for, scaled so urgent referrals match the forecast; then x
+   any demand change).
 2. Each step (first appointment, diagnostics by modality, decision/MDT, treatment by
    resource) is *a delay drawn from the step's fitted distribution, then a queue for the
    step's resource* at the patient's provider. The delay is the alliance's own recent pace
@@ -33,6 +35,7 @@ import pandas as pd
 import simpy
 from scipy import stats
 
+from cancer_alliance.dataset import codes
 from cancer_alliance.dataset.capacity_codes import RESOURCE_OF_MODALITY
 from cancer_alliance.outlook.scenarios import (
     ANY,
@@ -134,8 +137,10 @@ class Model:
         growth = (1 + s.growth_per_year) ** ((m - s.reference_month) / 12)
         season = np.asarray(s.seasonality)[m % 12]
         base = growth * season * lengths / DAYS_PER_MONTH
-        lam = np.array([[st.per_month * self._demand_scale(st.provider, st.group, int(mm))
-                         for mm in m] for st in s.streams]) * base[None, :]
+        lam = np.array([[st.per_month for _ in m] for st in s.streams]) * base[None, :]
+        lam *= self._forecast_factor(lam)[None, :]
+        lam *= np.array([[self._demand_scale(st.provider, st.group, int(mm)) for mm in m]
+                         for st in s.streams])
         counts = rngs["arrivals"].poisson(lam)
         cell = np.repeat(np.arange(counts.size), counts.ravel())
         stream = cell // len(m)
@@ -163,6 +168,17 @@ class Model:
         resource[1] = self._diagnostic_resource(provider, group, rngs["diagnostic"].random(n))
         resource[3] = self._treatment_resource(stream, treat_provider, rngs["treatment"].random(n))
         return Patients(start, stream, provider, group, cancer, stt, delay, resource)
+
+    def _forecast_factor(self, lam: np.ndarray) -> np.ndarray:
+        """Per month: forecast USC referrals / the USC streams' expected referrals (1 where
+        the scenario has no forecast for the month)."""
+        factor = np.ones(lam.shape[1])
+        usc = np.array([st.group in codes.CANCER_TYPE for st in self.s.streams])
+        for pos, month in enumerate(self.cal.months):
+            expected = lam[usc, pos].sum()
+            if int(month) in self.s.forecast and expected > 0:
+                factor[pos] = self.s.forecast[int(month)] / expected
+        return factor
 
     def _demand_scale(self, provider: str, group: str, month: int) -> float:
         scale = 1.0

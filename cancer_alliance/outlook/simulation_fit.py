@@ -34,6 +34,7 @@ import pandas as pd
 
 from cancer_alliance.dataset.capacity_codes import RESOURCE_OF_MODALITY
 from cancer_alliance.errors import NotFound
+from cancer_alliance.outlook.demand import demand_forecast
 from cancer_alliance.outlook.scenarios import (
     ANY,
     FDS_GROUPS,
@@ -98,8 +99,13 @@ def _month(series: pd.Series) -> pd.Series:
 
 
 def fit_baseline(con, name: str = "baseline", headroom: float = DEFAULT_HEADROOM,
-                 seed: int = 2016) -> Scenario:
-    """The calibrated baseline scenario of the alliance in the store."""
+                 seed: int = 2016, forecast_months: int = 0) -> Scenario:
+    """The calibrated baseline scenario of the alliance in the store.
+
+    With ``forecast_months``, demand for that many months after the window follows the
+    alliance's urgent-referral forecast (:func:`cancer_alliance.outlook.demand.
+    demand_forecast`, ETS with working days); after them, and without, the fitted growth.
+    """
     first, last = fit_window(con)
     df = load_pathways(con)
     growth, season = _trend(df, last)
@@ -115,7 +121,16 @@ def fit_baseline(con, name: str = "baseline", headroom: float = DEFAULT_HEADROOM
         quantile_probs=QUANTILE_PROBS, durations=_durations(df, in_window),
         capacity=_capacity(df, in_window, mix, headroom),
         fitted_on=(month_text(first), month_text(last)),
+        forecast=_forecast(con, last, forecast_months) if forecast_months else {},
     )
+
+
+def _forecast(con, last: int, months: int) -> dict[int, float]:
+    """The alliance's USC referral forecast for the months after ``last``."""
+    f = demand_forecast(con, "referrals", "alliance", months)
+    f = f.assign(m=f["month"].map(month_index))
+    f = f[f["m"] > last].groupby("m")["forecast"].sum()  # one alliance: one row a month
+    return {int(m): float(v) for m, v in f.items()}
 
 
 def _trend(df: pd.DataFrame, last: int) -> tuple[float, tuple[float, ...]]:

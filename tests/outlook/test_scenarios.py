@@ -179,3 +179,20 @@ def test_reference_diagnostic_mix_is_a_set_of_shares_of_known_modalities():
     for mix in DIAGNOSTIC_MIX.values():
         assert set(mix) <= set(DIAGNOSTIC_MODALITY)
         assert sum(mix.values()) == pytest.approx(1.0)
+
+
+def test_forecast_months_set_urgent_referrals_to_the_forecast():
+    base = two_trusts()  # 970 referrals a month, all USC
+    months = {month_index("2025-03"): 2000.0, month_index("2025-04"): 500.0}
+    s = dataclasses.replace(base, forecast=months)
+    model = Model(s, 6)
+    runs = [run_once(model, seed) for seed in np.random.SeedSequence(8).spawn(4)]
+    for month, target in months.items():
+        pos = int(np.flatnonzero(model.cal.months == month)[0])
+        lo, hi = model.cal.first_day[pos], model.cal.first_day[pos + 1]
+        counts = [((j.patients.start >= lo) & (j.patients.start < hi)).sum() for j in runs]
+        assert np.mean(counts) == pytest.approx(target, rel=0.03)
+    # other months keep the fitted rate: 970 x days / 30.44
+    lo, hi = model.cal.first_day[-2], model.cal.first_day[-1]  # June 2025 (30 days)
+    counts = [((j.patients.start >= lo) & (j.patients.start < hi)).sum() for j in runs]
+    assert np.mean(counts) == pytest.approx(970 * 1.05 ** (5 / 12) * 30 / 30.4375, rel=0.03)
