@@ -46,6 +46,7 @@ from cancer_alliance.outlook.scenarios import (
     RESOURCES,
     QueueScenario,
     Scenario,
+    ScenarioError,
     month_text,
 )
 
@@ -100,6 +101,12 @@ class Model:
         self.cal = Calendar.of(s.start - s.warmup_months, s.start + months - 1)
         self.providers = s.providers
         self.pindex = {p: i for i, p in enumerate(self.providers)}
+        for i, c in enumerate(s.changes):
+            for key in ("provider", "to_provider"):
+                code = getattr(c, key)
+                if code not in (ANY, "") and code not in self.pindex:
+                    raise ScenarioError(f"changes[{i}].{key} = {code!r}: not a provider of this "
+                                        f"scenario ({', '.join(self.providers)})")
         self.resources = [(p, r) for p in self.providers for r in RESOURCES]
         self.rindex = {k: i for i, k in enumerate(self.resources)}
         self.slots = self._slots()
@@ -203,11 +210,9 @@ class Model:
 
     def _move_activity(self, month, provider, group, treat_provider, u):
         for c in self.s.changes:
-            if c.kind != "move_activity" or c.provider not in self.pindex:
+            if c.kind != "move_activity":
                 continue
-            src, dst = self.pindex[c.provider], self.pindex.get(c.to_provider)
-            if dst is None:
-                continue
+            src, dst = self.pindex[c.provider], self.pindex[c.to_provider]
             sel = (provider == src) & (month >= c.start) & (u < c.share)
             if c.end is not None:
                 sel &= month <= c.end

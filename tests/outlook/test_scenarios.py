@@ -196,3 +196,12 @@ def test_forecast_months_set_urgent_referrals_to_the_forecast():
     lo, hi = model.cal.first_day[-2], model.cal.first_day[-1]  # June 2025 (30 days)
     counts = [((j.patients.start >= lo) & (j.patients.start < hi)).sum() for j in runs]
     assert np.mean(counts) == pytest.approx(970 * 1.05 ** (5 / 12) * 30 / 30.4375, rel=0.03)
+
+
+def test_a_change_naming_an_unknown_provider_is_an_error():
+    s = dataclasses.replace(two_trusts(), changes=[
+        Change("move_activity", month_index("2025-01"), None, "RAA", share=0.5,
+               to_provider="RZZ")])
+    with pytest.raises(ScenarioError, match=r"changes\[0\].to_provider = 'RZZ': not a "
+                       r"provider of this scenario \(RAA, RBB\)"):
+        Model(s, 3)
