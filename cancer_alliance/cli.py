@@ -34,6 +34,7 @@ COMMAND_MODULES = [
     "cancer_alliance.commands.forecast",  # forecast
     "cancer_alliance.commands.web",  # serve, users
     "cancer_alliance.commands.operations",  # report, plans, trajectories, bids ...
+    "cancer_alliance.commands.simulate",  # simulate (pathway scenarios)
     "cancer_alliance.commands.demo",  # demo
 ]
 
