@@ -29,6 +29,7 @@ COMMAND_MODULES = [
     "cancer_alliance.commands.generate",  # generate
     "cancer_alliance.commands.data",  # ingest, submissions, rejections, reference
     "cancer_alliance.commands.metrics",  # outcomes, metrics, ptl, refresh
+    "cancer_alliance.commands.lake",  # lake export, show, import-results
     "cancer_alliance.commands.published",  # published data: load, reconcile
     "cancer_alliance.commands.web",  # serve, users
     "cancer_alliance.commands.operations",  # report, plans, trajectories, bids ...
