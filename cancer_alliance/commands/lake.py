@@ -57,6 +57,17 @@ def show_command(lake: LakeUriOption) -> None:
                    for n, t in sorted(m.tables.items())}}, indent=1))
 
 
+@lake_app.command("import-results")
+def import_results_command(lake: LakeUriOption, db: DbOption = None) -> None:
+    """Load the outcomes an engine wrote into the lake (`refresh --lake`) into the store's
+    materialised outcomes, so the dashboard reads them. Prints a JSON summary."""
+    from cancer_alliance.metrics.lake_results import import_results
+    from cancer_alliance.store import connect
+
+    with connect(db) as con:
+        print(json.dumps(import_results(con, lake)))
+
+
 def register(app: typer.Typer) -> None:
     """Add this family's commands to the app."""
     app.add_typer(lake_app, name="lake")
