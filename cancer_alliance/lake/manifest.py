@@ -54,6 +54,11 @@ class TableEntry:
     partition_by: tuple[str, ...]
     schema: pa.Schema
     partitions: list[Partition] = field(default_factory=list)
+    root: str = ""  # the folder its partitions sit under (default data/<name>)
+
+    def __post_init__(self) -> None:
+        if not self.root:
+            self.root = f"data/{self.name}"
 
     @property
     def rows(self) -> int:
@@ -61,6 +66,7 @@ class TableEntry:
 
     def as_dict(self) -> dict[str, Any]:
         return {
+            "root": self.root,
             "partition_by": list(self.partition_by),
             "columns": [[f.name, str(f.type)] for f in self.schema],
             "arrow_schema": base64.b64encode(self.schema.serialize().to_pybytes()).decode(),
@@ -72,7 +78,7 @@ class TableEntry:
     def from_dict(cls, name: str, data: dict[str, Any]) -> TableEntry:
         schema = pa.ipc.read_schema(pa.py_buffer(base64.b64decode(data["arrow_schema"])))
         parts = [Partition(**p) for p in data["partitions"]]
-        return cls(name, tuple(data["partition_by"]), schema, parts)
+        return cls(name, tuple(data["partition_by"]), schema, parts, data.get("root", ""))
 
 
 @dataclass

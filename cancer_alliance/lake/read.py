@@ -26,10 +26,6 @@ def read_partition(loc: Location, path: str) -> pa.Table:
         return pq.read_table(f)
 
 
-def table_root(table: str) -> str:
-    return f"data/{table}"
-
-
 def dataset(loc: Location, entry: TableEntry) -> ds.Dataset:
     """A pyarrow dataset of one table, partition columns typed as strings."""
     files = [loc.path(p.path) for p in entry.partitions]
@@ -39,7 +35,7 @@ def dataset(loc: Location, entry: TableEntry) -> ds.Dataset:
         part = ds.partitioning(pa.schema([(c, pa.string()) for c in entry.partition_by]),
                                flavor="hive")
         return ds.dataset(files, schema=entry.schema, filesystem=loc.fs, format="parquet",
-                          partitioning=part, partition_base_dir=loc.path(table_root(entry.name)))
+                          partitioning=part, partition_base_dir=loc.path(entry.root))
     return ds.dataset(files, schema=entry.schema, filesystem=loc.fs, format="parquet")
 
 
@@ -61,7 +57,7 @@ def register_duckdb(con: duckdb.DuckDBPyConnection, lake: str | os.PathLike,
 
 def spark_paths(loc: Location, entry: TableEntry) -> tuple[str, list[str]]:
     """(base path, files) of a table in Hadoop's spelling, for ``spark.read.parquet``."""
-    return (loc.spark_path(table_root(entry.name)),
+    return (loc.spark_path(entry.root),
             [loc.spark_path(p.path) for p in entry.partitions])
 
 

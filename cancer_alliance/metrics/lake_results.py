@@ -103,7 +103,7 @@ def _entry(loc: Location, rel: str, name: str, cols: tuple[str, ...]) -> TableEn
         raise NotFound(f"the engine wrote no {name} files under {loc.uri}/{rel}")
     for c in cols:
         schema = schema.append(pa.field(c, pa.string()))
-    return TableEntry(name, cols, schema, parts)
+    return TableEntry(name, cols, schema, parts, rel)
 
 
 def _current(loc: Location) -> dict | None:
