@@ -23,6 +23,7 @@ ACTIONS: tuple[str, ...] = (
     "submit_data",
     "edit_operations",
     "view_operations",
+    "view_pack",
     "admin",
 )
 
@@ -85,6 +86,14 @@ def decide(actor: Actor, action: str, org_code: str | None = None) -> Decision:
         if role in LOGGED_IN:
             return Decision(True, "logged-in users see operations")
         return Decision(False, "log in to see operations")
+    if action == "view_pack":  # org_code: the pack's provider; None is the board pack
+        if role == "provider":
+            if org_code is not None and org_code == actor.org_code:
+                return Decision(True, f"packs of own provider {actor.org_code}")
+            return Decision(False, f"provider users see only {actor.org_code}'s packs")
+        if role in LOGGED_IN:
+            return Decision(True, "logged-in users see provider and board packs")
+        return Decision(False, "log in to see packs")
     # admin
     if role == "admin":
         return Decision(True, "administrator")
@@ -108,6 +117,12 @@ def patient_scope(actor: Actor) -> dict[str, str] | None:
     if actor.role == "commissioner":
         return {"commissioner_code": actor.org_code or ""}
     return None
+
+
+def pack_scope(actor: Actor) -> str | None:
+    """The only provider whose packs a provider user may list; ``None`` when any (see
+    ``decide(actor, "view_pack", ...)``, which also refuses them the board pack)."""
+    return actor.org_code if actor.role == "provider" else None
 
 
 def submit_scope(actor: Actor) -> str | None:

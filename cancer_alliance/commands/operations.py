@@ -18,6 +18,7 @@ from typing import Annotated
 import typer
 
 from cancer_alliance.commands.options import DbOption
+from cancer_alliance.dataset import periods
 
 PeriodArg = Annotated[str, typer.Option("--period", help="Reporting month, YYYY-MM.")]
 OutOption = Annotated[Path, typer.Option("--out", help="File to write (.pdf or .html).")]
@@ -78,7 +79,7 @@ def report_provider(code: Annotated[str, typer.Argument(help="Provider ODS code.
     from cancer_alliance import reports
 
     con = _con(db)
-    reports.packs.check_period(period)
+    periods.check_month(period)
     _refresh(con)
     content, meta = reports.generate_provider_pack(con, code, period, _fmt_of(out), "cli")
     out.write_bytes(content)
@@ -92,7 +93,7 @@ def report_board(period: PeriodArg, out: OutOption, db: DbOption = None) -> None
     from cancer_alliance import reports
 
     con = _con(db)
-    reports.packs.check_period(period)
+    periods.check_month(period)
     _refresh(con)
     content, meta = reports.generate_board_pack(con, period, _fmt_of(out), "cli")
     out.write_bytes(content)
@@ -111,7 +112,7 @@ def report_cycle(period: PeriodArg,
     """Every provider's pack and the board pack for a month: the bi-monthly dialogue."""
     from cancer_alliance import reports
 
-    reports.packs.check_period(period)
+    periods.check_month(period)
     if if_due and not reports.is_pack_month(period):
         typer.echo(json.dumps({"period": period, "due": False, "made": []}))
         return

@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 
 from cancer_alliance.generate import parameters as P
+from cancer_alliance.generate.core import generate
 
 CALIBRATION_RUN = {"scale": "alliance", "start": "2024-01", "months": 24, "seed": 2016}
 
@@ -141,8 +142,6 @@ def main(argv: list[str]) -> None:
     if argv:
         print(report(Path(argv[0])))
         return
-    from cancer_alliance.generate import generate
-
     with tempfile.TemporaryDirectory() as tmp:
         generate(tmp, **CALIBRATION_RUN)
         print(f"Calibration run: {CALIBRATION_RUN}\n")

@@ -11,8 +11,7 @@ from cancer_alliance.ingest.submission import (
     SubmissionResult,
     ingest_submission,
     ingest_submissions,
-    period_end,
 )
 
 __all__ = ["SubmissionItem", "SubmissionResult", "ingest_folder", "ingest_submission",
-           "ingest_submissions", "period_end"]
+           "ingest_submissions"]

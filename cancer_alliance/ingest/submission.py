@@ -27,7 +27,6 @@ have been committed, as a one-at-a-time loop would.
 
 from __future__ import annotations
 
-import calendar
 import contextlib
 import datetime as dt
 import getpass
@@ -43,7 +42,7 @@ from pathlib import Path
 
 import duckdb
 
-from cancer_alliance.dataset import TABLES
+from cancer_alliance.dataset import TABLES, periods
 from cancer_alliance.errors import NotFound, UsageError
 from cancer_alliance.ingest.apply import (
     apply_table,
@@ -63,7 +62,6 @@ from cancer_alliance.ingest.validate import (
 )
 from cancer_alliance.store import connect, resolve_db_path
 
-PERIOD_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 PROVIDER_RE = re.compile(r"^[A-Z0-9]{3}([A-Z0-9]{2})?$")
 # Rows validated together at most: bounds memory (about 1 GB at this size) while keeping
 # a national month (about 750,000 rows) in one round.
@@ -130,15 +128,6 @@ class _Read:
         return sum(r.rows for r in self.raws)
 
 
-def period_end(period: str) -> dt.date:
-    """Last day of a ``YYYY-MM`` period."""
-    m = PERIOD_RE.match(period or "")
-    if not m:
-        raise UsageError(f'period "{period}" is not a month written YYYY-MM, e.g. 2024-05')
-    year, month = int(m.group(1)), int(m.group(2))
-    return dt.date(year, month, calendar.monthrange(year, month)[1])
-
-
 def _check_provider(provider: str) -> None:
     if not PROVIDER_RE.match(provider or ""):
         raise UsageError(f'provider "{provider}" is not an ODS code of 3 or 5 letters or digits')
@@ -166,7 +155,7 @@ def ingest_submission(
 ) -> SubmissionResult:
     """Validate and load one provider's submission for one month; see the module docstring."""
     _check_provider(provider)
-    period_end(period)
+    periods.check_month(period)
     item = SubmissionItem(provider, period, path, files)
     return ingest_submissions(db, [item], submitted_by=submitted_by,
                               archive_dir=archive_dir)[0]
@@ -313,7 +302,7 @@ def _read_ahead(items: Iterable[SubmissionItem]) -> Iterator[Future[_Read]]:
 
 def _read(item: SubmissionItem) -> _Read:
     _check_provider(item.provider)
-    end = period_end(item.period)
+    end = periods.month_end(item.period)
     raws, warnings = read_submission(item.path, item.files)
     for raw in raws:
         warnings.extend(raw.warnings)

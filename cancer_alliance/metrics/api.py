@@ -20,8 +20,11 @@ import duckdb
 import ibis
 import pandas as pd
 
+from cancer_alliance.dataset import periods
+from cancer_alliance.dataset.breakdowns import Vocabulary
 from cancer_alliance.errors import NotFound, UsageError
-from cancer_alliance.metrics import periods
+from cancer_alliance.metrics import platform_rules as rules
+from cancer_alliance.metrics.base import enriched_pathways
 from cancer_alliance.metrics.compile import (
     BREAKDOWN_COLUMNS,
     OUTCOME_COLUMNS,
@@ -36,11 +39,8 @@ from cancer_alliance.metrics.standards import COMPLETED, STANDARDS
 METRIC_COLUMNS = ["total", "within", "breaches", "performance", "threshold", "met"]
 #: Columns ``by`` and ``filters`` accept; ``provider_code`` means the accountable provider.
 GROUP_COLUMNS = ("provider_code", *BREAKDOWN_COLUMNS)
-#: Short names the command line accepts (``--by provider,month``).
-ALIASES = {"provider": "provider_code", "commissioner": "commissioner_code",
-           "alliance": "alliance_code", "route": "referral_route", "fy": "financial_year",
-           "cancer_type": "suspected_cancer_type",
-           "ethnicity": "ethnic_group", "imd": "imd_quintile", "rare": "rare_less_common"}
+#: What a standard can be broken down and filtered by (parsed in one place).
+BREAKDOWNS = Vocabulary("a standard", GROUP_COLUMNS)
 _DATE_COLUMNS = ("clock_start", "clock_stop")
 _INT_COLUMNS = ("treatment_number", "adjustment_days", "days", "limit_days", "days_waited",
                 "days_to_breach", "imd_quintile")
@@ -120,36 +120,6 @@ def outcomes(con: duckdb.DuckDBPyConnection, standard: str | None = None,
     return _sort_outcomes(_tidy(df))
 
 
-def _parse_by(by: Sequence[str] | str) -> tuple[list[str], str | None]:
-    items = [b.strip() for b in (by.split(",") if isinstance(by, str) else by) if b.strip()]
-    groups, grain = [], None
-    for item in items:
-        item = ALIASES.get(item, item)
-        if item in periods.GRAINS:
-            if grain is not None:
-                raise UsageError(f"--by names two time grains ({grain}, {item}); use one")
-            grain = item
-        elif item in GROUP_COLUMNS:
-            if item not in groups:
-                groups.append(item)
-        else:
-            raise UsageError(f"cannot break down by {item!r}; use any of "
-                             f"{', '.join(GROUP_COLUMNS + periods.GRAINS)}")
-    return groups, grain
-
-
-def _apply_filters(t: ibis.Table, filters: Mapping[str, Any] | None,
-                   column_of: Mapping[str, str]) -> ibis.Table:
-    for key, value in (filters or {}).items():
-        key = ALIASES.get(key, key)
-        if key not in GROUP_COLUMNS:
-            raise UsageError(f"cannot filter on {key!r}; use any of {', '.join(GROUP_COLUMNS)}")
-        col = t[column_of.get(key, key)]
-        values = list(value) if isinstance(value, (list, tuple, set)) else [value]
-        t = t.filter(col.isin(values))
-    return t
-
-
 def _finish_metrics(code: str, df: pd.DataFrame, groups: list[str],
                     grain: str | None) -> pd.DataFrame:
     """Roll months up to the grain, then add performance, threshold and met."""
@@ -198,7 +168,7 @@ def compute_metrics(con: duckdb.DuckDBPyConnection, standard: str,
     Reads the materialised outcomes when they are fresh (DuckDB only), else computes.
     """
     defn = definition(standard)
-    groups, grain = _parse_by(by)
+    groups, grain = BREAKDOWNS.parse_by(by)
     if defn.era == "open":
         return _backlog_metrics(con, standard, groups, grain, period, filters, engine, spark)
     return compute_many(con, (standard,), by, period, filters, engine, spark)
@@ -215,7 +185,7 @@ def compute_many(con: duckdb.DuckDBPyConnection, standards: Sequence[str] | None
     for code in codes:
         if definition(code).era == "open":
             raise UsageError(f"{code} counts open pathways: use compute_metrics for it")
-    groups, grain = _parse_by(by)
+    groups, grain = BREAKDOWNS.parse_by(by)
     column_of = {"provider_code": "accountable_provider_code"}
     eng = make_engine(engine, spark)
     with eng.backend(con) as backend:
@@ -224,13 +194,13 @@ def compute_many(con: duckdb.DuckDBPyConnection, standards: Sequence[str] | None
             t = t.filter(t.standard.isin(codes))
         else:
             # derive only the breakdowns this aggregate groups or filters by
-            needed = tuple(sorted({*groups, *(ALIASES.get(k, k) for k in (filters or {}))}))
+            needed = tuple(sorted({*groups, *BREAKDOWNS.names(filters)}))
             t = outcomes_table(backend, codes, breakdowns=needed)
         t = t.filter(t.included)
         if _names_alliance(groups, filters):
             t = _accountable_alliance(backend, t)
         t = _period_filter(t, period)
-        t = _apply_filters(t, filters, column_of)
+        t = BREAKDOWNS.filter(t, filters, column_of)
         keys = {g: t[column_of.get(g, g)] for g in groups}
         within_share = ibis.cases((t.outcome == "within", t.share), else_=0.0)
         agg = t.group_by(standard=t.standard, reporting_period=t.reporting_period,
@@ -242,8 +212,7 @@ def compute_many(con: duckdb.DuckDBPyConnection, standards: Sequence[str] | None
 
 
 def _names_alliance(groups: list[str], filters: Mapping[str, Any] | None) -> bool:
-    keys = [ALIASES.get(k, k) for k in (filters or {})]
-    return "alliance_code" in groups or "alliance_code" in keys
+    return "alliance_code" in groups or "alliance_code" in BREAKDOWNS.names(filters)
 
 
 def _accountable_alliance(backend: Any, t: ibis.Table) -> ibis.Table:
@@ -261,7 +230,7 @@ def _accountable_alliance(backend: Any, t: ibis.Table) -> ibis.Table:
 
 def _backlog_metrics(con, code, groups, grain, period, filters, engine, spark):
     """62_DAY_BACKLOG by month-end census: total on the PTL, within = not past day 62."""
-    if "modality" in groups or "modality" in [ALIASES.get(k, k) for k in (filters or {})]:
+    if "modality" in groups or "modality" in BREAKDOWNS.names(filters):
         raise UsageError(f"{code} counts open pathways, which have no treatment yet: "
                          "it cannot be broken down or filtered by modality")
     frames = []
@@ -271,7 +240,7 @@ def _backlog_metrics(con, code, groups, grain, period, filters, engine, spark):
             return _finish_metrics(code, pd.DataFrame(), groups, grain)
         # one query for every census: a distributed engine then runs one job, not one a month
         for month in periods.months_between(*rng):
-            t = _apply_filters(ptl_table(backend, periods.month_end(month)), filters, {})
+            t = BREAKDOWNS.filter(ptl_table(backend, periods.month_end(month)), filters)
             keys = {g: t[g] for g in groups}
             not_backlog = ibis.cases((t.in_62_day_backlog, 0.0), else_=1.0)
             measures = dict(total=t.count().cast("float64"), within=not_backlog.sum())
@@ -324,10 +293,7 @@ def transfer_phases(con: duckdb.DuckDBPyConnection, period: Any = None,
     provider, in the month of treatment. Columns: ``period``, groups, ``phase``, ``total``,
     ``within``, ``breaches``, ``performance``.
     """
-    from cancer_alliance.metrics import platform_rules as rules
-    from cancer_alliance.metrics.base import enriched_pathways
-
-    groups, grain = _parse_by(by)
+    groups, grain = BREAKDOWNS.parse_by(by)
     with backend_for(con, engine, spark) as backend:
         p = enriched_pathways(backend)
         refer = p.transfer_from_provider_code.coalesce(p.first_seen_provider_code)

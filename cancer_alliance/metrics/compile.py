@@ -21,6 +21,7 @@ import ibis
 from cancer_alliance.metrics import platform_rules as rules
 from cancer_alliance.metrics.base import enriched_pathways
 from cancer_alliance.metrics.definition import Part, StandardDefinition
+from cancer_alliance.metrics.standards import STANDARDS
 
 OUTCOME_COLUMNS = [
     "standard", "provider_code", "pathway_id", "treatment_number", "included",
@@ -333,8 +334,6 @@ def _drop_temp(con: Any, name: str) -> None:
 def _standards_sql(dialect: str, codes: tuple[str, ...], p_schema: tuple, s_schema: tuple
                    ) -> str:
     """The SQL of the wide outcome rows of ``codes``, compiled once per process."""
-    from cancer_alliance.metrics.standards import STANDARDS
-
     p = ibis.table(ibis.schema(dict(p_schema)), name=PINNED_PATHWAYS)
     s = ibis.table(ibis.schema(dict(s_schema)), name=PINNED_SUBSEQUENT)
     tables = [standard_outcomes(STANDARDS[c], p, s) for c in codes]

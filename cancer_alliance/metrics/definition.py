@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
+from cancer_alliance.metrics.platform_rules import ERA_CHANGE
+
 ERAS = ("pre_2023", "from_2023", "both", "open")
 EVENTS = ("first_seen", "fds", "first_treatment", "subsequent_treatment", "open")
 ATTRIBUTIONS = ("first_seen", "submitting", "treating", "ipt")
@@ -98,8 +100,6 @@ class StandardDefinition:
 
     def in_era(self, stop: date) -> bool:
         """Whether a clock stop on ``stop`` is reported against this standard (C5)."""
-        from cancer_alliance.metrics.platform_rules import ERA_CHANGE
-
         if self.era == "pre_2023":
             return stop < ERA_CHANGE
         if self.era == "from_2023":

@@ -93,7 +93,7 @@ def provider_standard_monthly(con, standard: str, period: str | None = None) -> 
     df = _metrics().compute_metrics(con, standard, by=("provider_code", "month"), period=period)
     df = df.copy()
     mcol = _month_col(df)
-    df["month"] = df[mcol].astype(str).str[:7]
+    df["month"] = df[mcol].astype(str)
     df["performance_pct"] = _to_percent(df["performance"])
     df["threshold_pct"] = _to_percent(df["threshold"]) if "threshold" in df else None
     return df
@@ -112,7 +112,7 @@ def monthly(con, code: str, org_code: str = ALLIANCE) -> pd.DataFrame:
         count_col = COUNT_STANDARDS.get(code)
         out = pd.DataFrame(
             {
-                "month": df[mcol].astype(str).str[:7],
+                "month": df[mcol].astype(str),
                 "value": (df[count_col].astype(float) if count_col
                           else _to_percent(df["performance"])),
                 "numerator": df[count_col or "within"].astype(float),
@@ -137,7 +137,7 @@ def monthly(con, code: str, org_code: str = ALLIANCE) -> pd.DataFrame:
             value = num = df[col].astype(float)
             den = pd.Series(float("nan"), index=df.index)
         out = pd.DataFrame(
-            {"month": df[mcol].astype(str).str[:7], "value": value, "numerator": num,
+            {"month": df[mcol].astype(str), "value": value, "numerator": num,
              "denominator": den}
         )
     return out.sort_values("month").reset_index(drop=True)[COLUMNS]

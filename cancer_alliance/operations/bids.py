@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 from cancer_alliance.errors import NotFound, UsageError
-from cancer_alliance.operations import funding
+from cancer_alliance.operations import actuals, funding
 from cancer_alliance.operations.db import rows
 
 
@@ -126,8 +126,6 @@ def before_after(con, bid_id: str, months: int = 3) -> list[dict]:
     latest ``months`` months. A description, not an evaluation: use *what works* (SPC rebased
     at go-live) to judge whether a change is real.
     """
-    from cancer_alliance.operations import actuals
-
     first = con.execute("SELECT min(month) FROM bid_spend WHERE bid_id = ?", [bid_id]).fetchone()
     start = first[0] if first else None
     out = []
@@ -209,8 +207,6 @@ def funding_rules(con) -> list[dict]:
 
 def simulate_stored_rule(con, rule: dict) -> tuple[list[dict], list[dict]]:
     """Simulate a rule against actual results by provider by quarter (from the metrics layer)."""
-    from cancer_alliance.operations import actuals
-
     monthly = actuals.provider_standard_monthly(con, rule["standard"])
     monthly = monthly.assign(period=monthly["month"], threshold=monthly["threshold_pct"])
     rows_ = funding.simulate_rule(rule, funding.quarter_results(monthly))

@@ -10,7 +10,18 @@ from __future__ import annotations
 import contextlib
 import json
 
-from cancer_alliance.operations import bids, funding, governance, plan, trajectories, voice
+from cancer_alliance.dataset import periods
+from cancer_alliance.errors import AllianceError
+from cancer_alliance.operations import (
+    actuals,
+    bids,
+    funding,
+    governance,
+    initiatives,
+    plan,
+    trajectories,
+    voice,
+)
 from cancer_alliance.operations.actuals import ALLIANCE
 
 DEMO_USER = "demo"
@@ -33,37 +44,25 @@ def _last_month(con) -> str:
     return r[0] if r and r[0] else "2024-06"
 
 
-def _months_before(month: str, n: int) -> str:
-    idx = int(month[:4]) * 12 + int(month[5:7]) - 1 - n
-    return f"{idx // 12}-{idx % 12 + 1:02d}"
-
-
 def _go_live(con, measure: str, org: str) -> str:
     """A go-live in the middle of the measure's history (at most 12 months back), so the
     evaluation has months on both sides whatever span the store holds."""
-    from cancer_alliance.operations import actuals
-
     try:
         months = list(actuals.monthly(con, measure, org).dropna(subset=["value"])["month"])
     except Exception:  # noqa: BLE001 - no metrics yet: a date the register can still show
         months = []
     if len(months) < 2:
-        return _months_before(_last_month(con), 6)
+        return periods.shift(_last_month(con), -6)
     return months[max(len(months) // 2, len(months) - 12)]
 
 
 def _months(con) -> list[str]:
     """The financial year holding the store's latest pathway month (or 2024/25)."""
-    last = _last_month(con)
-    y, m = int(last[:4]), int(last[5:7])
-    start = y if m >= 4 else y - 1
-    return [f"{start + (i + 3) // 12}-{(i + 3) % 12 + 1:02d}" for i in range(12)]
+    return periods.financial_year_months(_last_month(con))
 
 
 def _backlog_at(con, org: str, month: str) -> float | None:
     """The 62-day backlog in ``month`` (or the latest month before it), for a plausible plan."""
-    from cancer_alliance.operations import actuals
-
     try:
         df = actuals.monthly(con, "62_DAY_BACKLOG", org).dropna(subset=["value"])
     except Exception:  # noqa: BLE001 - no metrics yet: the demo simply has no backlog plan
@@ -244,9 +243,6 @@ def seed_demo(con) -> dict[str, int]:
         con.execute("INSERT OR REPLACE INTO initiatives VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [iid, name, kind, prov, golive, measures, imp, "Alliance programme manager",
                      f"{name}: local pilot."])
-    from cancer_alliance.errors import AllianceError
-    from cancer_alliance.operations import initiatives
-
     for iid, *_ in inits:  # so the register shows a verdict for each
         # no metrics yet: the register says "not evaluated"
         with contextlib.suppress(AllianceError):

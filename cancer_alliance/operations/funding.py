@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from cancer_alliance.dataset import periods
 from cancer_alliance.errors import UsageError
 
 PRIORITY_AREAS = {
@@ -323,28 +324,18 @@ def summarise_simulation(rows: Iterable[dict]) -> list[dict]:
     return sorted(tot.values(), key=lambda t: t["provider_code"])
 
 
-def quarter_of(month: str) -> str:
-    """'2024-05' -> '2024-Q2' (calendar quarters)."""
-    y, m = month[:4], int(month[5:7])
-    return f"{y}-Q{(m - 1) // 3 + 1}"
-
-
-def as_percent(x: float) -> float:
-    """A threshold or performance as a percent, whether given as 0.85 or 85."""
-    x = float(x)
-    return x * 100.0 if x <= 1.0 else x
-
-
 def quarter_results(monthly) -> list[QuarterResult]:
     """Monthly metric rows (provider_code, period YYYY-MM, total, within, threshold) -> quarters.
 
     Counts are summed over the quarter's months, so a quarter's performance is its own
-    within / total and small months do not weigh as much as large ones.
+    within / total and small months do not weigh as much as large ones. Thresholds are
+    percentages (0-100), as :func:`cancer_alliance.metrics.compute_metrics` returns them: a
+    threshold of 1 is 1%, never a fraction.
     """
     acc: dict[tuple[str, str], list[float]] = {}
     for r in monthly.to_dict("records"):
-        key = (str(r["provider_code"]), quarter_of(str(r["period"])))
-        a = acc.setdefault(key, [0.0, 0.0, as_percent(r["threshold"])])
+        key = (str(r["provider_code"]), periods.label(str(r["period"]), "quarter"))
+        a = acc.setdefault(key, [0.0, 0.0, float(r["threshold"])])
         a[0] += float(r["total"])
         a[1] += float(r["within"])
     return [

@@ -20,7 +20,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from cancer_alliance import stats
-from cancer_alliance.errors import UsageError
+from cancer_alliance.dataset import periods
+from cancer_alliance.errors import NotFound, UsageError
+from cancer_alliance.operations import actuals
 
 RUN_LENGTH = 7
 MIN_BEFORE = 6  # fewer baseline months make limits too unstable to judge a shift
@@ -116,16 +118,12 @@ def evaluate(
 def evaluate_initiative(con, initiative_id: str, store: bool = True) -> list[dict]:
     """Evaluate each target measure of a registered initiative; with ``store`` (the CLI and
     the page's audited "record" form) keep the verdicts, which the register lists."""
-    from cancer_alliance.operations import actuals
-
     row = con.execute(
         "SELECT initiative_id, provider_code, go_live, target_measures, improvement "
         "FROM initiatives WHERE initiative_id = ?",
         [initiative_id],
     ).fetchone()
     if row is None:
-        from cancer_alliance.errors import NotFound
-
         raise NotFound(f"initiative {initiative_id} is not registered")
     _, provider, go_live, measures, improvement = row
     out = []
@@ -165,8 +163,6 @@ def register(con, initiative_id: str, name: str, kind: str, provider_code: str |
              go_live: str, target_measures: str, improvement: str = "increase",
              owner: str | None = None, description: str | None = None) -> None:
     """Add or replace one initiative in the register (browser form and file loader)."""
-    from cancer_alliance.operations.trajectories import _check_month
-
     if not (initiative_id or "").strip() or not (name or "").strip():
         raise UsageError("an initiative needs an id and a name")
     if improvement not in ("increase", "decrease"):
@@ -175,9 +171,10 @@ def register(con, initiative_id: str, name: str, kind: str, provider_code: str |
     measures = ",".join(m.strip() for m in (target_measures or "").split(",") if m.strip())
     if not measures:
         raise UsageError(f"initiative {initiative_id}: name at least one target measure")
+    go_live = periods.check_month(go_live or "", "go-live month")
     con.execute(
         "INSERT OR REPLACE INTO initiatives VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [initiative_id, name, kind, provider_code, _check_month(go_live or ""), measures,
+        [initiative_id, name, kind, provider_code, go_live, measures,
          improvement, owner, description],
     )
 

@@ -10,12 +10,14 @@ row 1), column, value and rule, and nothing of that load is kept (one transactio
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
+from cancer_alliance.dataset import periods
 from cancer_alliance.errors import UsageError
 from cancer_alliance.operations import (
     bids,
@@ -26,12 +28,23 @@ from cancer_alliance.operations import (
     voice,
 )
 
+_DATE_CELL = re.compile(r"^\d{4}-\d{2}-\d{2} 00:00:00$")
+
 
 def _txt(v):
     if v is None or (isinstance(v, float) and pd.isna(v)):
         return None
     s = str(v).strip()
     return s or None
+
+
+def _month(v) -> str:
+    """A ``YYYY-MM`` month cell. A spreadsheet date cell (read as ``YYYY-MM-DD 00:00:00``)
+    is the month holding that date; typed text must be a month (``2024-05-31`` is refused)."""
+    s = _txt(v) or ""
+    if _DATE_CELL.match(s):
+        return periods.from_date(s[:10])
+    return periods.check_month(s, "month")
 
 
 def _num(v, col):
@@ -100,7 +113,7 @@ def _deliverables(con, r, who):
 
 def _trajectories(con, r, who):
     trajectories.set_planned(con, _txt(r["org_code"]), _txt(r["measure_code"]),
-                             {_txt(r["month"]): _txt(r["planned"])}, who)
+                             {_month(r["month"]): _txt(r["planned"])}, who)
 
 
 def _bids(con, r, who):
@@ -165,7 +178,7 @@ def _criteria_rows(con, rows_, label):
 
 
 def _spend(con, r, who):
-    bids.record_spend(con, _txt(r["bid_id"]), trajectories._check_month(_txt(r["month"]) or ""),
+    bids.record_spend(con, _txt(r["bid_id"]), _month(r["month"]),
                       _num(r["amount"], "amount"))
 
 

@@ -20,7 +20,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from cancer_alliance.dataset import periods
 from cancer_alliance.errors import UsageError
+from cancer_alliance.operations import actuals
 
 LOWER_IS_BETTER = frozenset({"62_DAY_BACKLOG"})  # and any code whose definition says so
 
@@ -29,33 +31,11 @@ def lower_is_better_for(code: str) -> bool:
     """From the standard's or measure's own ``improvement`` (``decrease``)."""
     if code in LOWER_IS_BETTER:
         return True
-    from cancer_alliance.operations import actuals
-
     return actuals.improvement(code) == "decrease"
 FORECAST_METHOD = (
     "Mean of the last 3 months' actuals carried forward to the rest of the financial year "
     "(April-March); year-end = the forecast for March."
 )
-
-
-def financial_year_end(month: str) -> str:
-    """'2024-05' -> '2025-03'; '2025-02' -> '2025-03'."""
-    y, m = int(month[:4]), int(month[5:7])
-    return f"{y + 1 if m >= 4 else y}-03"
-
-
-def next_month(month: str) -> str:
-    y, m = int(month[:4]), int(month[5:7])
-    return f"{y + 1}-01" if m == 12 else f"{y}-{m + 1:02d}"
-
-
-def _check_month(month: str) -> str:
-    m = str(month).strip()[:7]
-    if len(m) != 7 or m[4] != "-" or not (m[:4].isdigit() and m[5:].isdigit()):
-        raise UsageError(f"month '{month}' is not YYYY-MM")
-    if not 1 <= int(m[5:]) <= 12:
-        raise UsageError(f"month '{month}' is not YYYY-MM")
-    return m
 
 
 @dataclass
@@ -108,10 +88,10 @@ def compare(
         last = actual_months[-1]
         recent = [actual[m] for m in actual_months[-3:]]
         level = sum(recent) / len(recent)
-        end_month = financial_year_end(last)
+        end_month = periods.financial_year_end(last)
         m = last
         while m < end_month:
-            m = next_month(m)
+            m = periods.shift(m, 1)
             forecast.append({"month": m, "forecast": level})
         fc_end = level if forecast else actual[last]
         plan_end = planned.get(end_month)
@@ -130,12 +110,10 @@ def set_planned(
     con, org_code: str, measure_code: str, values: Mapping[str, float], updated_by: str
 ) -> int:
     """Insert or replace planned values; returns how many months were written."""
-    from cancer_alliance.operations import actuals
-
     is_pct = actuals.unit(measure_code) == "%"
     n = 0
     for month, v in values.items():
-        m = _check_month(month)
+        m = periods.check_month(month, "month")
         try:
             val = float(v)
         except (TypeError, ValueError):
@@ -183,8 +161,6 @@ def plan_vs_actual(con, org_code: str, measure_code: str, tolerance: float = 0.0
     ``until`` (YYYY-MM) ignores actuals after that month, so a pack for May shows the status
     and forecast as they stood in May, not with months the provider had not yet reached.
     """
-    from cancer_alliance.operations import actuals
-
     planned = get_planned(con, org_code, measure_code)
     try:
         df = actuals.monthly(con, measure_code, org_code)
@@ -192,7 +168,7 @@ def plan_vs_actual(con, org_code: str, measure_code: str, tolerance: float = 0.0
     except Exception:  # noqa: BLE001 - no actuals yet still shows the plan
         actual = {}
     if until is not None:
-        until = _check_month(until)
+        until = periods.check_month(until, "month")
         actual = {m: v for m, v in actual.items() if m <= until}
     return compare(planned, actual, org_code=org_code, measure_code=measure_code,
                    tolerance=tolerance)
@@ -208,21 +184,3 @@ def status_for(con, org_code: str, measures: Sequence[str] | None = None,
         ).fetchall()
     ]
     return [plan_vs_actual(con, org_code, c, until=until) for c in codes]
-
-
-def plan_series(con, org_code: str, measure_code: str, months: Sequence[str]):
-    """The trajectory as a chart series over ``months`` (a ``Series`` with role "target"),
-    or None when no month of it is planned.
-
-    For any chart of the measure (dashboard, packs) to draw plan against actual: add it to
-    the chart's ``series``. Planned months outside ``months`` are left out, so the chart's
-    x axis is unchanged.
-    """
-    from cancer_alliance.web.charts.spec import Series
-
-    planned = get_planned(con, org_code, measure_code)
-    months = [str(m)[:7] for m in months]
-    if not any(m in planned for m in months):
-        return None
-    return Series.of("Plan", months, [planned.get(m) for m in months],
-                     role="target")

@@ -16,13 +16,15 @@ figure.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from types import MappingProxyType
 from typing import Any
 
 import duckdb
 import pandas as pd
 
+from cancer_alliance.dataset import periods
+from cancer_alliance.dataset.breakdowns import Vocabulary
 from cancer_alliance.errors import NotFound, UsageError
-from cancer_alliance.metrics import periods
 from cancer_alliance.metrics.api import definition
 from cancer_alliance.published.vocabulary import ALL, ENGLAND
 
@@ -38,27 +40,17 @@ GROUPS: dict[str, tuple[str, str | None]] = {
     "route_or_stage": ("route_or_stage", None),
     "modality": ("modality", None),
 }
+#: Short names; ``cancer_type`` is the published column itself, so it is not an alias here.
 ALIASES = {"provider": "provider_code", "commissioner": "commissioner_code",
            "route": "referral_route", "treatment_modality": "modality", "fy": "financial_year"}
+#: What published data can be broken down and filtered by (parsed in one place).
+BREAKDOWNS = Vocabulary("published data", tuple(GROUPS), MappingProxyType(ALIASES))
 #: Each dimension of a published row and the value its subtotal rows carry.
 DIMENSIONS = {"org_code": ENGLAND, "cancer_type": ALL, "route_or_stage": ALL, "modality": ALL}
 
 
 def _parse_by(by: Sequence[str] | str) -> tuple[list[str], str | None]:
-    items = [b.strip() for b in (by.split(",") if isinstance(by, str) else by) if b.strip()]
-    groups: list[str] = []
-    grain = None
-    for item in items:
-        item = ALIASES.get(item, item)
-        if item in periods.GRAINS:
-            grain = item
-        elif item in GROUPS:
-            groups.append(item)
-        else:
-            raise UsageError(
-                f"published data cannot be broken down by {item!r}; use any of "
-                f"{', '.join([*GROUPS, *periods.GRAINS])}"
-            )
+    groups, grain = BREAKDOWNS.parse_by(by)
     if "provider_code" in groups and "commissioner_code" in groups:
         raise UsageError("published data is on a provider or a commissioner basis, not both")
     return groups, grain
@@ -103,10 +95,8 @@ def published_metrics(
     """
     groups, grain = _parse_by(by)
     basis = next((GROUPS[g][1] for g in groups if GROUPS[g][1]), None)
-    for key in filters or {}:
-        k = ALIASES.get(key, key)
-        if GROUPS.get(k, (None, None))[1]:
-            basis = basis or GROUPS[k][1]
+    for k in BREAKDOWNS.filters(filters):
+        basis = basis or GROUPS[k][1]
     basis = basis or "Provider"
     sql = "SELECT * FROM published_cwt WHERE basis = ?"
     params: list[Any] = [basis]
@@ -119,13 +109,7 @@ def published_metrics(
         sql += " AND period BETWEEN ? AND ?"
         params += list(rng)
     rows = con.execute(sql, params).df()
-    for key, value in (filters or {}).items():
-        k = ALIASES.get(key, key)
-        if k not in GROUPS:
-            raise UsageError(f"cannot filter published data on {key!r}; use any of "
-                             f"{', '.join(GROUPS)}")
-        values = list(value) if isinstance(value, list | tuple | set) else [value]
-        rows = rows[rows[GROUPS[k][0]].isin(values)]
+    rows = BREAKDOWNS.filter(rows, filters, {g: col for g, (col, _) in GROUPS.items()})
     columns = ["standard", "period", *groups, *METRIC_COLUMNS]
     if rows.empty:
         if standard and not _any_published(con, standard):

@@ -13,6 +13,7 @@ Public API::
 
 from __future__ import annotations
 
+from cancer_alliance.dataset import periods
 from cancer_alliance.errors import UsageError
 from cancer_alliance.reports import archive, packs, render
 
@@ -48,7 +49,7 @@ FIRST_PACK_MONTH = 4  # April, the start of the NHS financial year
 def is_pack_month(period: str, first_month: int = FIRST_PACK_MONTH,
                   every: int = PACK_EVERY_MONTHS) -> bool:
     """Whether ``period`` is in the bi-monthly cycle (April, June, ... February by default)."""
-    m = int(packs.check_period(period)[5:7])
+    m = periods.parse_month(period)[1]
     return (m - first_month) % every == 0
 
 

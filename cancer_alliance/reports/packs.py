@@ -11,18 +11,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from cancer_alliance.errors import NotFound, UsageError
+from cancer_alliance import metrics
+from cancer_alliance.dataset import periods
+from cancer_alliance.errors import NotFound
 from cancer_alliance.operations import bids, plan, trajectories, voice
+from cancer_alliance.operations.actuals import ALLIANCE
 from cancer_alliance.operations.db import rows
 from cancer_alliance.reports import sections as s
-
-
-def check_period(period: str) -> str:
-    p = str(period).strip()
-    if len(p) != 7 or p[4] != "-" or not p[:4].isdigit() or not p[5:].isdigit() \
-            or not 1 <= int(p[5:]) <= 12:
-        raise UsageError(f"period '{period}' is not YYYY-MM")
-    return p
 
 
 def provider_name(con, code: str) -> str:
@@ -48,9 +43,9 @@ def providers(con) -> list[dict]:
 
 def provider_pack(con, provider_code: str, period: str) -> dict:
     """Everything a provider is shown for ``period``, as aggregates only."""
-    period = check_period(period)
+    period = periods.check_month(period)
     name = provider_name(con, provider_code)
-    as_of = s.month_end(period)
+    as_of = periods.month_end(period)
     return {
         "kind": "PROVIDER",
         "provider_code": provider_code,
@@ -71,8 +66,8 @@ def provider_pack(con, provider_code: str, period: str) -> dict:
 
 def board_pack(con, period: str) -> dict:
     """The alliance-wide pack for the board: protected aggregates, plan, money, voice."""
-    period = check_period(period)
-    as_of = s.month_end(period)
+    period = periods.check_month(period)
+    as_of = periods.month_end(period)
     provs = providers(con)
     league = []
     for code in s.PACK_STANDARDS:
@@ -81,8 +76,6 @@ def board_pack(con, period: str) -> dict:
     by_provider = []
     for code in s.PACK_STANDARDS:
         try:
-            from cancer_alliance import metrics
-
             df = metrics.compute_metrics(con, code, by=("provider_code", "month"), period=period)
             items = [{"provider_code": r.provider_code, "total": float(r.total),
                       "within": float(r.within)} for r in df.itertuples()]
@@ -109,8 +102,6 @@ def board_pack(con, period: str) -> dict:
 
 
 def trajectories_org() -> str:
-    from cancer_alliance.operations.actuals import ALLIANCE
-
     return ALLIANCE
 
 

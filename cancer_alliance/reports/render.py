@@ -10,7 +10,7 @@ from pathlib import Path
 
 import jinja2
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "web" / "templates"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
 def _fmt_pct(v) -> str:
@@ -37,7 +37,7 @@ def environment() -> jinja2.Environment:
 
 def render_html(pack: dict) -> str:
     """The pack as one self-contained HTML document."""
-    name = "reports/provider_pack.html" if pack["kind"] == "PROVIDER" else "reports/board_pack.html"
+    name = "provider_pack.html" if pack["kind"] == "PROVIDER" else "board_pack.html"
     return environment().get_template(name).render(pack=pack)
 
 

@@ -8,33 +8,22 @@ than silently disappearing, because what a provider was *not* shown matters too.
 
 from __future__ import annotations
 
-import calendar
 import dataclasses
 from datetime import date
 
 import pandas as pd
 
 from cancer_alliance import metrics, stats
+from cancer_alliance.charts import builders, render_svg
+from cancer_alliance.dataset import periods
 from cancer_alliance.operations import governance, trajectories
 from cancer_alliance.operations.actuals import ALLIANCE
 from cancer_alliance.operations.actuals import unit as actuals_unit
 from cancer_alliance.operations.db import rows
-from cancer_alliance.web.charts import builders, render_svg
 
 PACK_STANDARDS = ("FDS", "31_DAY", "62_DAY")
 HISTORY_MONTHS = 24
 HOTSPOT_MIN_TOTAL = 5
-
-
-def month_end(period: str) -> date:
-    y, m = int(period[:4]), int(period[5:7])
-    return date(y, m, calendar.monthrange(y, m)[1])
-
-
-def months_back(period: str, n: int) -> str:
-    y, m = int(period[:4]), int(period[5:7])
-    idx = y * 12 + (m - 1) - (n - 1)
-    return f"{idx // 12}-{idx % 12 + 1:02d}"
 
 
 def _safe(fn):
@@ -57,7 +46,7 @@ def _label(code: str) -> str:
 @_safe
 def standard_section(con, code: str, period: str, provider: str | None) -> dict:
     """Performance history with an SPC chart and, for a provider, its funnel position."""
-    start = months_back(period, HISTORY_MONTHS)
+    start = periods.shift(period, 1 - HISTORY_MONTHS)
     by = ("provider_code", "month") if provider else ("month",)
     df = metrics.compute_metrics(con, code, by=by, period=(start, period))
     if provider:
@@ -81,8 +70,8 @@ def standard_section(con, code: str, period: str, provider: str | None) -> dict:
     title = f"{code} performance" + (f", {provider}" if provider else ", alliance")
     spec = builders.spc_chart(title, df["period"].tolist(), values, result,
                               target=out["threshold"])
-    plan_line = trajectories.plan_series(con, provider or ALLIANCE, code,
-                                         df["period"].tolist())
+    plan_line = builders.plan_line(df["period"].tolist(),
+                                   trajectories.get_planned(con, provider or ALLIANCE, code))
     if plan_line is not None:  # plan against actual on every chart of the measure
         spec = dataclasses.replace(spec, series=(*spec.series, plan_line))
     out["has_plan"] = plan_line is not None
@@ -142,7 +131,7 @@ def backlog_section(con, period: str, provider: str | None, protect: bool = Fals
     adds up to the headline. With ``protect`` (board packs) the band and tumour-group
     breakdowns pass small-number protection, since they are below the alliance level.
     """
-    census = month_end(period)
+    census = periods.month_end(period)
     p = metrics.ptl(con, census)
     if provider:
         p = p[p["provider_code"] == provider]
@@ -189,7 +178,7 @@ def _protect_counts(counts: dict[str, int], group: str) -> dict[str, float | Non
 @_safe
 def transfer_section(con, period: str, provider: str | None) -> dict:
     """The 38-day and 24-day phases of inter-provider transfers over the last 3 months."""
-    start = months_back(period, 3)
+    start = periods.shift(period, 1 - 3)
     df = metrics.transfer_phases(con, period=(start, period), by=("provider_code",))
     if provider:
         df = df[df["provider_code"] == provider]
@@ -205,7 +194,7 @@ def transfer_section(con, period: str, provider: str | None) -> dict:
 @_safe
 def hotspot_section(con, period: str, provider: str | None, protect: bool = False) -> dict:
     """Tumour groups furthest below the 62-day threshold over the last 3 months."""
-    start = months_back(period, 3)
+    start = periods.shift(period, 1 - 3)
     by = ("provider_code", "tumour_group") if provider else ("tumour_group",)
     df = metrics.compute_metrics(con, "62_DAY", by=by, period=(start, period))
     if provider:
@@ -235,7 +224,7 @@ def _protect(items: list[dict], group: str) -> list[dict]:
 @_safe
 def equity_section(con, period: str, provider: str | None, standard: str = "FDS") -> dict:
     """Performance gaps by deprivation quintile and ethnic group over the last 6 months."""
-    start = months_back(period, 6)
+    start = periods.shift(period, 1 - 6)
     out = {"standard": standard, "from": start, "to": period, "gaps": []}
     for col, label in (("imd_quintile", "Deprivation quintile (1 = most deprived)"),
                        ("ethnic_group", "Ethnic group")):

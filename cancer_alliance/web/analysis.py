@@ -8,14 +8,15 @@ unprotected figures for a protected viewer.
 from __future__ import annotations
 
 import math
-from datetime import date
 
 import numpy as np
 import pandas as pd
 
 from cancer_alliance import stats
+from cancer_alliance.charts import builders
+from cancer_alliance.dataset import periods
+from cancer_alliance.stats.proportions import wilson_arrays
 from cancer_alliance.web import data, mdc
-from cancer_alliance.web.charts import builders
 
 
 def monthly(df: pd.DataFrame) -> pd.DataFrame:
@@ -32,8 +33,6 @@ def monthly(df: pd.DataFrame) -> pd.DataFrame:
 
 def with_intervals(df: pd.DataFrame, num: str = "within", den: str = "total") -> pd.DataFrame:
     """Add Wilson 95% interval columns ci_lower/ci_upper (percent), vectorised."""
-    from cancer_alliance.stats.proportions import wilson_arrays
-
     x = pd.to_numeric(df[num], errors="coerce").to_numpy(dtype=float)
     n = pd.to_numeric(df[den], errors="coerce").to_numpy(dtype=float)
     n = np.where(np.isnan(x), np.nan, n)
@@ -51,17 +50,12 @@ def spc_for(series: pd.DataFrame, code: str):
     defn = data.standard_defs().get(code)
     target = None
     if defn is not None and len(series):
-        target = defn.threshold_on(_month_start(series["period"].iloc[-1]))
+        target = defn.threshold_on(periods.month_start(str(series["period"].iloc[-1])))
     improvement = getattr(defn, "improvement", "increase")
     try:
         return stats.spc([float(v) for v in values], improvement=improvement, target=target)
     except Exception:  # noqa: BLE001 - a chart we cannot judge is shown without SPC
         return None
-
-
-def _month_start(period: str) -> date:
-    y, m = str(period).split("-")[:2]
-    return date(int(y), int(m), 1)
 
 
 def _f(v) -> float:
@@ -82,7 +76,7 @@ def headline(series: pd.DataFrame, code: str) -> dict:
         return row
     last = series.iloc[-1]
     prev = series.iloc[-2] if len(series) > 1 else None
-    threshold = defn.threshold_on(_month_start(last["period"]))
+    threshold = defn.threshold_on(periods.month_start(str(last["period"])))
     perf = _f(last["performance"])
     result = spc_for(series, code)
     variation = assurance = None

@@ -7,17 +7,19 @@ error path, then includes the routers listed in :mod:`cancer_alliance.web.routes
 
 from __future__ import annotations
 
-import importlib
 import logging
 from pathlib import Path
 
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.middleware.sessions import SessionMiddleware
 
+from cancer_alliance import metrics
+from cancer_alliance.auth.oidc import make_oauth
 from cancer_alliance.store import connect
 from cancer_alliance.web import errors, filters
-from cancer_alliance.web.routes import OPTIONAL_PREFIXES, ROUTER_MODULES
+from cancer_alliance.web.routes import ROUTERS
 from cancer_alliance.web.security import SecurityHeadersMiddleware, csrf_protect
 from cancer_alliance.web.settings import WebSettings
 
@@ -37,8 +39,6 @@ def ensure_materialised(con) -> None:
     Ingest refreshes after each submission; this covers a store loaded some other way.
     """
     try:
-        from cancer_alliance import metrics
-
         if not metrics.is_fresh(con):
             metrics.refresh(con)
     except Exception as exc:  # noqa: BLE001 - pages fall back to computing on demand
@@ -67,22 +67,11 @@ def create_app(settings: WebSettings | None = None, *, con=None) -> FastAPI:
     errors.install(app)
     app.state.oauth = None
     if settings.oidc is not None:
-        from starlette.middleware.sessions import SessionMiddleware
-
-        from cancer_alliance.auth.oidc import make_oauth
-
         # Authlib keeps the OIDC state and PKCE verifier in this short-lived signed cookie.
         app.add_middleware(SessionMiddleware, secret_key=settings.secret,
                            session_cookie="ca_oidc", max_age=600, same_site="lax",
                            https_only=settings.secure_cookies)
         app.state.oauth = make_oauth(settings.oidc)
-    for name in ROUTER_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except Exception as exc:  # noqa: BLE001 - an optional area must not stop the app
-            if name.startswith(OPTIONAL_PREFIXES):
-                log.warning("router %s not included: %s", name, exc)
-                continue
-            raise
-        app.include_router(module.router)
+    for router in ROUTERS:
+        app.include_router(router)
     return app

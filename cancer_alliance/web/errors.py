@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from cancer_alliance.errors import AllianceError, NotFound, PermissionDenied, UsageError
 from cancer_alliance.web.deps import Forbidden, LoginRequired, render
+from cancer_alliance.web.security import safe_next
 
 log = logging.getLogger("cancer_alliance.web")
 
@@ -58,9 +59,7 @@ def install(app: FastAPI) -> None:
     async def login_required(request: Request, exc: LoginRequired):
         if wants_json(request):
             return error_response(request, 401, "Authentication is required.")
-        from cancer_alliance.web.views.auth_pages import _safe_next
-
-        target = _safe_next(request.url.path)
+        target = safe_next(request.url.path)
         return RedirectResponse(f"/login?next={quote(target)}", status_code=302)
 
     @app.exception_handler(Forbidden)

@@ -9,8 +9,8 @@ from urllib.parse import urlencode
 import pandas as pd
 from jinja2 import Environment
 
+from cancer_alliance.charts import render_interactive, render_sparkline
 from cancer_alliance.web import mdc
-from cancer_alliance.web.charts import render_interactive, render_sparkline
 
 SUPPRESSED = "*"
 

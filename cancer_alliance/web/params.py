@@ -10,14 +10,14 @@ import re
 
 from fastapi import HTTPException
 
+from cancer_alliance.dataset import periods
 from cancer_alliance.web import data
 
-PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 ORG_CODE = re.compile(r"^[A-Z0-9]{3,5}$")
 
 
 def period(value: str | None) -> str | None:
-    if value and not PERIOD.match(value):
+    if value and not periods.is_month(value):
         raise HTTPException(400, "The period must be a month written YYYY-MM.")
     return value or None
 

@@ -1,25 +1,44 @@
-"""The one list of router modules the app includes, in order.
+"""The one list of routers the app includes, in order.
 
-Each module exposes ``router`` (a FastAPI ``APIRouter``). A module that cannot be imported
-(an optional area not installed yet) is skipped with a warning, so the dashboard still runs.
-Other areas add one line here.
+Each page family is a module of :mod:`cancer_alliance.web.views` exposing ``router`` (a
+FastAPI ``APIRouter``). Every one is imported plainly: a module that fails to import fails
+the app, never silently drops its pages. A new family adds one line here and its paths to
+the permission matrix (``tests/web/test_permissions.py``).
 """
 
 from __future__ import annotations
 
-ROUTER_MODULES: list[str] = [
-    "cancer_alliance.web.views.auth_pages",
-    "cancer_alliance.web.views.overview",
-    "cancer_alliance.web.views.standards",
-    "cancer_alliance.web.views.organisations",
-    "cancer_alliance.web.views.population",
-    "cancer_alliance.web.views.ptl",
-    "cancer_alliance.web.views.submissions",
-    "cancer_alliance.web.views.public",
-    "cancer_alliance.web.views.definitions",
-    "cancer_alliance.web.views.admin",
-    "cancer_alliance.web.views.api",
-    "cancer_alliance.operations.web_routes",
-]
-OPTIONAL_PREFIXES: tuple[str, ...] = ("cancer_alliance.operations.",)
-"""Modules owned by other areas: skipped if not importable yet, never fatal."""
+from fastapi import APIRouter
+
+from cancer_alliance.web.views import (
+    admin,
+    api,
+    auth_pages,
+    definitions,
+    operations,
+    operations_forms,
+    organisations,
+    overview,
+    population,
+    ptl,
+    public,
+    standards,
+    submissions,
+)
+
+#: In order: the first route matching a path wins, so fixed paths come before patterns.
+ROUTERS: tuple[APIRouter, ...] = (
+    auth_pages.router,
+    overview.router,
+    standards.router,
+    organisations.router,
+    population.router,
+    ptl.router,
+    submissions.router,
+    public.router,
+    definitions.router,
+    admin.router,
+    api.router,
+    operations.router,
+    operations_forms.router,
+)

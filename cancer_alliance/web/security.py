@@ -11,6 +11,7 @@ checked like a form).
 from __future__ import annotations
 
 import hmac
+import re
 import secrets
 
 from fastapi import HTTPException, Request
@@ -128,3 +129,15 @@ async def csrf_protect(request: Request) -> None:
     if not _valid(request, token if isinstance(token, str) else None):
         raise HTTPException(status_code=403, detail="The form has expired or was not sent by "
                             "this site (CSRF check failed). Reload the page and try again.")
+
+
+_NEXT = re.compile(r"^/(?!/)[A-Za-z0-9/_.-]{0,100}$")
+_LONG_NUMBER = re.compile(r"\d{6,}")
+
+
+def safe_next(target: str | None) -> str:
+    """Only plain same-site paths: never another site, and nothing that could be an
+    identifier typed into a URL (it would be echoed into the login form)."""
+    if target and _NEXT.match(target) and not _LONG_NUMBER.search(target):
+        return target
+    return "/"

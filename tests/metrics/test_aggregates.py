@@ -9,8 +9,8 @@ from datetime import date
 import pytest
 
 from cancer_alliance import metrics
+from cancer_alliance.dataset import periods
 from cancer_alliance.errors import NotFound, UsageError
-from cancer_alliance.metrics import periods
 
 from . import drawn
 from .spec_cases import CASES

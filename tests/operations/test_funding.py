@@ -123,17 +123,18 @@ def test_rule_activity_split_and_explicit_threshold():
 def test_quarter_results_sum_counts_not_percentages():
     monthly = pd.DataFrame(
         {
-            "provider_code": ["RAA", "RAA", "RAA"],
-            "period": ["2024-04", "2024-05", "2024-07"],
-            "total": [10, 90, 5],
-            "within": [0, 90, 5],
-            "threshold": [0.85, 0.85, 0.85],
+            "provider_code": ["RAA", "RAA", "RAA", "RBB"],
+            "period": ["2024-04", "2024-05", "2024-07", "2024-12"],
+            "total": [10, 90, 5, 4],
+            "within": [0, 90, 5, 4],
+            "threshold": [85.0, 85.0, 85.0, 1.0],
         }
     )
     q = f.quarter_results(monthly)
-    assert [(r.quarter, r.total, r.within, r.threshold) for r in q] == [
-        ("2024-Q2", 100, 90, 85.0),  # 90% from counts; the mean of 0% and 100% would be 50%
-        ("2024-Q3", 5, 5, 85.0),
+    assert [(r.provider_code, r.quarter, r.total, r.within, r.threshold) for r in q] == [
+        ("RAA", "2024-Q2", 100, 90, 85.0),  # 90% from counts; the mean of 0% and 100%: 50%
+        ("RAA", "2024-Q3", 5, 5, 85.0),
+        ("RBB", "2024-Q4", 4, 4, 1.0),  # a 1% threshold is 1%, not a fraction read as 100%
     ]
 
 

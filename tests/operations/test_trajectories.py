@@ -34,19 +34,15 @@ def test_tolerance_and_lower_is_better():
     assert t.lower_is_better_for("62_DAY_BACKLOG") and not t.lower_is_better_for("FDS")
 
 
-def test_financial_year_end():
-    assert t.financial_year_end("2024-03") == "2024-03"
-    assert t.financial_year_end("2024-04") == "2025-03"
-    assert t.financial_year_end("2025-01") == "2025-03"
-
-
 def test_store_round_trip_and_validation(tmp_path):
     con = connect(tmp_path / "a.duckdb")
     assert t.set_planned(con, "RAA", "62_DAY", {"2024-04": "75.5", "2024-05": 76}, "ann") == 2
     t.set_planned(con, "RAA", "62_DAY", {"2024-05": 77}, "bob")
     assert t.get_planned(con, "RAA", "62_DAY") == {"2024-04": 75.5, "2024-05": 77.0}
-    with pytest.raises(UsageError, match="not YYYY-MM"):
+    with pytest.raises(UsageError, match="month '2024-13' is not a month written YYYY-MM"):
         t.set_planned(con, "RAA", "62_DAY", {"2024-13": 50}, "ann")
+    with pytest.raises(UsageError, match="'2024-05-31' .* it is a date"):  # never cut to 05
+        t.set_planned(con, "RAA", "62_DAY", {"2024-05-31": 50}, "ann")
     with pytest.raises(UsageError, match="percentage"):
         t.set_planned(con, "RAA", "62_DAY", {"2024-06": 150}, "ann")
 

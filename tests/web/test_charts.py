@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from cancer_alliance import stats
-from cancer_alliance.web.charts import ChartSpec, Series, render_interactive, render_svg
-from cancer_alliance.web.charts.builders import funnel_chart, spc_chart, survival_chart
+from cancer_alliance.charts import ChartSpec, Series, render_interactive, render_svg
+from cancer_alliance.charts.builders import funnel_chart, spc_chart, survival_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 MONTHS = [f"2024-{m:02d}" for m in range(1, 13)]

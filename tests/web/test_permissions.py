@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import pytest
 
+from cancer_alliance.web.routes import ROUTERS
+from cancer_alliance.web.views import operations, operations_forms
+
 from .conftest import ACCOUNTS
 
 ROLES = ("admin", "analyst", "provider", "commissioner", "board", "public")
-OK, DENY, LOGIN, TO_PUBLIC, UNAUTH = 200, 403, "login", "to-public", 401
+OK, DENY, LOGIN, TO_PUBLIC, UNAUTH, SEE_OTHER = 200, 403, "login", "to-public", 401, 303
 
 # submission 1 is RAA's (the provider user's trust); submission 7 is RBB's.
 MATRIX: list[tuple[str, dict[str, object], bool]] = [
@@ -57,6 +60,24 @@ MATRIX: list[tuple[str, dict[str, object], bool]] = [
                                "*": OK}, False),
     ("/admin/audit", {"admin": OK, "public": LOGIN, "*": DENY}, False),
     ("/admin/users", {"admin": OK, "public": LOGIN, "*": DENY}, False),
+    # operations: pages for every logged-in user, loading for the alliance team
+    ("/operations", {"public": LOGIN, "*": OK}, False),
+    ("/operations/governance", {"public": LOGIN, "*": OK}, False),
+    ("/operations/plan", {"public": LOGIN, "*": OK}, False),
+    ("/operations/trajectories", {"public": LOGIN, "*": OK}, False),
+    ("/operations/trajectories/ALLIANCE/62_DAY", {"public": LOGIN, "*": OK}, False),
+    ("/operations/bids", {"public": LOGIN, "*": OK}, False),
+    ("/operations/funding-rules", {"public": LOGIN, "*": OK}, False),
+    ("/operations/voice", {"public": LOGIN, "*": OK}, False),
+    ("/operations/initiatives", {"public": LOGIN, "*": OK}, False),
+    ("/operations/load", {"admin": OK, "analyst": OK, "public": LOGIN, "*": DENY}, False),
+    # packs: a provider user opens only its own provider's packs, never the board pack
+    ("/operations/packs", {"public": LOGIN, "*": OK}, False),
+    ("/operations/packs/view?provider_code=RAA&period=2024-06",
+     {"public": LOGIN, "*": SEE_OTHER}, False),
+    ("/operations/packs/view?provider_code=RBB&period=2024-06",
+     {"provider": DENY, "public": LOGIN, "*": SEE_OTHER}, False),
+    ("/operations/packs/view/RBB/2024-06", {"provider": DENY, "public": LOGIN, "*": OK}, False),
 ]
 
 CASES = [
@@ -103,20 +124,45 @@ def test_every_route_is_in_the_matrix(app):
                 "/tumour-groups/{group}", "/standards/{code}/{breakdown}.csv",
                 "/standards/{code}/outcomes.csv",
                 "/submissions/{submission_id}", "/submissions/{submission_id}/rejections.csv",
-                "/api/v1/metrics/{standard}", "/api/v1/submissions/{submission_id}"}
-    # POST-only routes and sign-on are tested in test_auth, test_api and test_upload.
+                "/api/v1/metrics/{standard}", "/api/v1/submissions/{submission_id}",
+                "/operations/trajectories/{org_code}/{measure_code}",
+                "/operations/packs/view/{provider_code}/{period}"}
+    # Need a stored record; tests/operations/test_web_routes.py opens them per role.
+    covered |= {"/operations/bids/{bid_id}", "/operations/initiatives/{initiative_id}",
+                "/operations/packs/{report_id}"}
+    # POST-only routes and sign-on are tested in test_auth, test_api and test_upload; the
+    # operations forms (edit_operations) in tests/operations/test_web_forms.py.
     covered |= {"/logout", "/login/sso", "/login/sso/callback", "/api/v1/submissions",
                 "/admin/users/disable", "/admin/tokens"}
-    # Routes of this area only (other areas' routers test their own pages).
-    import importlib
-
-    from cancer_alliance.web.routes import ROUTER_MODULES
-
-    paths = {r.path for name in ROUTER_MODULES if name.startswith("cancer_alliance.web.")
-             for r in importlib.import_module(name).router.routes}
+    covered |= {r.path for r in operations_forms.router.routes}
+    covered |= {r.path for r in operations.router.routes if r.methods == {"POST"}}
+    paths = {r.path for router in ROUTERS for r in router.routes}
     assert len(paths) > 20, "the area's routes were not found"
     missing = sorted(p for p in paths if p not in covered)
     assert not missing, f"routes missing from the permission matrix: {missing}"
+
+
+def _dependencies(dependant) -> set[str]:
+    names = set()
+    for d in dependant.dependencies:
+        names.add(getattr(d.call, "__name__", ""))
+        names |= _dependencies(d)
+    return names
+
+
+def test_every_operations_change_needs_edit_operations():
+    """Each POST of the operations pages and forms asks the policy for ``edit_operations``
+    (through ``web.deps.require``); the viewers' 403 is exercised in
+    tests/operations/test_web_forms.py and test_web_routes.py."""
+    posts = [r for router in (operations.router, operations_forms.router)
+             for r in router.routes if "POST" in r.methods]
+    assert len(posts) > 20
+    for r in posts:
+        assert "require_edit_operations" in _dependencies(r.dependant), r.path
+    gets = [r for r in operations.router.routes if "GET" in r.methods]
+    for r in gets:
+        deps = _dependencies(r.dependant)
+        assert deps & {"require_view_operations", "require_edit_operations"}, r.path
 
 
 def test_forbidden_page_says_why_without_detail(clients):

@@ -36,6 +36,13 @@ EXPECTED = {
     ("board", "view_operations", None): True,
     ("public", "view_operations", None): False,
     ("public", "view_aggregate", None): True,
+    ("provider", "view_pack", "RAA"): True,
+    ("provider", "view_pack", "RBB"): False,
+    ("provider", "view_pack", None): False,  # the board pack
+    ("commissioner", "view_pack", "RBB"): True,
+    ("board", "view_pack", None): True,
+    ("analyst", "view_pack", "RBB"): True,
+    ("public", "view_pack", "RAA"): False,
     ("admin", "admin", None): True,
     ("analyst", "admin", None): False,
 }

@@ -18,12 +18,12 @@ Public API::
 """
 
 from cancer_alliance.metrics.measures.compute import (
-    GROUP_COLUMNS,
     compute_measure,
     compute_measures,
     definition,
 )
 from cancer_alliance.metrics.measures.definitions import MEASURES, MeasureDefinition
+from cancer_alliance.metrics.measures.grouping import GROUP_COLUMNS
 from cancer_alliance.metrics.measures.rules import SURVIVAL_LABEL
 from cancer_alliance.metrics.measures.survival import (
     censor_date,

@@ -19,18 +19,17 @@ import ibis
 import pandas as pd
 
 from cancer_alliance.errors import NotFound, UsageError
-from cancer_alliance.metrics import periods
-from cancer_alliance.metrics.api import ALIASES, backend_for
+from cancer_alliance.metrics.api import backend_for
 from cancer_alliance.metrics.measures.cohorts import COHORTS, enriched
 from cancer_alliance.metrics.measures.definitions import MEASURES
-
-#: Breakdown columns a measure can be grouped or filtered by (dataset names).
-GROUP_COLUMNS = (
-    "provider_code", "commissioner_code", "alliance_code", "tumour_group", "rare_less_common",
-    "suspected_cancer_type", "referral_route", "modality", "age_band", "sex", "ethnic_group",
-    "imd_quintile", "stage_group",
+from cancer_alliance.metrics.measures.grouping import (
+    PROPORTION_COLUMNS,
+    apply_filters,
+    label_periods,
+    parse_by,
+    period_filter,
 )
-PROPORTION_COLUMNS = ["numerator", "denominator", "value"]
+from cancer_alliance.metrics.measures.survival import survival_measure
 
 
 def definition(code: str):
@@ -39,60 +38,6 @@ def definition(code: str):
         return MEASURES[code]
     except KeyError:
         raise NotFound(f"unknown measure {code!r}; known: {', '.join(MEASURES)}") from None
-
-
-def parse_by(by: Sequence[str] | str | None) -> tuple[list[str], str | None]:
-    """(group columns, time grain or None) from ``("provider_code", "month")`` or a string."""
-    if by is None:
-        return [], None
-    items = [b.strip() for b in (by.split(",") if isinstance(by, str) else by) if b.strip()]
-    groups: list[str] = []
-    grain = None
-    for item in items:
-        item = ALIASES.get(item, item)
-        if item in periods.GRAINS:
-            if grain is not None:
-                raise UsageError(f"by names two time grains ({grain}, {item}); use one")
-            grain = item
-        elif item in GROUP_COLUMNS:
-            if item not in groups:
-                groups.append(item)
-        else:
-            raise UsageError(f"cannot break a measure down by {item!r}; use any of "
-                             f"{', '.join(GROUP_COLUMNS + periods.GRAINS)}")
-    return groups, grain
-
-
-def apply_filters(t: ibis.Table, filters: Mapping[str, Any] | None) -> ibis.Table:
-    """Keep rows whose column equals the value (or is in the list) for every filter."""
-    for key, value in (filters or {}).items():
-        key = ALIASES.get(key, key)
-        if key not in GROUP_COLUMNS:
-            raise UsageError(f"cannot filter a measure on {key!r}; use any of "
-                             f"{', '.join(GROUP_COLUMNS)}")
-        values = list(value) if isinstance(value, list | tuple | set) else [value]
-        t = t.filter(t[key].isin(values))
-    return t
-
-
-def period_filter(t: ibis.Table, period: Any) -> ibis.Table:
-    """Keep rows whose ``_date`` falls in the month or YYYY-MM..YYYY-MM range."""
-    rng = periods.month_range(period)
-    if rng is None:
-        return t
-    first = periods.first_day(rng[0])
-    last = periods.month_end(rng[1])
-    return t.filter((t._date >= first) & (t._date <= last))
-
-
-def label_periods(df: pd.DataFrame, grain: str | None) -> pd.DataFrame:
-    """Turn the engine's ``_month`` (YYYY-MM) into the ``period`` label of ``grain``."""
-    if df.empty:
-        return df.assign(period=pd.Series(dtype="object"))
-    if grain is None:
-        first, last = df["_month"].min(), df["_month"].max()
-        return df.assign(period=first if first == last else f"{first}..{last}")
-    return df.assign(period=df["_month"].map(lambda m: periods.label(m, grain)))
 
 
 def _month_counts(t: ibis.Table, code: str, groups: list[str], mix: bool) -> ibis.Table:
@@ -134,8 +79,6 @@ def compute_measure(
     """
     defn = definition(code)
     if defn.kind == "survival":
-        from cancer_alliance.metrics.measures.survival import survival_measure
-
         groups, grain = parse_by(by)
         return survival_measure(con, groups, grain, period, filters)
     return compute_measures(con, [code], by, period, filters, engine, spark)[code]

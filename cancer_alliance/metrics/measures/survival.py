@@ -21,11 +21,11 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from cancer_alliance.metrics import periods
+from cancer_alliance.dataset import periods
 from cancer_alliance.metrics.api import backend_for
 from cancer_alliance.metrics.measures import rules
 from cancer_alliance.metrics.measures.cohorts import enriched, survival_cohort
-from cancer_alliance.metrics.measures.compute import (
+from cancer_alliance.metrics.measures.grouping import (
     apply_filters,
     parse_by,
     period_filter,

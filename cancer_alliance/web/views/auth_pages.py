@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
 
@@ -17,27 +15,16 @@ from cancer_alliance.web.deps import (
     session_id,
     sign_session,
 )
+from cancer_alliance.web.security import safe_next
 
 router = APIRouter()
-
-
-_NEXT = re.compile(r"^/(?!/)[A-Za-z0-9/_.-]{0,100}$")
-_LONG_NUMBER = re.compile(r"\d{6,}")
-
-
-def _safe_next(target: str | None) -> str:
-    """Only plain same-site paths: never another site, and nothing that could be an
-    identifier typed into a URL (it would be echoed into the login form)."""
-    if target and _NEXT.match(target) and not _LONG_NUMBER.search(target):
-        return target
-    return "/"
 
 
 def start_session(request: Request, con, actor: Actor, target: str) -> RedirectResponse:
     """Open a fresh session (a new id at each login: no session fixation) and redirect."""
     sid = sessions.create(con, actor)
     audit.record(con, actor, "login", resource="session")
-    response = RedirectResponse(_safe_next(target), status_code=303)
+    response = RedirectResponse(safe_next(target), status_code=303)
     response.set_cookie(
         SESSION_COOKIE, sign_session(request, sid), httponly=True, samesite="lax",
         secure=request.app.state.settings.secure_cookies, path="/",
@@ -48,7 +35,7 @@ def start_session(request: Request, con, actor: Actor, target: str) -> RedirectR
 
 @router.get("/login", include_in_schema=False)
 def login_form(request: Request, next: str = "/"):
-    return render(request, "login.html", title="Log in", next=_safe_next(next), error=None)
+    return render(request, "login.html", title="Log in", next=safe_next(next), error=None)
 
 
 @router.post("/login", include_in_schema=False)
@@ -64,10 +51,10 @@ def login(
         actor = users.authenticate(con, username, password, client)
     except throttle.Throttled as exc:
         return render(request, "login.html", status_code=429, title="Log in",
-                      next=_safe_next(next), error=str(exc).capitalize() + ".")
+                      next=safe_next(next), error=str(exc).capitalize() + ".")
     except PermissionError:
         return render(request, "login.html", status_code=401, title="Log in",
-                      next=_safe_next(next), error="Wrong username or password.")
+                      next=safe_next(next), error="Wrong username or password.")
     return start_session(request, con, actor, next)
 
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Request
 
 from cancer_alliance.auth.model import Actor
 from cancer_alliance.auth.policy import aggregates_protected
+from cancer_alliance.dataset import periods
 from cancer_alliance.web import analysis, data
 from cancer_alliance.web.deps import check, current_actor, get_con, render
 from cancer_alliance.web.protect import for_actor
@@ -59,9 +60,7 @@ def census_date(request: Request) -> date:
         cur.close()
     if latest is None:
         return date.today()
-    from cancer_alliance.ingest import period_end
-
-    return min(period_end(latest), date.today())
+    return min(periods.month_end(latest), date.today())
 
 
 def backlog_summary(con, actor: Actor, census: date) -> pd.DataFrame:

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Depends, Request
 from cancer_alliance import stats
 from cancer_alliance.auth.model import Actor
 from cancer_alliance.auth.policy import aggregates_protected
+from cancer_alliance.charts import builders
+from cancer_alliance.charts.svg import SERIES_COLOURS
 from cancer_alliance.web import data, params
-from cancer_alliance.web.charts import builders
-from cancer_alliance.web.charts.svg import SERIES_COLOURS
 from cancer_alliance.web.deps import get_con, render, require
 from cancer_alliance.web.protect import for_actor
 

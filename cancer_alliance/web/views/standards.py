@@ -9,13 +9,15 @@ import pandas as pd
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
 
+from cancer_alliance import metrics
 from cancer_alliance.auth import policy
 from cancer_alliance.auth.model import Actor
 from cancer_alliance.auth.policy import aggregates_protected
+from cancer_alliance.charts import builders
+from cancer_alliance.dataset import periods
 from cancer_alliance.operations import trajectories
 from cancer_alliance.operations.actuals import ALLIANCE
 from cancer_alliance.web import analysis, data, params
-from cancer_alliance.web.charts import builders
 from cancer_alliance.web.deps import get_con, render, require
 from cancer_alliance.web.protect import for_actor, is_protected
 from cancer_alliance.web.views.overview import COUNTS, standard_series
@@ -104,7 +106,7 @@ def _with_plan(con, ctx: dict, code: str, provider: str | None) -> dict:
     if spc is None:
         return ctx
     months = [pt.x for pt in spc.series[0].points]
-    plan = trajectories.plan_series(con, provider or ALLIANCE, code, months)
+    plan = builders.plan_line(months, trajectories.get_planned(con, provider or ALLIANCE, code))
     if plan is None:
         return ctx
     return {**ctx, "spc": dataclasses.replace(spc, series=(*spc.series, plan))}
@@ -124,7 +126,7 @@ def standard_context(con, actor: Actor, defn, period: str | None, provider: str 
             ctx["no_data"] = no_data_message(defn, provider)
             return ctx
         result = analysis.spc_for(series, code)
-        target = defn.threshold_on(analysis._month_start(series["period"].iloc[-1])) if len(
+        target = defn.threshold_on(periods.month_start(str(series["period"].iloc[-1]))) if len(
             series) else None
         name = f"{defn.short_name}, {provider or 'alliance'}"
         ctx["spc"] = builders.spc_chart(name, series["period"].tolist(),
@@ -188,8 +190,6 @@ def outcomes_csv(
 ):
     """The pathways behind a month's figure (as ``cancer-alliance outcomes``): patient-level,
     so only for roles allowed it, only inside their scope, and audited (by ``require``)."""
-    from cancer_alliance import metrics
-
     defn = _definition(code)
     if defn.era == "open":
         raise HTTPException(400, "This standard counts open pathways: use the patient "

@@ -7,13 +7,14 @@ is patient-level: it needs ``view_patient`` for the submission's provider and is
 
 from __future__ import annotations
 
-import re
-
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 
+from cancer_alliance import metrics
 from cancer_alliance.auth import policy
 from cancer_alliance.auth.model import Actor
+from cancer_alliance.dataset import periods
 from cancer_alliance.errors import SubmissionRejected
+from cancer_alliance.ingest import ingest_submission
 from cancer_alliance.web import data, params
 from cancer_alliance.web.deps import Forbidden, check, get_con, render, require
 from cancer_alliance.web.views.standards import csv_response
@@ -21,7 +22,6 @@ from cancer_alliance.web.views.standards import csv_response
 router = APIRouter()
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
-PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 ALLOWED_SUFFIXES = (".csv", ".parquet", ".xlsx")
 
 
@@ -31,9 +31,6 @@ def run_ingest(con, actor: Actor, provider: str, period: str, files: dict[str, b
     Then refresh the materialised outcomes of the providers it touched, so the next page
     view aggregates stored rows.
     """
-    from cancer_alliance import metrics
-    from cancer_alliance.ingest import ingest_submission
-
     result = ingest_submission(con, provider=provider, period=period,
                                submitted_by=actor.username, files=files)
     metrics.refresh(con, result.submission_id)
@@ -43,7 +40,7 @@ def run_ingest(con, actor: Actor, provider: str, period: str, files: dict[str, b
 
 def validate_upload(actor: Actor, provider: str, period: str) -> None:
     """Refuse a bad period or a provider outside the actor's scope (one 403 path)."""
-    if not PERIOD.match(period):
+    if not periods.is_month(period):
         raise HTTPException(400, "The period must be a month written YYYY-MM.")
     if not policy.decide(actor, "submit_data", provider).allowed:
         raise Forbidden(policy.decide(actor, "submit_data", provider).reason)

@@ -5,9 +5,9 @@ the same drawing with focusable points and a data table for the dashboard, and
 ``builders`` makes specs for SPC charts, funnel plots, bars and survival curves.
 """
 
-from cancer_alliance.web.charts.interactive import render_interactive, render_sparkline
-from cancer_alliance.web.charts.spec import KINDS, Annotation, ChartSpec, Point, Series
-from cancer_alliance.web.charts.svg import render_svg
+from cancer_alliance.charts.interactive import render_interactive, render_sparkline
+from cancer_alliance.charts.spec import KINDS, Annotation, ChartSpec, Point, Series
+from cancer_alliance.charts.svg import render_svg
 
 __all__ = [
     "KINDS",

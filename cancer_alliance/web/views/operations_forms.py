@@ -1,7 +1,7 @@
 """Browser forms that set up and change the alliance's operations data.
 
-Kept apart from :mod:`.web_routes` (the pages) so each module stays small; the router here
-is included by that module's router. Every route needs ``edit_operations`` (alliance
+Kept apart from :mod:`.operations` (the pages) so each module stays small; the router here
+is included after that one (``web/routes.py``). Every route needs ``edit_operations`` (alliance
 administrators and analysts), goes through the same domain functions as the file loaders
 (so the same checks apply), and writes one audit row naming the record changed. A file
 upload runs :func:`cancer_alliance.operations.loaders.load_file`: one transaction, and an
@@ -19,9 +19,9 @@ from fastapi.responses import RedirectResponse
 
 from cancer_alliance.auth import audit
 from cancer_alliance.auth.model import Actor
+from cancer_alliance.dataset import periods
 from cancer_alliance.errors import NotFound, UsageError
 from cancer_alliance.operations import bids, governance, initiatives, loaders, plan
-from cancer_alliance.operations.trajectories import _check_month
 from cancer_alliance.web.deps import get_con, require
 
 router = APIRouter(include_in_schema=False)
@@ -45,7 +45,7 @@ def _opt(v: str) -> str | None:
     return v.strip() or None
 
 
-def _num(v: str, what: str) -> float | None:
+def parse_number(v: str, what: str) -> float | None:
     if not v.strip():
         return None
     try:
@@ -63,7 +63,7 @@ def parse_year_amounts(text: str, what: str = "costs") -> dict[int, float]:
             continue
         if len(parts) != 2 or not parts[0].isdigit() or len(parts[0]) != 4:
             raise UsageError(f"{what}: line '{line.strip()}' is not 'YYYY amount'")
-        out[int(parts[0])] = _num(parts[1], f"{what} for {parts[0]}")
+        out[int(parts[0])] = parse_number(parts[1], f"{what} for {parts[0]}")
     return out
 
 
@@ -145,12 +145,12 @@ async def set_value_framework(request: Request, con=Depends(get_con),
     form = await request.form()
     crit = {}
     for code, (label, _) in bids.criteria(con).items():
-        w = _num(str(form.get(f"weight_{code}", "")), f"weight of {code}")
+        w = parse_number(str(form.get(f"weight_{code}", "")), f"weight of {code}")
         if w:
             crit[code] = (label, w)
     new = str(form.get("new_criterion") or "").strip().upper()
     if new:
-        w = _num(str(form.get("new_weight", "")), f"weight of {new}")
+        w = parse_number(str(form.get("new_weight", "")), f"weight of {new}")
         if w:
             crit[new] = (str(form.get("new_label") or new).strip(), w)
     bids.set_criteria(con, crit)
@@ -162,7 +162,7 @@ async def set_value_framework(request: Request, con=Depends(get_con),
 @router.post("/operations/bids/decision")
 def apply_decision(request: Request, budget: float = Form(...), min_score: str = Form(""),
                    con=Depends(get_con), actor: Actor = Depends(EDIT)):
-    ms = _num(min_score, "minimum score")
+    ms = parse_number(min_score, "minimum score")
     d = bids.run_decision(con, budget, actor.username, min_score=ms, apply=True)
     _audit(request, actor, "funding_decision",
            f"budget {budget:.0f}: funded {', '.join(a.bid_id for a in d.funded) or 'none'}")
@@ -191,7 +191,7 @@ def _bid_exists(con, bid_id: str) -> None:
 def add_spend(request: Request, bid_id: str, month: str = Form(...), amount: float = Form(...),
               con=Depends(get_con), actor: Actor = Depends(EDIT)):
     _bid_exists(con, bid_id)
-    bids.record_spend(con, bid_id, _check_month(month), amount)
+    bids.record_spend(con, bid_id, periods.check_month(month, "month"), amount)
     _audit(request, actor, "bid", f"spend on bid {bid_id} for {month}")
     return _back(f"/operations/bids/{bid_id}#spend")
 

@@ -1,16 +1,16 @@
 """Chart specs for the dashboard's standard charts, built from metric and stats outputs.
 
 Kept apart from drawing so reports (PDF packs) can build the same specs and call
-:func:`cancer_alliance.web.charts.render_svg`.
+:func:`cancer_alliance.charts.render_svg`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from cancer_alliance.web.charts.spec import Annotation, ChartSpec, Series
+from cancer_alliance.charts.spec import ChartSpec, Series
 
 
 def _flag(point_type: str | None) -> str | None:
@@ -103,10 +103,17 @@ def funnel_chart(title: str, points: pd.DataFrame, curve: pd.DataFrame,
     )
 
 
-def bar_chart(title: str, categories: Sequence[str], values: Sequence[float],
-              unit: str = "%", annotations: Sequence[Annotation] = ()) -> ChartSpec:
-    return ChartSpec(kind="bar", title=title, unit=unit, annotations=tuple(annotations),
-                     series=(Series.of(title, [str(c) for c in categories], values),))
+def plan_line(months: Sequence[str], planned: Mapping[str, float]) -> Series | None:
+    """A trajectory (``{month: planned value}``) as a "Plan" target line over ``months``,
+    or None when no month of it is planned.
+
+    Added to any chart of the measure (dashboard, packs) to draw plan against actual.
+    Planned months outside ``months`` are left out, so the chart's x axis is unchanged.
+    """
+    months = [str(m) for m in months]
+    if not any(m in planned for m in months):
+        return None
+    return Series.of("Plan", months, [planned.get(m) for m in months], role="target")
 
 
 def survival_chart(title: str, curves: dict[str, tuple[Sequence[float], Sequence[float]]],

@@ -13,8 +13,8 @@ from html import escape
 
 from markupsafe import Markup
 
-from cancer_alliance.web.charts.spec import ChartSpec
-from cancer_alliance.web.charts.svg import _fmt, render_svg
+from cancer_alliance.charts.spec import ChartSpec
+from cancer_alliance.charts.svg import _fmt, render_svg
 
 
 def data_table(spec: ChartSpec) -> str:

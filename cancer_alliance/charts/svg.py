@@ -12,7 +12,7 @@ import math
 import zlib
 from html import escape
 
-from cancer_alliance.web.charts.spec import ChartSpec, Point, Series
+from cancer_alliance.charts.spec import ChartSpec, Point, Series
 
 # Making Data Count palette (blue improvement, orange concern, grey common cause).
 COLOURS = {

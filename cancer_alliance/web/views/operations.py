@@ -2,8 +2,10 @@
 and provider/board packs.
 
 Every page needs ``view_operations``; every form that changes data needs ``edit_operations``
-and writes an audit row (who, what, which record; never a patient identifier). Provider users
-see only their own provider's packs.
+and writes an audit row (who, what, which record; never a patient identifier). Which packs a
+user may open is :func:`cancer_alliance.auth.policy.decide` ``(actor, "view_pack", provider)``
+(provider users: their own provider's packs only, never the board pack). The editing forms
+are :mod:`cancer_alliance.web.views.operations_forms`, included after this router.
 """
 
 from __future__ import annotations
@@ -13,8 +15,11 @@ import json
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from cancer_alliance.auth import audit
+from cancer_alliance import reports
+from cancer_alliance.auth import audit, policy
 from cancer_alliance.auth.model import Actor
+from cancer_alliance.charts import ChartSpec, Series, builders, render_interactive
+from cancer_alliance.dataset import periods
 from cancer_alliance.errors import AllianceError
 from cancer_alliance.operations import (
     actuals,
@@ -23,13 +28,17 @@ from cancer_alliance.operations import (
     funding,
     governance,
     initiatives,
+    loaders,
     plan,
     trajectories,
     voice,
 )
 from cancer_alliance.operations.actuals import ALLIANCE
-from cancer_alliance.web.charts import ChartSpec, Series, render_interactive
+from cancer_alliance.reports import archive, packs
+from cancer_alliance.reports import render as render_pack
 from cancer_alliance.web.deps import Forbidden, get_con, render, require
+from cancer_alliance.web.security import csp_with_style_hashes
+from cancer_alliance.web.views.operations_forms import parse_number, parse_year_amounts
 
 router = APIRouter(include_in_schema=False)
 VIEW = require("view_operations")
@@ -60,9 +69,11 @@ def _back(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
-def _provider_scope(actor: Actor, provider_code: str | None) -> None:
-    if actor.role == "provider" and provider_code != actor.org_code:
-        raise Forbidden(f"provider users see only {actor.org_code}'s packs")
+def _pack_allowed(actor: Actor, provider_code: str | None) -> None:
+    """A 403 unless ``actor`` may open the pack of ``provider_code`` (None: the board pack)."""
+    decision = policy.decide(actor, "view_pack", provider_code)
+    if not decision.allowed:
+        raise Forbidden(decision.reason)
 
 
 @router.get("/operations")
@@ -166,11 +177,9 @@ def _trajectory_chart(c: trajectories.Comparison) -> str:
 
 @router.get("/operations/trajectories")
 def trajectories_page(request: Request, con=Depends(get_con), actor: Actor = Depends(VIEW)):
-    from cancer_alliance.reports.packs import providers
-
     return _page(request, "trajectories.html", "Trajectories",
                  items=trajectories.list_trajectories(con).to_dict("records"),
-                 orgs=[ALLIANCE] + [p["code"] for p in providers(con)],
+                 orgs=[ALLIANCE] + [p["code"] for p in packs.providers(con)],
                  measures=actuals.trajectory_codes())
 
 
@@ -231,13 +240,11 @@ def new_bid(request: Request, bid_id: str = Form(...), title: str = Form(...),
             actor: Actor = Depends(EDIT)):
     """A bid with costs by year (the first year, plus ``YYYY amount`` lines for later years)
     and optionally its expected effect on a named measure (baseline -> expected)."""
-    from cancer_alliance.operations.web_forms import _num, parse_year_amounts
-
     costs = {cost_year: cost, **parse_year_amounts(more_costs)}
     benefits = {}
     if benefit_measure.strip():
-        benefits[benefit_measure.strip()] = (_num(benefit_baseline, "benefit baseline"),
-                                             _num(benefit_expected, "expected value"))
+        benefits[benefit_measure.strip()] = (parse_number(benefit_baseline, "benefit baseline"),
+                                             parse_number(benefit_expected, "expected value"))
     bids.add_bid(con, bid_id, title, partner_code, priority_area, costs, expected_benefit,
                  benefit_unit, summary, risks, deliverability, benefits,
                  submitted_by=actor.username)
@@ -311,8 +318,6 @@ def initiatives_page(request: Request, con=Depends(get_con), actor: Actor = Depe
 @router.get("/operations/load")
 def load_page(request: Request, actor: Actor = Depends(EDIT)):
     """Upload a CSV or xlsx file to set up an area in bulk (same checks as the forms)."""
-    from cancer_alliance.operations import loaders
-
     families = {f: {t: req for t, (req, _) in tables.items()}
                 for f, tables in loaders.FAMILIES.items()}
     return _page(request, "load.html", "Load from a file", families=families)
@@ -321,8 +326,6 @@ def load_page(request: Request, actor: Actor = Depends(EDIT)):
 @router.get("/operations/initiatives/{initiative_id}")
 def initiative_page(request: Request, initiative_id: str, con=Depends(get_con),
                     actor: Actor = Depends(VIEW)):
-    from cancer_alliance.web.charts import builders
-
     init = next((i for i in initiatives.list_initiatives(con)
                  if i["initiative_id"] == initiative_id), None)
     if init is None:
@@ -341,31 +344,27 @@ def initiative_page(request: Request, initiative_id: str, con=Depends(get_con),
 
 @router.get("/operations/packs")
 def packs_page(request: Request, con=Depends(get_con), actor: Actor = Depends(VIEW)):
-    from cancer_alliance.reports import archive, packs
-
-    scope = actor.org_code if actor.role == "provider" else None
+    scope = policy.pack_scope(actor)
     provs = [p for p in packs.providers(con) if scope is None or p["code"] == scope]
     latest = con.execute("SELECT max(period) FROM submissions").fetchall()[0][0]
     return _page(request, "packs.html", "Provider and board packs", providers=provs,
-                 archive=archive.listing(con, scope), can_board=actor.role != "provider",
+                 archive=archive.listing(con, scope),
+                 can_board=policy.decide(actor, "view_pack", None).allowed,
                  latest_period=latest or "")
 
 
 @router.get("/operations/packs/view")
 def pack_view_query(provider_code: str, period: str, actor: Actor = Depends(VIEW)):
     """The packs page's "view" form: send the reader to the pack's own address."""
-    from cancer_alliance.reports.packs import check_period
 
-    _provider_scope(actor, provider_code)
-    return _back(f"/operations/packs/view/{provider_code}/{check_period(period)}")
+    _pack_allowed(actor, provider_code)
+    return _back(f"/operations/packs/view/{provider_code}/{periods.check_month(period)}")
 
 
 @router.post("/operations/packs")
 def generate_pack(request: Request, kind: str = Form(...), period: str = Form(...),
                   provider_code: str = Form(""), fmt: str = Form("pdf"),
                   con=Depends(get_con), actor: Actor = Depends(EDIT)):
-    from cancer_alliance import reports
-
     if kind == "PROVIDER":
         _, meta = reports.generate_provider_pack(con, provider_code, period, fmt,
                                                  actor.username)
@@ -379,19 +378,15 @@ def generate_pack(request: Request, kind: str = Form(...), period: str = Form(..
 @router.get("/operations/packs/{report_id}")
 def pack_download(request: Request, report_id: int, con=Depends(get_con),
                   actor: Actor = Depends(VIEW)):
-    from cancer_alliance.reports import archive
-
     r = archive.fetch(con, report_id)
     # A provider user may open only its own provider's packs (never the board pack).
-    _provider_scope(actor, r["provider_code"] if r["kind"] == "PROVIDER" else None)
+    _pack_allowed(actor, r["provider_code"] if r["kind"] == "PROVIDER" else None)
     media = "application/pdf" if r["format"] == "pdf" else "text/html; charset=utf-8"
     name = f"{r['kind'].lower()}-{r['provider_code'] or 'alliance'}-{r['period']}.{r['format']}"
     disp = "inline" if r["format"] == "html" else "attachment"
     headers = {"Content-Disposition": f'{disp}; filename="{name}"',
                "X-Content-SHA256": r["sha256"]}
     if r["format"] == "html":
-        from cancer_alliance.web.security import csp_with_style_hashes
-
         headers["content-security-policy"] = csp_with_style_hashes(
             bytes(r["content"]).decode("utf-8"))
     return Response(r["content"], media_type=media, headers=headers)
@@ -401,18 +396,8 @@ def pack_download(request: Request, report_id: int, con=Depends(get_con),
 def pack_view(request: Request, provider_code: str, period: str, con=Depends(get_con),
               actor: Actor = Depends(VIEW)):
     """The provider pack as a web page (not archived until generated)."""
-    from cancer_alliance.reports import packs
-    from cancer_alliance.reports import render as rr
-    from cancer_alliance.web.security import csp_with_style_hashes
-
-    _provider_scope(actor, provider_code)
-    html = rr.render_html(packs.provider_pack(con, provider_code, period))
+    _pack_allowed(actor, provider_code)
+    html = render_pack.render_html(packs.provider_pack(con, provider_code, period))
     return Response(html, media_type="text/html; charset=utf-8",
                     headers={"content-security-policy": csp_with_style_hashes(html)})
 
-
-# The editing forms live in their own module; registered after the pages so that fixed
-# paths such as /operations/packs/view are matched before /operations/packs/{report_id}.
-from cancer_alliance.operations import web_forms  # noqa: E402
-
-router.include_router(web_forms.router)
