@@ -30,7 +30,7 @@ LakeOnlyOption = Annotated[bool, typer.Option(
 
 
 def _lake_target(lake: str | None, lake_only: bool):
-    from cancer_alliance.ingest.to_lake import LakeTarget
+    from cancer_alliance.lake.ingest import LakeTarget
 
     if lake_only and not lake:
         raise UsageError("--lake-only needs --lake URI (where the rows go)")
@@ -66,7 +66,7 @@ def ingest(
     """
     from cancer_alliance import metrics
     from cancer_alliance.ingest import ingest_submission
-    from cancer_alliance.ingest.to_lake import with_lake
+    from cancer_alliance.lake.ingest import with_lake
 
     target = _lake_target(lake, lake_only)
     results = []
@@ -108,7 +108,7 @@ def ingest_folder_command(
     --lake-only: the engines compute them from the lake).
     """
     from cancer_alliance.ingest.folder import folder_submissions, ingest_folder
-    from cancer_alliance.ingest.to_lake import with_lake
+    from cancer_alliance.lake.ingest import with_lake
 
     target = _lake_target(lake, lake_only)
 

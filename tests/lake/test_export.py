@@ -17,8 +17,8 @@ import pytest
 
 from cancer_alliance.ingest import ingest_submissions
 from cancer_alliance.ingest.folder import load_folder_reference
-from cancer_alliance.ingest.to_lake import LakeTarget, with_lake
 from cancer_alliance.lake import export_store, locate, read_manifest, register_duckdb
+from cancer_alliance.lake.ingest import LakeTarget, with_lake
 from cancer_alliance.lake.layout import ALL_TABLES, DATASET_TABLES, base_table
 from cancer_alliance.store import connect
 
