@@ -69,11 +69,15 @@ def write_results(engine: Any) -> dict:
     tables = {}
     with engine.backend(None) as backend:
         wide = outcomes_table(backend, COMPLETED).select(*WIDE_COLUMNS)
-        for name, expr, cols in ((OUTCOMES, wide, PARTITION_BY),
-                                 (AGGREGATES, aggregates(wide), AGGREGATE_PARTITION_BY)):
-            rel = f"results/{run}/{name}"
-            engine.write_parquet(backend, expr, loc, rel, cols)
-            tables[name] = _entry(loc, rel, name, cols)
+        rel = f"results/{run}/{OUTCOMES}"
+        engine.write_parquet(backend, wide, loc, rel, PARTITION_BY)
+        tables[OUTCOMES] = _entry(loc, rel, OUTCOMES, PARTITION_BY)
+        # the aggregates read the rows just written rather than computing them again
+        engine.register_view(backend, loc, tables[OUTCOMES], RESULTS_VIEW)
+        rel = f"results/{run}/{AGGREGATES}"
+        engine.write_parquet(backend, aggregates(backend.table(RESULTS_VIEW)), loc, rel,
+                             AGGREGATE_PARTITION_BY)
+        tables[AGGREGATES] = _entry(loc, rel, AGGREGATES, AGGREGATE_PARTITION_BY)
     doc = {"run": run, "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
            "engine": engine.name, "engine_version": ENGINE_VERSION,
            "lake_version": manifest.version, "source_data_version": manifest.data_version(),

@@ -7,13 +7,17 @@ ingest more.
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 import pytest
 
 from cancer_alliance.generate import generate
+from cancer_alliance.generate import organisations as orgs
 from cancer_alliance.ingest import SubmissionItem, ingest_submissions
 from cancer_alliance.ingest.folder import folder_submissions, load_folder_reference
+from cancer_alliance.lake import export_store
 from cancer_alliance.store import connect
 
 RUN = {"scale": "small", "start": "2024-01", "months": 4, "seed": 23}
@@ -47,3 +51,33 @@ def store3(generated, tmp_path_factory) -> Path:
     db = tmp_path_factory.mktemp("lake-store") / "three.duckdb"
     load(db, generated, FIRST)
     return db
+
+
+#: Three alliances of two trusts each: enough for transfers between alliances, small enough
+#: for a two-worker cluster on a laptop.
+MULTI = {"start": "2024-01", "months": 4, "seed": 31}
+
+
+@pytest.fixture(scope="session")
+def multi_store(tmp_path_factory) -> tuple[Path, Path]:
+    """(store, lake) of a generated three-alliance footprint, the lake exported from it."""
+    out = tmp_path_factory.mktemp("multi")
+    small = orgs.SCALES["small"]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setitem(orgs.SCALES, "multi", orgs.Scale("multi", 3, small.providers,
+                                                    small.commissioners, small.population))
+        generate(out / "data", scale="multi", **MULTI)
+    db = out / "multi.duckdb"
+    months = {m for _, m, _ in folder_submissions(out / "data")}
+    load(db, out / "data", months)
+    with connect(db) as con:
+        export_store(con, out / "lake")
+    return db, out / "lake"
+
+
+def IN_CI_REQUIRES_JAVA() -> None:  # noqa: N802 - reads as the rule it enforces
+    """Spark needs Java: skip without it, except under CI, where it is a failure."""
+    if shutil.which("java") is None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("Java is required under CI")
+        pytest.skip("Java is not installed on this machine")
