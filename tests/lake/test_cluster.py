@@ -57,7 +57,7 @@ def test_standalone_cluster_equals_duckdb(multi_store, tmp_path):
         assert cli.returncode == 0, cli.stderr[-3000:]
         apps = json.loads(_get(cluster.ui + "/json/"))
     info = json.loads((out / "info.json").read_text())
-    assert info["master"] == cluster.url and info["executors"] == 2
+    assert info["master"] == cluster.url and info["executors"] >= 1
     ran = {a["id"] for a in apps["completedapps"] + apps["activeapps"]}
     assert info["app_id"] in ran and len(ran) == 2  # both drivers ran on this master
     assert info["results"]["metric_outcomes"] > 0
