@@ -88,9 +88,7 @@ def main() -> None:
                 for node in ast.walk(fn):
                     if isinstance(node, ast.ImportFrom) and (
                         node.level > 0 or (node.module or "").startswith("cancer_alliance")
-                    ):
-                        local += 1
-                    elif isinstance(node, ast.Import) and any(
+                    ) or isinstance(node, ast.Import) and any(
                         a.name.startswith("cancer_alliance") for a in node.names
                     ):
                         local += 1

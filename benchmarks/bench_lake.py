@@ -53,19 +53,19 @@ def run_engine(engine: str, db: str, lake: str, census: str, master: str | None)
 
     from cancer_alliance import metrics
     from cancer_alliance.metrics.engines import (
-        DuckDBEngine,
-        SparkEngine,
+        DuckDBRunner,
+        SparkRunner,
         SparkSettings,
     )
     from cancer_alliance.store import connect
 
     con = connect(db, read_only=True) if engine == "duckdb-store" else None
     if engine == "duckdb-store":
-        eng = DuckDBEngine()
+        eng = DuckDBRunner()
     elif engine == "duckdb-lake":
-        eng = DuckDBEngine(lake)
+        eng = DuckDBRunner(lake)
     else:
-        eng = SparkEngine(settings=SparkSettings(master or "local[*]", conf=SPARK_CONF,
+        eng = SparkRunner(settings=SparkSettings(master or "local[*]", conf=SPARK_CONF,
                                                  timeout=120), lake=lake)
     times, jvm = [], 0.0
     try:

@@ -100,6 +100,25 @@ def decide(actor: Actor, action: str, org_code: str | None = None) -> Decision:
     return Decision(False, "administrators only")
 
 
+def reconciliation_scope(actor: Actor) -> tuple[Decision, str | None]:
+    """Whether ``actor`` may see the reconciliation of local and published figures, and
+    the one provider it is limited to (None: every provider).
+
+    It sets the alliance's exact counts beside NHS England's, so its differences are exact
+    small counts: never for roles whose aggregates are protected. A provider user sees its
+    own trust's lines (another trust's data quality is that trust's business); the alliance
+    team and commissioners, who see every provider's exact aggregates elsewhere, see all.
+    """
+    if actor.role not in LOGGED_IN:
+        return Decision(False, "log in to see the reconciliation"), None
+    if aggregates_protected(actor):
+        return Decision(False, f"{actor.role} users see protected figures only, and the "
+                               "reconciliation's differences are exact counts"), None
+    if actor.role == "provider":
+        return Decision(True, f"reconciliation of own provider {actor.org_code}"), actor.org_code
+    return Decision(True, "reconciliation of every provider"), None
+
+
 def aggregates_protected(actor: Actor) -> bool:
     """Whether aggregates shown to this actor must pass small-number protection."""
     return actor.role in PROTECTED_ROLES

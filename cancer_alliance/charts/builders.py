@@ -11,18 +11,12 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from cancer_alliance.charts.spec import ChartSpec, Series
+from cancer_alliance.stats.spc import PointType
 
 
 def _flag(point_type: str | None) -> str | None:
-    if not point_type:
-        return None
-    if "improvement" in point_type:
-        return "improvement"
-    if "concern" in point_type:
-        return "concern"
-    if "neutral" in point_type and "special" in point_type:
-        return "neutral"
-    return None
+    """A point's chart flag from its typed SPC point type (None: common cause or none)."""
+    return PointType(point_type).flag if point_type else None
 
 
 def spc_chart(

@@ -73,8 +73,8 @@ def _engine(engine: Engine, lake: str | None = None, master: str | None = None,
             conf_file: str | None = None, timeout: float = 60.0):
     """The engine object the options describe (a Spark session is made when first used)."""
     from cancer_alliance.metrics.engines import (
-        DuckDBEngine,
-        SparkEngine,
+        DuckDBRunner,
+        SparkRunner,
         SparkSettings,
         parse_spark_conf,
     )
@@ -83,11 +83,11 @@ def _engine(engine: Engine, lake: str | None = None, master: str | None = None,
         if master or remote or conf or conf_file:
             raise UsageError("--spark-master, --spark-remote and --spark-conf apply to "
                              "--engine spark")
-        return DuckDBEngine(lake)
+        return DuckDBRunner(lake)
     if master and remote:
         raise UsageError("use --spark-master or --spark-remote, not both")
     settings = SparkSettings(master, remote, parse_spark_conf(conf or [], conf_file), timeout)
-    return SparkEngine(settings=settings, lake=lake)
+    return SparkRunner(settings=settings, lake=lake)
 
 
 def _echo(df, fmt: Format) -> None:

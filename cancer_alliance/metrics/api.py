@@ -4,7 +4,7 @@ Each function takes an open store connection and an ``engine``: ``"duckdb"`` (de
 the ibis definitions on the store itself; ``"spark"`` exports the store tables to Parquet in
 a temporary folder and runs the *same* definitions on a Spark session (``spark``, or a local
 one made here). ``engine`` may also be an engine object from :mod:`.engines`
-(``SparkEngine(settings=..., lake=URI)``, ``DuckDBEngine(lake=URI)``): with a lake, ``con``
+(``SparkRunner(settings=..., lake=URI)``, ``DuckDBRunner(lake=URI)``): with a lake, ``con``
 may be None, since nothing is read from a store. Results come back as pandas DataFrames with
 the contract's columns.
 """
@@ -23,14 +23,16 @@ import pandas as pd
 from cancer_alliance.dataset import periods
 from cancer_alliance.dataset.breakdowns import Vocabulary
 from cancer_alliance.errors import NotFound, UsageError
-from cancer_alliance.metrics import platform_rules as rules
 from cancer_alliance.metrics.base import enriched_pathways
 from cancer_alliance.metrics.compile import (
     BREAKDOWN_COLUMNS,
     OUTCOME_COLUMNS,
     WIDE_COLUMNS,
     outcomes_table,
+    referring_provider,
+    transfer_phases_met,
 )
+from cancer_alliance.metrics.definition import Era
 from cancer_alliance.metrics.engines import make_engine
 from cancer_alliance.metrics.lake_results import stored_outcomes
 from cancer_alliance.metrics.ptl import PTL_COLUMNS, ptl_table
@@ -100,7 +102,7 @@ def _sort_outcomes(df: pd.DataFrame) -> pd.DataFrame:
 def _codes(standard_code: str | None) -> tuple[str, ...]:
     if standard_code is None:
         return COMPLETED
-    if definition(standard_code).era == "open":
+    if definition(standard_code).era == Era.OPEN:
         raise UsageError(f"{standard_code} counts open pathways: use ptl (or metrics)")
     return (standard_code,)
 
@@ -169,7 +171,7 @@ def compute_metrics(con: duckdb.DuckDBPyConnection, standard: str,
     """
     defn = definition(standard)
     groups, grain = BREAKDOWNS.parse_by(by)
-    if defn.era == "open":
+    if defn.era == Era.OPEN:
         return _backlog_metrics(con, standard, groups, grain, period, filters, engine, spark)
     return compute_many(con, (standard,), by, period, filters, engine, spark)
 
@@ -183,7 +185,7 @@ def compute_many(con: duckdb.DuckDBPyConnection, standards: Sequence[str] | None
     (default: all of them), rows of each standard one after another."""
     codes = tuple(standards) if standards else COMPLETED
     for code in codes:
-        if definition(code).era == "open":
+        if definition(code).era == Era.OPEN:
             raise UsageError(f"{code} counts open pathways: use compute_metrics for it")
     groups, grain = BREAKDOWNS.parse_by(by)
     column_of = {"provider_code": "accountable_provider_code"}
@@ -285,34 +287,40 @@ def ptl(con: duckdb.DuckDBPyConnection | None, census: date, engine: str = "duck
 
 def transfer_phases(con: duckdb.DuckDBPyConnection, period: Any = None,
                     by: Sequence[str] | str = ("provider_code", "month"),
-                    engine: str = "duckdb", spark: Any = None) -> pd.DataFrame:
-    """§4 phase counts for 62-day pathways with an inter-provider transfer.
+                    engine: str = "duckdb", spark: Any = None,
+                    standard: str = "62_DAY") -> pd.DataFrame:
+    """§4 phase counts for the pathways of ``standard`` (a standard split at a transfer:
+    the 62-day ones) with an inter-provider transfer.
 
-    The 38-day investigative phase (transfer - clock start) is counted for the referring
-    provider, the 24-day treatment phase (treatment - transfer - adjustment) for the treating
-    provider, in the month of treatment. Columns: ``period``, groups, ``phase``, ``total``,
-    ``within``, ``breaches``, ``performance``.
+    The 38-day investigative phase is counted for the referring provider, the 24-day
+    treatment phase for the treating provider, in the month of treatment; both phases and
+    the referring provider come from :mod:`.compile`, as in the standard's own split.
+    Columns: ``period``, groups, ``phase``, ``total``, ``within``, ``breaches``,
+    ``performance``.
     """
+    defn = definition(standard)
+    if not defn.has_transfer_phases:
+        raise UsageError(f"{standard} is not split at a transfer: it has no transfer phases")
     groups, grain = BREAKDOWNS.parse_by(by)
     with backend_for(con, engine, spark) as backend:
         p = enriched_pathways(backend)
-        refer = p.transfer_from_provider_code.coalesce(p.first_seen_provider_code)
+        refer = referring_provider(p)
         treat = p.first_treatment_provider_code.coalesce(p.provider_code)
-        p = p.filter(p.referral_route.isin(("USC", "BS", "SCREEN", "UPGRADE"))
-                     & p.transfer_received_date.notnull() & p.first_treatment_date.notnull()
+        if defn.routes is not None:
+            p = p.filter(p.referral_route.isin(defn.routes))
+        p = p.filter(p.transfer_received_date.notnull() & p.first_treatment_date.notnull()
                      & p.clock_start.notnull() & refer.notnull() & (refer != treat))
         p = p.mutate(reporting_period=p.first_treatment_date.strftime("%Y-%m"),
                      _refer=refer, _treat=treat)
         p = _period_filter(p, period)
-        d38 = p.transfer_received_date.delta(p.clock_start, unit="day")
-        d24 = (p.first_treatment_date.delta(p.transfer_received_date, unit="day")
-               - p.treatment_adjustment_days.coalesce(0))
+        met38, met24 = transfer_phases_met(p.transfer_received_date, p.clock_start,
+                                           p.first_treatment_date,
+                                           p.treatment_adjustment_days.coalesce(0))
         frames = []
-        for phase, who, days, limit in (("38_day", p._refer, d38, rules.IPT_INVESTIGATION_LIMIT),
-                                        ("24_day", p._treat, d24, rules.IPT_TREATMENT_LIMIT)):
+        for phase, who, met in (("38_day", p._refer, met38), ("24_day", p._treat, met24)):
             keys = {g: (who if g == "provider_code" else p[g]) for g in groups}
             agg = p.group_by(reporting_period=p.reporting_period, **keys).aggregate(
-                total=p.count(), within=(days <= limit).cast("int64").sum())
+                total=p.count(), within=met.cast("int64").sum())
             frames.append(agg.to_pandas().assign(phase=phase))
     df = pd.concat(frames, ignore_index=True)
     columns = ["period", *groups, "phase", "total", "within", "breaches", "performance"]

@@ -3,7 +3,10 @@
 One row per pathway (or per subsequent treatment) per standard per accountable provider,
 with the columns of the ``outcomes`` contract (:data:`OUTCOME_COLUMNS`) followed by the
 breakdown columns the aggregates group by (:data:`BREAKDOWN_COLUMNS`). Nothing here names an
-engine: the same expression runs on DuckDB and on Spark.
+engine: the same expression runs on DuckDB and on Spark, and what differs between them
+(pinning a run's inputs, exposing compiled SQL) is behind :func:`.engines.engine_for`.
+Every branch reads a typed field of the definition (:class:`.definition.Event`,
+:class:`.definition.Attribution`, ...), never its words.
 
 Rules applied (metrics reference): C1 days = stop - start - adjustment, C2 within when days
 <= limit, C4 reporting month of the clock stop, C5 era by clock-stop date, C6 open pathways
@@ -20,7 +23,15 @@ import ibis
 
 from cancer_alliance.metrics import platform_rules as rules
 from cancer_alliance.metrics.base import enriched_pathways
-from cancer_alliance.metrics.definition import Part, StandardDefinition
+from cancer_alliance.metrics.definition import (
+    Attribution,
+    ClockStart,
+    Era,
+    Event,
+    Part,
+    StandardDefinition,
+)
+from cancer_alliance.metrics.engines import engine_for
 from cancer_alliance.metrics.standards import STANDARDS
 
 OUTCOME_COLUMNS = [
@@ -72,9 +83,9 @@ def _earlier(a: Any, b: Any) -> Any:
 
 def _era_filter(defn: StandardDefinition, era_date: Any) -> Any:
     change = ibis.date(rules.ERA_CHANGE.isoformat())
-    if defn.era == "pre_2023":
+    if defn.era == Era.PRE_2023:
         return era_date < change
-    if defn.era == "from_2023":
+    if defn.era == Era.FROM_2023:
         return era_date >= change
     return ibis.literal(True)
 
@@ -91,14 +102,14 @@ def _pathway_events(defn: StandardDefinition, part: Part, p: ibis.Table) -> ibis
     """Rows for a pathway-level event: first seen, FDS or first treatment."""
     if defn.routes is not None:
         p = p.filter(p.referral_route.isin(defn.routes))
-    if part.event == "first_treatment":
+    if part.event == Event.FIRST_TREATMENT:
         p = p.filter(_cancer_diagnosed(p))
-    start = p.clock_start if part.start == "clock_start" else p.decision_to_treat_date
-    if part.event == "first_seen":
+    start = p.clock_start if part.start == ClockStart.ROUTE else p.decision_to_treat_date
+    if part.event == Event.FIRST_SEEN:
         stop = p.first_seen_date
         missing_stop = "not_first_seen"
         natural = p.first_seen_provider_code.coalesce(p.provider_code)
-    elif part.event == "fds":
+    elif part.event == Event.FDS:
         stop = _earlier(p.diagnosis_communicated_date, p.decision_to_treat_date)
         missing_stop = "missing_clock_stop"
         natural = p.provider_code
@@ -108,7 +119,7 @@ def _pathway_events(defn: StandardDefinition, part: Part, p: ibis.Table) -> ibis
         natural = p.first_treatment_provider_code.coalesce(p.provider_code)
 
     exclusions = []
-    if part.event == "fds":
+    if part.event == Event.FDS:
         exclusions.append((p.fds_exclusion.isin(rules.FDS_EXCLUDING_VALUES),
                            ibis.literal("fds_exclusion_") + p.fds_exclusion))
     # A pathway that closed without its clock-stop event is excluded for that reason first:
@@ -184,15 +195,33 @@ def _finish(defn: StandardDefinition, t: ibis.Table) -> ibis.Table:
     t = t.mutate(_outcome=ibis.cases(
         (t._included & (t._days <= t._limit), ibis.literal("within")),
         (t._included, ibis.literal("breach")), else_=ibis.null("string")))
-    if defn.attribution != "ipt":
-        rule = {"first_seen": "first_seen_provider", "submitting": "submitting_provider",
-                "treating": "treating_provider"}[defn.attribution]
+    if defn.attribution != Attribution.INTER_PROVIDER_TRANSFER:
+        rule = defn.attribution.allocation_rule
         out = t.select(**_common(defn, t), accountable_provider_code=t._natural,
                        share=ibis.literal(1.0),
                        allocation_rule=ibis.cases((t._included, ibis.literal(rule)),
                                                   else_=ibis.null("string")))
         return _typed(out)
     return _ipt_split(defn, t)
+
+
+def referring_provider(t: ibis.Table) -> Any:
+    """§4: the referring provider is the transferring one, else where the patient was first
+    seen (null when neither is known)."""
+    return t.transfer_from_provider_code.coalesce(t.first_seen_provider_code)
+
+
+def transfer_phase_days(transfer: Any, start: Any, stop: Any, adjustment: Any) -> tuple[Any, Any]:
+    """§4: days of the 38-day investigative phase (transfer - clock start) and of the 24-day
+    treatment phase (treatment - transfer - A2 adjustment). They add up to the 62-day wait."""
+    return _days(transfer, start), _days(stop, transfer) - adjustment
+
+
+def transfer_phases_met(transfer: Any, start: Any, stop: Any, adjustment: Any
+                        ) -> tuple[Any, Any]:
+    """Whether each §4 phase was within its limit (38 and 24 days, platform rules)."""
+    p38, p24 = transfer_phase_days(transfer, start, stop, adjustment)
+    return p38 <= rules.IPT_INVESTIGATION_LIMIT, p24 <= rules.IPT_TREATMENT_LIMIT
 
 
 def _ipt_split(defn: StandardDefinition, t: ibis.Table) -> ibis.Table:
@@ -202,15 +231,12 @@ def _ipt_split(defn: StandardDefinition, t: ibis.Table) -> ibis.Table:
     the 24-day phase is treatment - transfer - A2 days. The two phases add up to the 62-day
     wait, so the six rows of the table are the only combinations that can occur.
     """
-    refer = t.transfer_from_provider_code.coalesce(t.first_seen_provider_code)
+    refer = referring_provider(t)
     treat = t._natural
     single = refer.isnull() | (refer == treat) | ~t._included
     no_date = t.transfer_received_date.isnull()
-    p38 = _days(t.transfer_received_date, t._start)
-    p24 = _days(t._stop, t.transfer_received_date) - t._adjustment
+    m38, m24 = transfer_phases_met(t.transfer_received_date, t._start, t._stop, t._adjustment)
     m62 = t._outcome == "within"
-    m38 = p38 <= rules.IPT_INVESTIGATION_LIMIT
-    m24 = p24 <= rules.IPT_TREATMENT_LIMIT
     row = ibis.cases(
         (m62 & m38 & m24, 1), (m62 & m38 & ~m24, 2), (m62 & ~m38 & m24, 3),
         (~m62 & m38 & ~m24, 4), (~m62 & ~m38 & m24, 5), (~m62 & ~m38 & ~m24, 6), else_=0,
@@ -244,11 +270,11 @@ def _typed(t: ibis.Table) -> ibis.Table:
 def standard_outcomes(defn: StandardDefinition, pathways: ibis.Table,
                       subsequent: ibis.Table) -> ibis.Table:
     """The wide outcome rows of one completed-waits standard."""
-    if defn.era == "open":
+    if defn.era == Era.OPEN:
         raise ValueError(f"{defn.code} is about open pathways: use ptl()")
     pieces = []
     for part in defn.parts:
-        if part.event == "subsequent_treatment":
+        if part.event == Event.SUBSEQUENT_TREATMENT:
             events = _subsequent_events(defn, part, pathways, subsequent)
         else:
             events = _pathway_events(defn, part, pathways)
@@ -267,28 +293,20 @@ OUTCOMES_VIEW = "_metrics_outcomes"
 
 def pin_inputs(backend: Any, providers: list[str] | None = None,
                materialise: bool = True, breakdowns: tuple[str, ...] | None = None) -> None:
-    """Compute the enriched pathways once per run into a temporary table (DuckDB) or a
-    cached temporary view (Spark), with the subsequent treatments beside them.
+    """Compute the enriched pathways once per run (a temporary table or a cached view, as
+    the engine does it), with the subsequent treatments beside them.
 
     Every standard then reads these two small-schema inputs, so its SQL is compact and can
     be compiled once per process (:func:`_standards_sql`).
     """
-    if backend.name == "duckdb":
-        p_sql, s_sql = _inputs_sql(backend, None if providers is None else tuple(providers),
-                                   breakdowns)
-        con = backend.con
-        for name in (PINNED_PATHWAYS, PINNED_SUBSEQUENT):
-            _drop_temp(con, name)
-        # Many standards read the pathways many times: materialise them once. One standard
-        # reads them once: a view costs nothing to create.
-        kind = "TABLE" if materialise else "VIEW"
-        con.execute(f"CREATE TEMP {kind} {PINNED_PATHWAYS} AS {p_sql}")
-        con.execute(f"CREATE TEMP VIEW {PINNED_SUBSEQUENT} AS {s_sql}")
-        return
-    p, s = _inputs(backend, providers, breakdowns)
-    backend.create_view(PINNED_PATHWAYS, p, overwrite=True)
-    backend.create_view(PINNED_SUBSEQUENT, s, overwrite=True)
-    backend._session.catalog.cacheTable(PINNED_PATHWAYS)
+    engine = engine_for(backend)
+    key = (None if providers is None else tuple(providers), breakdowns)
+    # Many standards read the pathways many times: materialise them once. One standard
+    # reads them once: a view costs nothing to create.
+    engine.pin(PINNED_PATHWAYS, lambda: _inputs(backend, providers, breakdowns)[0], key,
+               materialise)
+    engine.pin(PINNED_SUBSEQUENT, lambda: _inputs(backend, providers, breakdowns)[1], key,
+               False)
 
 
 def _inputs(backend: Any, providers, breakdowns=None) -> tuple[ibis.Table, ibis.Table]:
@@ -301,33 +319,6 @@ def _inputs(backend: Any, providers, breakdowns=None) -> tuple[ibis.Table, ibis.
         p = p.filter(p.provider_code.isin(list(providers)))
         s = s.filter(s.provider_code.isin(list(providers)))
     return p, s
-
-
-_INPUT_SQL: dict = {}
-
-
-def _inputs_sql(backend: Any, providers: tuple[str, ...] | None,
-                breakdowns: tuple[str, ...] | None = None) -> tuple[str, str]:
-    """The DuckDB SQL of the two inputs, compiled once per process (ibis compiling takes
-    longer than DuckDB running it on a whole alliance)."""
-    key = (backend.name, providers, breakdowns)
-    if key not in _INPUT_SQL:
-        p, s = _inputs(backend, providers, breakdowns)
-        _INPUT_SQL[key] = (ibis.to_sql(p, dialect=backend.name),
-                           ibis.to_sql(s, dialect=backend.name))
-        if len(_INPUT_SQL) > 64:
-            _INPUT_SQL.pop(next(iter(_INPUT_SQL)))
-    return _INPUT_SQL[key]
-
-
-def _drop_temp(con: Any, name: str) -> None:
-    """Drop a temporary table or view of this name, whichever it is."""
-    rows = con.execute(
-        "SELECT 'TABLE' FROM duckdb_tables() WHERE temporary AND table_name = ? "
-        "UNION ALL SELECT 'VIEW' FROM duckdb_views() WHERE temporary AND view_name = ?",
-        [name, name]).fetchall()
-    for (kind,) in rows:
-        con.execute(f"DROP {kind} IF EXISTS temp.{name}")
 
 
 @functools.lru_cache(maxsize=64)
@@ -357,17 +348,12 @@ def outcomes_table(backend: Any, codes: list[str] | tuple[str, ...],
     joins) for every pathway. ``None`` derives them all.
     """
     pin_inputs(backend, providers, materialise=len(codes) > 1, breakdowns=breakdowns)
-    sql = _standards_sql(backend.name, tuple(codes), _schema_key(backend, PINNED_PATHWAYS),
+    engine = engine_for(backend)
+    sql = _standards_sql(engine.dialect, tuple(codes), _schema_key(backend, PINNED_PATHWAYS),
                          _schema_key(backend, PINNED_SUBSEQUENT))
     # Expose the SQL as a temporary view: ibis then compiles only what is stacked on top
     # (filters, group-bys), instead of re-parsing the whole definition text every time.
     # Engines type a literal 1.0 as a decimal: state the share's type once, here.
     cols = ", ".join("CAST(share AS DOUBLE) AS share" if c == "share" else c
                      for c in WIDE_COLUMNS)
-    sql = f"SELECT {cols} FROM ({sql}) AS outcomes"
-    if backend.name == "duckdb":
-        _drop_temp(backend.con, OUTCOMES_VIEW)
-        backend.con.execute(f"CREATE TEMP VIEW {OUTCOMES_VIEW} AS {sql}")
-    else:
-        backend._session.sql(sql).createOrReplaceTempView(OUTCOMES_VIEW)
-    return backend.table(OUTCOMES_VIEW)
+    return engine.expose(OUTCOMES_VIEW, f"SELECT {cols} FROM ({sql}) AS outcomes")

@@ -1,15 +1,21 @@
 """Where the metric definitions run: an ibis backend over DuckDB or over Spark.
 
 The definitions in :mod:`cancer_alliance.metrics` are ibis expressions and never name an
-engine. This module makes the backends they run on, behind two engine objects:
+engine. This module makes the backends they run on, behind two runner objects:
 
-* :class:`DuckDBEngine`: the store itself (:func:`duckdb_backend`, the embedded default), or
+* :class:`DuckDBRunner`: the store itself (:func:`duckdb_backend`, the embedded default), or
   with ``lake=`` DuckDB over a lake's Parquet files (no store needed);
-* :class:`SparkEngine`: a Spark session on any master (``local[*]``, ``spark://``, ``yarn``,
+* :class:`SparkRunner`: a Spark session on any master (``local[*]``, ``spark://``, ``yarn``,
   ``k8s://``) or Spark Connect, made from :class:`SparkSettings` by :func:`spark_session`.
   With ``lake=`` the executors read the lake's files directly (:func:`spark_lake_backend`);
   without, the store is exported to a temporary folder first (:func:`export_parquet`, for
   a single machine only: executors elsewhere cannot see the driver's disk).
+
+The runners say *where* the definitions run; :class:`Engine` (:func:`engine_for` a
+backend) holds every difference in *how* the compiler uses a backend: how a run's inputs
+are pinned (a temporary table on DuckDB, a cached view on Spark) and how compiled SQL is
+exposed as a table. Nothing outside this module tests an engine's name or reaches into a
+backend's private state.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ import socket
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -277,7 +283,7 @@ def spark_view(session: Any, loc: Any, entry: Any, view: str) -> None:
     df.createOrReplaceTempView(view)
 
 
-class DuckDBEngine:
+class DuckDBRunner:
     """The definitions on DuckDB: the store's connection, or DuckDB over a lake."""
 
     name = "duckdb"
@@ -317,7 +323,7 @@ class DuckDBEngine:
         """Nothing to stop: DuckDB runs in this process."""
 
 
-class SparkEngine:
+class SparkRunner:
     """The definitions on Spark: a given session, or one made from :class:`SparkSettings`
     when first needed (and stopped by :meth:`stop`)."""
 
@@ -367,12 +373,95 @@ class SparkEngine:
 
 
 def make_engine(engine: Any = "duckdb", spark: Any = None,
-                lake: str | os.PathLike | None = None) -> DuckDBEngine | SparkEngine:
+                lake: str | os.PathLike | None = None) -> DuckDBRunner | SparkRunner:
     """An engine object from ``engine`` (a name or already an engine object)."""
-    if isinstance(engine, (DuckDBEngine, SparkEngine)):
+    if isinstance(engine, (DuckDBRunner, SparkRunner)):
         return engine
     if engine == "duckdb":
-        return DuckDBEngine(lake)
+        return DuckDBRunner(lake)
     if engine == "spark":
-        return SparkEngine(spark, lake=lake)
+        return SparkRunner(spark, lake=lake)
     raise UsageError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
+
+
+class Engine:
+    """What the metric compiler needs from an engine, beyond ibis itself."""
+
+    def __init__(self, backend: Any) -> None:
+        self.backend = backend
+
+    @property
+    def dialect(self) -> str:
+        """The SQL dialect ibis compiles to for this engine."""
+        return self.backend.name
+
+    def pin(self, name: str, build: Callable[[], ibis.Table], key: Hashable,
+            materialise: bool) -> None:
+        """Make the table ``build()`` readable as ``name`` for the rest of the run.
+
+        ``materialise``: it will be read many times, so compute it once. ``key`` identifies
+        the expression ``build`` returns, so an engine may reuse work done for the same key.
+        """
+        raise NotImplementedError
+
+    def expose(self, name: str, sql: str) -> ibis.Table:
+        """The SQL ``sql`` (this engine's dialect) as a temporary view ``name``, as a table."""
+        raise NotImplementedError
+
+
+class DuckDBEngine(Engine):
+    """DuckDB: inputs as temporary tables (or views) from SQL compiled once per process
+    (ibis compiling takes longer than DuckDB running it on a whole alliance)."""
+
+    _SQL: dict[Hashable, str] = {}
+    _SQL_CACHE_SIZE = 64
+
+    def pin(self, name: str, build: Callable[[], ibis.Table], key: Hashable,
+            materialise: bool) -> None:
+        sql_key = (self.dialect, name, key)
+        if sql_key not in self._SQL:
+            self._SQL[sql_key] = ibis.to_sql(build(), dialect=self.dialect)
+            if len(self._SQL) > self._SQL_CACHE_SIZE:
+                self._SQL.pop(next(iter(self._SQL)))
+        self._drop_temp(name)
+        kind = "TABLE" if materialise else "VIEW"
+        self.backend.con.execute(f"CREATE TEMP {kind} {name} AS {self._SQL[sql_key]}")
+
+    def expose(self, name: str, sql: str) -> ibis.Table:
+        self._drop_temp(name)
+        self.backend.con.execute(f"CREATE TEMP VIEW {name} AS {sql}")
+        return self.backend.table(name)
+
+    def _drop_temp(self, name: str) -> None:
+        """Drop a temporary table or view of this name, whichever it is."""
+        rows = self.backend.con.execute(
+            "SELECT 'TABLE' FROM duckdb_tables() WHERE temporary AND table_name = ? "
+            "UNION ALL SELECT 'VIEW' FROM duckdb_views() WHERE temporary AND view_name = ?",
+            [name, name]).fetchall()
+        for (kind,) in rows:
+            self.backend.con.execute(f"DROP {kind} IF EXISTS temp.{name}")
+
+
+class SparkEngine(Engine):
+    """Spark: inputs as temporary views, cached when read many times."""
+
+    def pin(self, name: str, build: Callable[[], ibis.Table], key: Hashable,
+            materialise: bool) -> None:
+        self.backend.create_view(name, build(), overwrite=True)
+        if materialise:
+            self.backend.raw_sql(f"CACHE LAZY TABLE {name}")
+
+    def expose(self, name: str, sql: str) -> ibis.Table:
+        self.backend.raw_sql(sql).createOrReplaceTempView(name)
+        return self.backend.table(name)
+
+
+_ENGINES: dict[str, type[Engine]] = {"duckdb": DuckDBEngine, "pyspark": SparkEngine}
+
+
+def engine_for(backend: Any) -> Engine:
+    """The :class:`Engine` of an ibis backend made by this module."""
+    try:
+        return _ENGINES[backend.name](backend)
+    except KeyError:
+        raise ValueError(f"no metrics engine for the ibis backend {backend.name!r}") from None

@@ -2,9 +2,12 @@
 
 It reads pathways and subsequent treatments as dictionaries of Python values (dates as
 ``datetime.date``, blanks as ``None``) and returns outcome rows with the columns of the
-``outcomes`` contract. It is written standard by standard, straight from the metrics
-reference, without ibis and without the declarative definitions' machinery, so that the
-engines can be checked against something obviously right. Never use it for real volumes.
+``outcomes`` contract. The rules (clock start and the A1 reset, the order of exclusions, the
+§4 allocation table) are written out here in plain Python from the metrics reference,
+without ibis, so that the engines can be checked against something obviously right. What
+differs between standards (events, routes, limits, the rare-cancer limit, eras, modalities,
+who is credited) is read from each :class:`~.definition.StandardDefinition`, as the ibis
+compiler reads it, so a standard is still stated once. Never use it for real volumes.
 """
 
 from __future__ import annotations
@@ -12,19 +15,22 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from cancer_alliance.metrics.platform_rules import ERA_CHANGE
+from cancer_alliance.metrics.definition import (
+    Attribution,
+    ClockStart,
+    Event,
+    Part,
+    StandardDefinition,
+)
+from cancer_alliance.metrics.platform_rules import (
+    ERA_CHANGE,
+    IPT_INVESTIGATION_LIMIT,
+    IPT_TREATMENT_LIMIT,
+    PTL_ROUTES,
+)
+from cancer_alliance.metrics.standards import STANDARDS
 
 Row = dict[str, Any]
-
-OLD_CODES = ("2WW_USC", "2WW_BREAST_SYMPTOMATIC", "31_DAY_FIRST", "31_DAY_SUBSEQUENT_SURGERY",
-             "31_DAY_SUBSEQUENT_DRUG", "31_DAY_SUBSEQUENT_RADIOTHERAPY", "62_DAY_USC",
-             "62_DAY_SCREENING", "62_DAY_UPGRADE")
-NEW_CODES = ("31_DAY", "62_DAY")
-OLD_SUBSEQUENT = {"31_DAY_SUBSEQUENT_SURGERY": "SURGERY",
-                  "31_DAY_SUBSEQUENT_DRUG": "ANTICANCER_DRUG",
-                  "31_DAY_SUBSEQUENT_RADIOTHERAPY": "RADIOTHERAPY"}
-ROUTES_62 = {"62_DAY_USC": ("USC",), "62_DAY_SCREENING": ("SCREEN",),
-             "62_DAY_UPGRADE": ("UPGRADE",), "62_DAY": ("USC", "BS", "SCREEN", "UPGRADE")}
 
 
 def clock_start(p: Row) -> date | None:
@@ -42,14 +48,6 @@ def clock_start(p: Row) -> date | None:
 
 def era_of(d: date) -> str:
     return "pre_2023" if d < ERA_CHANGE else "from_2023"
-
-
-def _in_era(code: str, d: date) -> bool:
-    if code in OLD_CODES:
-        return d < ERA_CHANGE
-    if code in NEW_CODES:
-        return d >= ERA_CHANGE
-    return True  # FDS
 
 
 def _row(code: str, p: Row, *, number: int, start, stop, era_date, exclusion, adjustment,
@@ -72,31 +70,30 @@ def _diagnosed(p: Row) -> bool:
                 or p.get("fds_outcome") == "CONFIRMED")
 
 
-def two_week_wait(code: str, p: Row) -> list[Row]:
-    route = "USC" if code == "2WW_USC" else "BS"
-    if p["referral_route"] != route:
-        return []
-    start, stop = clock_start(p), p.get("first_seen_date")
+def _start(part: Part, p: Row) -> date | None:
+    return clock_start(p) if part.start == ClockStart.ROUTE else p.get("decision_to_treat_date")
+
+
+def first_seen(defn: StandardDefinition, part: Part, p: Row) -> list[Row]:
+    start, stop = _start(part, p), p.get("first_seen_date")
     era_date = stop or p.get("pathway_closed_date")
-    if era_date is None or not _in_era(code, era_date):
+    if era_date is None or not defn.in_era(era_date):
         return []
     exclusion = ("not_first_seen" if stop is None
                  else "missing_clock_start" if start is None else None)
-    return [_row(code, p, number=1, start=start, stop=stop, era_date=era_date,
-                 exclusion=exclusion, adjustment=0, limit=14,
+    return [_row(defn.code, p, number=1, start=start, stop=stop, era_date=era_date,
+                 exclusion=exclusion, adjustment=0, limit=defn.limit_days,
                  accountable=p.get("first_seen_provider_code") or p["provider_code"],
                  rule="first_seen_provider")]
 
 
-def fds(p: Row) -> list[Row]:
-    if p["referral_route"] not in ("USC", "BS", "SCREEN"):
-        return []
-    start = clock_start(p)
+def fds(defn: StandardDefinition, part: Part, p: Row) -> list[Row]:
+    start = _start(part, p)
     candidates = [d for d in (p.get("diagnosis_communicated_date"),
                               p.get("decision_to_treat_date")) if d is not None]
     stop = min(candidates) if candidates else None
     era_date = stop or p.get("pathway_closed_date")
-    if era_date is None:
+    if era_date is None or not defn.in_era(era_date):
         return []
     if p.get("fds_exclusion"):
         exclusion = "fds_exclusion_" + p["fds_exclusion"]
@@ -106,45 +103,55 @@ def fds(p: Row) -> list[Row]:
         exclusion = "missing_clock_start"
     else:
         exclusion = None
-    return [_row("FDS", p, number=1, start=start, stop=stop, era_date=era_date,
-                 exclusion=exclusion, adjustment=0, limit=28, accountable=p["provider_code"],
-                 rule="submitting_provider")]
+    return [_row(defn.code, p, number=1, start=start, stop=stop, era_date=era_date,
+                 exclusion=exclusion, adjustment=0, limit=defn.limit_days,
+                 accountable=p["provider_code"], rule="submitting_provider")]
 
 
-def first_treatment_31(code: str, p: Row) -> list[Row]:
+def first_treatment(defn: StandardDefinition, part: Part, p: Row) -> list[Row]:
+    """A first treatment: the treating provider's, or shared at a transfer (§4)."""
     if not _diagnosed(p):
         return []
-    start, stop = p.get("decision_to_treat_date"), p.get("first_treatment_date")
+    start, stop = _start(part, p), p.get("first_treatment_date")
     era_date = stop or p.get("pathway_closed_date")
-    if era_date is None or not _in_era(code, era_date):
+    if era_date is None or not defn.in_era(era_date):
         return []
     exclusion = ("no_first_treatment" if stop is None
                  else "missing_clock_start" if start is None else None)
-    return [_row(code, p, number=1, start=start, stop=stop, era_date=era_date,
-                 exclusion=exclusion, adjustment=p.get("treatment_adjustment_days") or 0,
-                 limit=31, accountable=p.get("first_treatment_provider_code")
-                 or p["provider_code"], rule="treating_provider")]
+    limit = defn.limit_for(p.get("suspected_cancer_type"))
+    adjustment = (p.get("treatment_adjustment_days") or 0) if part.adjust_a2 else 0
+    treating = p.get("first_treatment_provider_code") or p["provider_code"]
+    base = dict(number=1, start=start, stop=stop, era_date=era_date, exclusion=exclusion,
+                adjustment=adjustment, limit=limit)
+    if defn.attribution != Attribution.INTER_PROVIDER_TRANSFER:
+        return [_row(defn.code, p, **base, accountable=treating, rule="treating_provider")]
+    if exclusion is not None:
+        return [_row(defn.code, p, **base, accountable=treating)]
+    within = (stop - start).days - adjustment <= limit
+    return [_row(defn.code, p, **base, accountable=who, share=share, rule=rule)
+            for who, share, rule in ipt_shares(p, start, stop, adjustment, within)]
 
 
-def subsequent_31(code: str, p: Row, treatments: list[Row]) -> list[Row]:
+def subsequent_treatments(defn: StandardDefinition, part: Part, p: Row,
+                          treatments: list[Row]) -> list[Row]:
     out = []
     for t in treatments:
         stop = t.get("treatment_date")
-        if stop is None or not _in_era(code, stop):
+        if stop is None or not defn.in_era(stop):
             continue
-        if code in OLD_SUBSEQUENT and t["modality"] != OLD_SUBSEQUENT[code]:
+        if part.modalities is not None and t["modality"] not in part.modalities:
             continue
-        if code == "31_DAY" and t["modality"] in ("ACTIVE_MONITORING", "PALLIATIVE"):
+        if t["modality"] in part.excluded_modalities:
             exclusion = f"subsequent_{t['modality'].lower()}_not_counted"
         elif t.get("decision_to_treat_date") is None:
             exclusion = "missing_clock_start"
         else:
             exclusion = None
-        out.append(_row(code, p, number=t["treatment_number"],
+        adjustment = (t.get("adjustment_days") or 0) if part.adjust_a2 else 0
+        out.append(_row(defn.code, p, number=t["treatment_number"],
                         start=t.get("decision_to_treat_date"), stop=stop, era_date=stop,
-                        exclusion=exclusion, adjustment=t.get("adjustment_days") or 0,
-                        limit=31, accountable=t["treatment_provider_code"],
-                        rule="treating_provider"))
+                        exclusion=exclusion, adjustment=adjustment, limit=defn.limit_days,
+                        accountable=t["treatment_provider_code"], rule="treating_provider"))
     return out
 
 
@@ -159,8 +166,8 @@ def ipt_shares(p: Row, start: date, stop: date, adjustment: int, within: bool
     if transfer is None:
         return [(treating, 0.5, "ipt_no_transfer_date"),
                 (referring, 0.5, "ipt_no_transfer_date")]
-    met38 = (transfer - start).days <= 38
-    met24 = (stop - transfer).days - adjustment <= 24
+    met38 = (transfer - start).days <= IPT_INVESTIGATION_LIMIT
+    met24 = (stop - transfer).days - adjustment <= IPT_TREATMENT_LIMIT
     table = {  # (62 met, <=38, <=24): row, referring share, treating share
         (True, True, True): (1, 0.5, 0.5), (True, True, False): (2, 0.5, 0.5),
         (True, False, True): (3, 0.0, 1.0), (False, True, False): (4, 0.0, 1.0),
@@ -176,28 +183,8 @@ def ipt_shares(p: Row, start: date, stop: date, adjustment: int, within: bool
     return out
 
 
-def sixty_two_day(code: str, p: Row) -> list[Row]:
-    if p["referral_route"] not in ROUTES_62[code] or not _diagnosed(p):
-        return []
-    start, stop = clock_start(p), p.get("first_treatment_date")
-    era_date = stop or p.get("pathway_closed_date")
-    if era_date is None or not _in_era(code, era_date):
-        return []
-    exclusion = ("no_first_treatment" if stop is None
-                 else "missing_clock_start" if start is None else None)
-    limit = 62
-    if code == "62_DAY_USC" and p.get("suspected_cancer_type") in (
-            "ACUTE_LEUKAEMIA", "TESTICULAR", "CHILDREN"):
-        limit = 31
-    adjustment = p.get("treatment_adjustment_days") or 0
-    base = dict(number=1, start=start, stop=stop, era_date=era_date, exclusion=exclusion,
-                adjustment=adjustment, limit=limit)
-    if exclusion is not None:
-        return [_row(code, p, **base,
-                     accountable=p.get("first_treatment_provider_code") or p["provider_code"])]
-    within = (stop - start).days - adjustment <= limit
-    return [_row(code, p, **base, accountable=who, share=share, rule=rule)
-            for who, share, rule in ipt_shares(p, start, stop, adjustment, within)]
+_PATHWAY_EVENTS = {Event.FIRST_SEEN: first_seen, Event.FDS: fds,
+                   Event.FIRST_TREATMENT: first_treatment}
 
 
 def outcomes(pathways: list[Row], subsequent: list[Row], codes: tuple[str, ...]) -> list[Row]:
@@ -209,18 +196,14 @@ def outcomes(pathways: list[Row], subsequent: list[Row], codes: tuple[str, ...])
     for p in pathways:
         treatments = by_pathway.get((p["provider_code"], p["pathway_id"]), [])
         for code in codes:
-            if code.startswith("2WW"):
-                out += two_week_wait(code, p)
-            elif code == "FDS":
-                out += fds(p)
-            elif code in ("31_DAY_FIRST", "31_DAY"):
-                out += first_treatment_31(code, p)
-                if code == "31_DAY":
-                    out += subsequent_31(code, p, treatments)
-            elif code in OLD_SUBSEQUENT:
-                out += subsequent_31(code, p, treatments)
-            elif code in ROUTES_62:
-                out += sixty_two_day(code, p)
+            defn = STANDARDS[code]
+            if defn.routes is not None and p["referral_route"] not in defn.routes:
+                continue
+            for part in defn.parts:
+                if part.event == Event.SUBSEQUENT_TREATMENT:
+                    out += subsequent_treatments(defn, part, p, treatments)
+                elif part.event in _PATHWAY_EVENTS:
+                    out += _PATHWAY_EVENTS[part.event](defn, part, p)
     return out
 
 
@@ -228,7 +211,7 @@ def ptl(pathways: list[Row], census: date) -> list[Row]:
     """Open urgent pathways on the census date with days waited, band and backlog flags."""
     out = []
     for p in pathways:
-        if p["referral_route"] not in ("USC", "BS", "SCREEN", "UPGRADE"):
+        if p["referral_route"] not in PTL_ROUTES:
             continue
         start = clock_start(p)
         original = (p.get("upgrade_date") if p["referral_route"] == "UPGRADE"

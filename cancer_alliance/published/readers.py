@@ -1,4 +1,4 @@
-"""Reading the two published CWT layouts into one normalised shape.
+"""Reading the published CWT layouts into one normalised shape.
 
 * **Monthly Combined CSV** (April 2022 onwards): one header row, columns ``Period, Basis,
   Org_Code, Parent_Org, Org_Name, Standard_or_Item, Cancer_Type, Referral_Route_or_Stage,
@@ -7,7 +7,18 @@
 * **"CWT-CRS Data Extract (Provider|Commissioner)" XLSX** (older): title rows may sit above
   the header ``PERIOD, STANDARD, ORG CODE, TREATMENT MODALITY, CANCER TYPE, STAGE/ROUTE, TOTAL
   (or TOTAL TREATED), WITHIN STANDARD, BREACHES``; the basis is in the sheet or file title;
-  some years split the period into MONTH and YEAR.
+  some years split the period into MONTH and YEAR (YEAR as a financial year, 2019/20).
+* **"ICB Sub-Location" (commissioner) XLSX**: ``PERIOD, YEAR, MONTH, STANDARD, ICB SUB
+  LOCATION, SUB-CATEGORY, TOTAL, WITHIN STANDARD, BREACHES``: no cancer type, route or
+  modality columns; SUB-CATEGORY carries the route, stage and modality in one cell
+  (:func:`..vocabulary.sub_category`); every row is all cancers; the basis is
+  Commissioner (the sheet title says "ICB SubLocation").
+* **National time series XLSX** ("CWT-CRS National Time Series ... with Revisions"): sheet
+  ``Monthly Performance``, a title row naming each standard above a header row of blocks
+  ``Monthly, Total, Within Standard, Outside Standard, Performance (%)`` (FDS, 31-day and
+  62-day combined). Each month becomes an England row (``ENGLAND``, all cancers, routes
+  and modalities) on the provider basis (the workbook's cover: "Provider based"). A month
+  before a series starts (all three counts blank) is not a published cell and is skipped.
 
 Both become the rows of :data:`COLUMNS`. Blank cells (and the marks ``*``, ``-``, ``..``) are
 "not published" and become None, never 0 (metrics reference section 6). Anything else that
@@ -51,10 +62,11 @@ XLSX_FIELDS = {
     "month": ["month"],
     "year": ["year"],
     "basis": ["basis"],
-    "org_code": ["org_code"],
+    "org_code": ["org_code", "icb_sub_location", "sub_icb_location", "icb_sub_location_code"],
     "org_name": ["org_name"],
     "parent_org": ["parent_org"],
     "standard": ["standard"],
+    "sub_category": ["sub_category"],
     "cancer_type": ["cancer_type"],
     "route_or_stage": ["stage_route", "route_stage", "stage_or_route"],
     "modality": ["treatment_modality", "modality"],
@@ -102,7 +114,10 @@ def _locate(file: str, headers: list[str], fields: dict[str, list[str]]) -> dict
             if name in keys:
                 where[field] = keys.index(name)
                 break
-    missing = [f for f in REQUIRED if f not in where]
+    required = REQUIRED
+    if "sub_category" in where:  # the ICB sub-location layout: no cancer or route columns
+        required = [f for f in REQUIRED if f not in ("cancer_type", "route_or_stage")]
+    missing = [f for f in required if f not in where]
     if "period" not in where and not {"month", "year"} <= where.keys():
         missing.insert(0, "period")
     if missing:
@@ -160,9 +175,12 @@ def _normalise(
     if not org:
         raise PublishedFileRejected(file, "org_code", "the organisation code is blank",
                                     row=rownum, column=column("org_code"), value="")
-    cancer = vocab.cancer_type(text("cancer_type"))
-    route = vocab.route_or_stage(text("route_or_stage"))
-    mod = vocab.modality(text("modality")) if "modality" in where else ""
+    if "sub_category" in where and "route_or_stage" not in where:
+        route, mod = vocab.sub_category(text("sub_category"))
+    else:
+        route = vocab.route_or_stage(text("route_or_stage"))
+        mod = vocab.modality(text("modality")) if "modality" in where else ""
+    cancer = vocab.cancer_type(text("cancer_type")) if "cancer_type" in where else vocab.ALL
     counts = {
         f: parse_count(file, rownum, column(f), cell(f)) for f in ("total", "within", "breaches")
     }
@@ -212,7 +230,7 @@ def read_monthly_combined_csv(path: Path) -> pd.DataFrame:
 def _find_header(rows: list[tuple]) -> int | None:
     for i, r in enumerate(rows[:30]):
         keys = {header_key(c) for c in r}
-        if "standard" in keys and "org_code" in keys:
+        if "standard" in keys and keys & set(XLSX_FIELDS["org_code"]):
             return i
     return None
 
@@ -248,8 +266,89 @@ def read_cwt_crs_xlsx(path: Path) -> pd.DataFrame:
     if not frames:
         raise PublishedFileRejected(
             file, "layout", "no sheet has the CWT-CRS header (PERIOD, STANDARD, ORG CODE, ...)"
+            " nor is it the national time series (sheet 'Monthly Performance')"
         )
     return pd.concat(frames, ignore_index=True)
+
+
+TIME_SERIES_SHEET = "Monthly Performance"
+#: Words of a time-series block title -> our standard code. The titles are NHS England's
+#: (CWT-CRS-National-Time-Series-Oct-2009-Oct-2023-with-Revisions.xlsx, row 2): "Four Week
+#: (28-days) Wait ...", "One Month (31-days) Wait ...", "Two Month (62-days) Wait ...".
+TIME_SERIES_STANDARDS = (("28 DAYS", "FDS"), ("31 DAYS", "31_DAY"), ("62 DAYS", "62_DAY"))
+
+
+def _series_standard(title: str) -> str | None:
+    key = vocab._key(title)
+    return next((code for words, code in TIME_SERIES_STANDARDS if words in key), None)
+
+
+def read_national_time_series(path: Path, wb) -> pd.DataFrame | None:
+    """The national time series' monthly blocks as England rows, or None if not one."""
+    file = path.name
+    if TIME_SERIES_SHEET not in wb.sheetnames:
+        return None
+    rows = [tuple(r) for r in wb[TIME_SERIES_SHEET].iter_rows(values_only=True)]
+    h = next((i for i, r in enumerate(rows[:10])
+              if sum(header_key(c) == "monthly" for c in r) >= 1), None)
+    if h is None:
+        return None
+    header = [header_key(c) for c in rows[h]]
+    starts = [j for j, k in enumerate(header) if k == "monthly"]
+    blocks = []
+    for j in starts:
+        title = next((str(rows[t][j2]) for t in range(h - 1, -1, -1)
+                      for j2 in range(j, min(j + 5, len(rows[t])))
+                      if j2 < len(rows[t]) and rows[t][j2] and _series_standard(str(rows[t][j2]))),
+                     None)
+        if title is None:
+            raise PublishedFileRejected(file, "layout", "a time-series block has no title "
+                                        "naming its standard (28, 31 or 62 days)",
+                                        row=h + 1, column=TIME_SERIES_SHEET)
+        names = header[j:j + 5]
+        if names[1:4] != ["total", "within_standard", "outside_standard"]:
+            raise PublishedFileRejected(file, "layout", "a time-series block must be Monthly, "
+                                        "Total, Within Standard, Outside Standard",
+                                        row=h + 1, column=TIME_SERIES_SHEET, value=names)
+        blocks.append((j, _series_standard(title), " ".join(title.split())))
+    out = []
+    for i in range(h + 1, len(rows)):
+        r = rows[i]
+        for j, code, title in blocks:
+            if j >= len(r) or r[j] in (None, ""):
+                continue
+            month = vocab.period(r[j])
+            if month is None:
+                raise PublishedFileRejected(file, "period", "a month must be a date",
+                                            row=i + 1, column="Monthly", value=r[j])
+            counts = {f: parse_count(file, i + 1, name, r[j + k] if j + k < len(r) else None)
+                      for f, k, name in (("total", 1, "Total"), ("within", 2, "Within Standard"),
+                                         ("breaches", 3, "Outside Standard"))}
+            if all(v is None for v in counts.values()):
+                continue  # the series had not started: not a published cell
+            out.append({
+                "period": month, "basis": "Provider", "org_code": vocab.ENGLAND,
+                "org_name": "England", "parent_org": None, "standard": code,
+                "standard_published": title, "cancer_type": vocab.ALL,
+                "route_or_stage": vocab.ALL, "modality": vocab.ALL, **counts,
+                "is_subtotal": True, "source_row": i + 1,
+            })
+    return pd.DataFrame(out, columns=COLUMNS)
+
+
+def _time_series_or_none(path: Path) -> pd.DataFrame | None:
+    """The national time series if ``path`` is one (it has no extract header), else None."""
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - any unreadable workbook is one user error
+        raise PublishedFileRejected(path.name, "xlsx",
+                                    f"not a readable .xlsx workbook: {exc}") from None
+    try:
+        return read_national_time_series(path, wb)
+    finally:
+        wb.close()
 
 
 def read_published(path: str | Path) -> tuple[str, pd.DataFrame]:
@@ -261,5 +360,8 @@ def read_published(path: str | Path) -> tuple[str, pd.DataFrame]:
     if suffix == ".csv":
         return "monthly_combined_csv", read_monthly_combined_csv(path)
     if suffix in (".xlsx", ".xlsm"):
+        series = _time_series_or_none(path)
+        if series is not None:
+            return "national_time_series_xlsx", series
         return "cwt_crs_xlsx", read_cwt_crs_xlsx(path)
     raise PublishedFileRejected(path.name, "file", "expected a .csv or .xlsx file")

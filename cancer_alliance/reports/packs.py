@@ -71,7 +71,7 @@ def board_pack(con, period: str) -> dict:
     provs = providers(con)
     league = []
     for code in s.PACK_STANDARDS:
-        sec = s.standard_section(con, code, period, None)
+        sec = s.standard_section(con, code, period, None, protect=True)
         league.append(sec)
     by_provider = []
     for code in s.PACK_STANDARDS:

@@ -43,9 +43,34 @@ def _label(code: str) -> str:
     return getattr(d, "name", None) or code
 
 
+PERFORMANCE_COUNTS = ["within", "breaches", "total"]
+
+
+def protect_performance(df: pd.DataFrame, group_cols: list[str],
+                        total_row: bool = True) -> pd.DataFrame:
+    """Within / breaches / total by ``group_cols`` through small-number protection, called
+    exactly as the dashboard's breakdown tables call it (``web.protect.for_actor`` with
+    ``total_col="total"``), so a board member sees the same cells in the pack and on the
+    web. The performance is computed from the true counts and withheld or rounded for
+    display only (``stats.suppression``)."""
+    return stats.protect_table(df, PERFORMANCE_COUNTS, group_cols, total_row=total_row,
+                               total_col="total",
+                               percentages={"performance": ("within", "total")})
+
+
+def _none(v):
+    return None if pd.isna(v) else float(v)
+
+
 @_safe
-def standard_section(con, code: str, period: str, provider: str | None) -> dict:
-    """Performance history with an SPC chart and, for a provider, its funnel position."""
+def standard_section(con, code: str, period: str, provider: str | None,
+                     protect: bool = False) -> dict:
+    """Performance history with an SPC chart and, for a provider, its funnel position.
+
+    With ``protect`` (board packs) the counts and percentages shown are the protected ones
+    the board sees on the web; the SPC verdict and met / not met are always computed from
+    the true counts (never from rounded ones), so every role gets the same verdict.
+    """
     start = periods.shift(period, 1 - HISTORY_MONTHS)
     by = ("provider_code", "month") if provider else ("month",)
     df = metrics.compute_metrics(con, code, by=by, period=(start, period))
@@ -63,12 +88,23 @@ def standard_section(con, code: str, period: str, provider: str | None) -> dict:
         performance=float(last["performance"]),
         threshold=None if pd.isna(last["threshold"]) else float(last["threshold"]),
         met=None if pd.isna(last["met"]) else bool(last["met"]),
+        protected=protect,
     )
     values = df["performance"].astype(float).tolist()
     result = stats.spc(values, improvement="increase", target=out["threshold"])
     out["variation"], out["assurance"] = result.variation, result.assurance
+    shown_values = values
+    if protect:
+        shown = protect_performance(df[["period", *PERFORMANCE_COUNTS]], ["period"],
+                                    total_row=False)
+        shown_values = [_none(v) for v in shown["performance"]]
+        top = shown.iloc[-1]
+        out.update(total=_none(top["total"]), within=_none(top["within"]),
+                   breaches=_none(top["breaches"]), performance=_none(top["performance"]))
+        if out["performance"] is None:  # a verdict on a withheld figure is withheld too
+            out["met"] = None
     title = f"{code} performance" + (f", {provider}" if provider else ", alliance")
-    spec = builders.spc_chart(title, df["period"].tolist(), values, result,
+    spec = builders.spc_chart(title, df["period"].tolist(), shown_values, result,
                               target=out["threshold"])
     plan_line = builders.plan_line(df["period"].tolist(),
                                    trajectories.get_planned(con, provider or ALLIANCE, code))
@@ -205,16 +241,17 @@ def hotspot_section(con, period: str, provider: str | None, protect: bool = Fals
               "within": float(r.within), "performance": float(r.performance),
               "threshold": float(r.threshold)} for r in df.itertuples()]
     if protect and items:
-        items = _protect(items, "tumour_group")
+        items = _protect(items, "tumour_group", total_row=False)
     return {"from": start, "to": period, "min_total": HOTSPOT_MIN_TOTAL, "items": items,
             "protected": bool(protect)}
 
 
-def _protect(items: list[dict], group: str) -> list[dict]:
-    """Small-number protection for board packs (stats.protect_table)."""
+def _protect(items: list[dict], group: str, total_row: bool = True) -> list[dict]:
+    """Small-number protection for board packs, as the dashboard protects the same table
+    (:func:`protect_performance`); rows need ``within`` and ``total``."""
     df = pd.DataFrame(items)
-    prot = stats.protect_table(df, ["total", "within"], [group], total_row=False,
-                               percentages={"performance": ("within", "total")})
+    df["breaches"] = df["total"] - df["within"]
+    prot = protect_performance(df, [group], total_row=total_row)
     out = []
     for r in prot.to_dict("records"):
         out.append({k: (None if pd.isna(v) else v) for k, v in r.items()})

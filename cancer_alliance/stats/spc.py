@@ -34,6 +34,7 @@ import math
 import numbers
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from typing import Literal
 
 from cancer_alliance.errors import UsageError
@@ -46,6 +47,26 @@ SHORT_SEGMENT = 12  # NHSRplotthedots warns below this many points per segment
 MIN_FIX_AFTER = 12  # NHSRplotthedots rejects fix_after_n_points below this
 
 Improvement = Literal["increase", "decrease", "neutral"]
+
+
+class PointType(StrEnum):
+    """A point's Making Data Count type (NHSRplotthedots ``point_type``)."""
+
+    COMMON_CAUSE = "common_cause"
+    IMPROVEMENT = "special_cause_improvement"
+    CONCERN = "special_cause_concern"
+    NEUTRAL_HIGH = "special_cause_neutral_high"
+    NEUTRAL_LOW = "special_cause_neutral_low"
+
+    @property
+    def flag(self) -> str | None:
+        """How a chart marks the point: improvement, concern, neutral, or None."""
+        return _FLAGS[self]
+
+
+_FLAGS = {PointType.COMMON_CAUSE: None, PointType.IMPROVEMENT: "improvement",
+          PointType.CONCERN: "concern", PointType.NEUTRAL_HIGH: "neutral",
+          PointType.NEUTRAL_LOW: "neutral"}
 DIRECTION = {"increase": 1, "decrease": -1, "neutral": 0}
 
 
@@ -71,8 +92,8 @@ class Point:
     value: float
     segment: int
     rules: list[str]
-    special_cause_type: str
-    point_type: str
+    special_cause_type: str  # NHSRplotthedots' label, for display only
+    point_type: PointType
 
 
 @dataclass
@@ -105,22 +126,27 @@ class SPCResult:
         return _nan_to_none(asdict(self))
 
 
+#: (point type, higher is better) -> Making Data Count icon name.
+_ICONS = {
+    (PointType.COMMON_CAUSE, True): "common_cause", (PointType.COMMON_CAUSE, False): "common_cause",
+    (PointType.NEUTRAL_HIGH, True): "neutral_high", (PointType.NEUTRAL_HIGH, False): "neutral_high",
+    (PointType.NEUTRAL_LOW, True): "neutral_low", (PointType.NEUTRAL_LOW, False): "neutral_low",
+    (PointType.IMPROVEMENT, True): "improvement_high",
+    (PointType.IMPROVEMENT, False): "improvement_low",
+    (PointType.CONCERN, True): "concern_low", (PointType.CONCERN, False): "concern_high",
+}
+
+
 def variation_icon(point_type: str | None, improvement: str) -> str | None:
     """Icon name for a point type: ``common_cause``, ``improvement_high``/``_low``,
     ``concern_high``/``_low`` or ``neutral_high``/``_low`` (see
     :attr:`SPCResult.variation_icon`); ``None`` for no point type."""
     if point_type is None:
         return None
-    if point_type == "common_cause":
-        return "common_cause"
-    if point_type.startswith("special_cause_neutral_"):
-        return point_type.removeprefix("special_cause_")
-    increase = improvement == "increase"
-    if point_type == "special_cause_improvement":
-        return "improvement_high" if increase else "improvement_low"
-    if point_type == "special_cause_concern":
-        return "concern_low" if increase else "concern_high"
-    raise UsageError(f"unknown SPC point type {point_type!r}")
+    try:
+        return _ICONS[PointType(point_type), improvement == "increase"]
+    except ValueError:
+        raise UsageError(f"unknown SPC point type {point_type!r}") from None
 
 
 def _nan_to_none(obj):
@@ -185,31 +211,29 @@ def _check_values(values: Sequence[float]) -> list[float]:
     return out
 
 
-def _special_cause_type(
+def _special_cause(
     outside: bool, side: int, in_trend: bool, trend_dir: int, in_two: bool, in_run: bool
-) -> str:
+) -> tuple[str, int]:
+    """(NHSRplotthedots' ``special_cause_type`` label, the signal's side: +1 high, -1 low,
+    0 none). The side is decided from the rules that fired, never read back from the label."""
     if outside:
-        return "Above UCL" if side == 1 else "Below LCL"
+        return ("Above UCL" if side == 1 else "Below LCL"), (1 if side == 1 else -1)
     above_below = "Above" if side > 0 else "Below"
     if in_trend:
-        return f"7 Point Trend ({'In' if trend_dir == 1 else 'De'}creasing)"
+        return f"7 Point Trend ({'In' if trend_dir == 1 else 'De'}creasing)", trend_dir
     if in_two:
-        return f"2 in 3 {above_below} CL"
+        return f"2 in 3 {above_below} CL", (1 if side > 0 else -1)
     if in_run:
-        return f"7 Points {above_below} CL"
-    return "Common Cause"
+        return f"7 Points {above_below} CL", (1 if side > 0 else -1)
+    return "Common Cause", 0
 
 
-def _point_type(special_cause_type: str, direction: int) -> str:
-    if any(w in special_cause_type for w in ("Above", "Increasing")):
-        v = 1
-    elif any(w in special_cause_type for w in ("Below", "Decreasing")):
-        v = -1
-    else:
-        return "common_cause"
+def _point_type(signal: int, direction: int) -> PointType:
+    if signal == 0:
+        return PointType.COMMON_CAUSE
     if direction == 0:
-        return "special_cause_neutral_high" if v > 0 else "special_cause_neutral_low"
-    return "special_cause_improvement" if v * direction > 0 else "special_cause_concern"
+        return PointType.NEUTRAL_HIGH if signal > 0 else PointType.NEUTRAL_LOW
+    return PointType.IMPROVEMENT if signal * direction > 0 else PointType.CONCERN
 
 
 def _assurance(target: float | None, direction: int, seg: Segment) -> str | None:
@@ -291,10 +315,10 @@ def spc(
                 )
                 if hit
             ]
-            sct = _special_cause_type(
+            sct, signal = _special_cause(
                 outside[i], sides[i], in_trend[i], trend_dir[i], in_two[i], in_run[i]
             )
-            points.append(Point(start + i, y, k, fired, sct, _point_type(sct, direction)))
+            points.append(Point(start + i, y, k, fired, sct, _point_type(signal, direction)))
 
     return SPCResult(
         segments=segments,

@@ -8,9 +8,18 @@ Platform rule (metrics reference §8, after NHS Digital's HES/ECDS disclosure co
   0 stays 0 (the reference marks this UNCERTAIN; we believe NHS Digital shows 0).
   Fractional counts (the 0.5 inter-provider shares) are summed first and protected
   once, so 7.5 shares round to 10 and 7 shares are suppressed.
-* Percentages are computed from the protected figures and withheld when either figure
-  is suppressed or the protected denominator is 0; they have 1 decimal place only when
-  the protected denominator is 4,000 or more, otherwise none.
+* Percentages, and every statistic derived from counts (SPC verdicts, funnel positions,
+  variation icons, met / not met), are computed from the *true* counts, never from the
+  rounded or suppressed ones; protection then decides only what may be *shown*. A
+  percentage is withheld (shown ``*``) when its numerator, its denominator or their
+  difference (the breaches beside the "within") is above 0 and below 7.5, or when a cell
+  it is derived from was hidden by secondary suppression; otherwise it is shown rounded
+  for display: 1 decimal place when the protected denominator is 4,000 or more,
+  otherwise none. This departs from NHS Digital's wording in metrics reference §8
+  ("percentages are calculated from the protected figures") on purpose: 10/15 = 67% on a
+  tile whose truth is 8/17 = 47% is a distortion, not protection (issue 13, part 4;
+  ``docs/explanation/statistics.md``). The difference rule is what keeps the true
+  percentage from giving a small count away (19 of 20 shown as 95% reveals 1 breach).
 * Secondary suppression: wherever a total is shown beside its parts (a column's parts
   and the total row, or a row's parts and its total column), a line with exactly one
   suppressed cell (a part, or the total itself) would let anyone recover it by
@@ -71,16 +80,31 @@ def protect_count(value: float | None, national: bool = False) -> float | None:
     return int(math.floor(v / ROUND_TO + 0.5) * ROUND_TO)
 
 
+def _small(value: float) -> bool:
+    """A count that primary suppression hides: above 0 and below 7.5."""
+    return 0 < value < SUPPRESS_BELOW
+
+
 def protect_percentage(
-    numerator: float | None, denominator: float | None
+    numerator: float | None, denominator: float | None, hidden: bool = False
 ) -> float | None:
-    """A percentage from two *already protected* figures, or ``None`` if withheld."""
+    """The percentage to show for *true* counts ``numerator / denominator``, or ``None``.
+
+    Computed on the true counts and rounded for display only (see the module docstring):
+    withheld when either count or their difference is a small count, when ``hidden``
+    (a cell it is derived from was hidden by secondary suppression), or when the
+    denominator is 0.
+    """
     if numerator is None or denominator is None or pd.isna(numerator) or pd.isna(denominator):
         return None
-    if denominator <= 0:
+    num, den = float(numerator), float(denominator)
+    if hidden or den <= 0:
         return None
-    digits = 1 if denominator >= ONE_DP_FROM else 0
-    return round(100 * float(numerator) / float(denominator), digits)
+    if _small(num) or _small(den) or _small(den - num):
+        return None
+    shown_den = protect_count(den)
+    digits = 1 if shown_den is not None and shown_den >= ONE_DP_FROM else 0
+    return round(100 * num / den, digits)
 
 
 def display(value: float | None) -> str:
@@ -217,8 +241,11 @@ def protect_table(
     summed by ``group_cols``; a ``Total`` row is added when ``total_row``; counts are
     protected with secondary suppression against the total row and ``total_col``; then
     each ``percentages`` entry ``name: (numerator_col, denominator_col)`` is computed from
-    the protected figures. Secondary suppression always treats the column totals as
-    known, even with ``total_row=False``, and with two or more ``group_cols`` it also
+    the *true* summed counts and shown per :func:`protect_percentage`: withheld where its
+    numerator or denominator cell is hidden or, when the denominator is ``total_col``,
+    where any part of that row is hidden (the hidden part is the difference).
+    Secondary suppression always treats the column totals as known, even with
+    ``total_row=False``, and with two or more ``group_cols`` it also
     treats every margin another breakdown would publish (each group's own subtotals) as
     known, so no choice of breakdown recovers a hidden cell by subtraction.
     """
@@ -251,6 +278,8 @@ def protect_table(
         total_at = len(table) - 1
     out = protect(table, cols, total_col=total_col, national=national, total_row=total_at,
                   margins=margins)
+    truth = table[cols].to_numpy(dtype=float)
+    hidden = out[cols].isna().to_numpy()
     if total_at is not None and not total_row:
         attrs = dict(out.attrs)
         out = out.drop(index=total_at)
@@ -258,15 +287,17 @@ def protect_table(
     for name, (num, den) in (percentages or {}).items():
         if num not in cols or den not in cols:
             raise UsageError(f"percentage {name!r} must use count columns, not {num!r}/{den!r}")
-        if national:
-            out[name] = [
-                None if d <= 0 else 100 * n / d for n, d in zip(out[num], out[den], strict=True)
-            ]
-        else:
-            out[name] = [
-                protect_percentage(None if pd.isna(n) else n, None if pd.isna(d) else d)
-                for n, d in zip(out[num], out[den], strict=True)
-            ]
+        i, j = cols.index(num), cols.index(den)
+        # every count of the row is a part of (or is) the denominator when it is the total
+        deps = list(range(len(cols))) if den == total_col else [i, j]
+        values = []
+        for r in out.index:  # positions in the full table (the Total row may be dropped)
+            n, d = truth[r, i], truth[r, j]
+            if national:
+                values.append(None if d <= 0 else 100 * n / d)
+            else:
+                values.append(protect_percentage(n, d, hidden=bool(hidden[r, deps].any())))
+        out[name] = values
     return out
 
 

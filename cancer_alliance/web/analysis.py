@@ -1,8 +1,11 @@
 """Turning metric counts into what the pages show: series, SPC, intervals, funnels.
 
-Every function here takes counts that have *already* passed
-:func:`cancer_alliance.web.protect.for_actor`, so statistics are never computed from
-unprotected figures for a protected viewer.
+Figures are shown as :func:`cancer_alliance.web.protect.for_actor` made them for the
+viewer, but every judgement (SPC verdict, variation icon, change, met / not met, funnel
+position) is computed from the *true* counts (``truth``) and then shown beside the
+protected figures: computing on rounded or suppressed counts would distort the verdict
+(issue 13, part 4; ``docs/explanation/statistics.md``). A judgement about one point whose
+percentage is withheld is withheld with it.
 """
 
 from __future__ import annotations
@@ -66,27 +69,37 @@ def _f(v) -> float:
         return float("nan")
 
 
-def headline(series: pd.DataFrame, code: str) -> dict:
-    """The overview row for one standard: latest value, change, threshold, MDC icons, chart."""
+def headline(series: pd.DataFrame, code: str, truth: pd.DataFrame | None = None) -> dict:
+    """The overview row for one standard: latest value, change, threshold, MDC icons, chart.
+
+    ``series`` is what the viewer may see; ``truth`` the same months with true counts (the
+    same frame when the viewer sees true counts), from which every verdict is computed.
+    """
     defn = data.standard_defs()[code]
+    truth = series if truth is None else truth
     row: dict = {"code": code, "name": defn.short_name, "href": f"/standards/{code}"}
     if series.empty:
         row.update(period=None, performance=None, change=None, threshold=None, met=None,
                    variation=None, assurance=None, spark=None, total=None)
         return row
     last = series.iloc[-1]
-    prev = series.iloc[-2] if len(series) > 1 else None
+    shown_last = _f(last["performance"])
+    shown_prev = _f(series.iloc[-2]["performance"]) if len(series) > 1 else float("nan")
+    true = truth.set_index(truth["period"].astype(str))["performance"]
+    true = [_f(true.get(str(p), float("nan"))) for p in series["period"]]
     threshold = defn.threshold_on(periods.month_start(str(last["period"])))
-    perf = _f(last["performance"])
-    result = spc_for(series, code)
+    perf = true[-1] if not math.isnan(shown_last) else float("nan")
+    result = spc_for(truth, code)
     variation = assurance = None
     if result is not None:
         variation = mdc.variation_key(result.variation_icon)
         assurance = result.assurance
-    change = perf - _f(prev["performance"]) if prev is not None else float("nan")
+    change = float("nan")
+    if len(true) > 1 and not math.isnan(shown_last) and not math.isnan(shown_prev):
+        change = true[-1] - true[-2]
     row.update(
         period=last["period"],
-        performance=perf,
+        performance=shown_last,
         total=last["total"],
         change=None if math.isnan(change) else change,
         threshold=threshold,
@@ -100,12 +113,33 @@ def headline(series: pd.DataFrame, code: str) -> dict:
     return row
 
 
-def funnel(df: pd.DataFrame, unit_col: str) -> tuple[pd.DataFrame, pd.DataFrame] | None:
-    """Funnel points and curves across units (providers, commissioners) for one period."""
+def funnel(df: pd.DataFrame, unit_col: str,
+           shown: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """Funnel points and curves across units (providers, commissioners) for one period.
+
+    ``df`` holds the true counts: limits, baseline and each unit's position are computed
+    from them. With ``shown`` (the protected table the viewer sees), a unit whose
+    percentage is withheld there is left off the chart, and the others are drawn at the
+    figures shown in the table (rounded for display), keeping their true position.
+    """
     g = df.groupby(unit_col, as_index=False)[["within", "total"]].sum(min_count=1).dropna()
     g = g[g["total"] > 0]
     if len(g) < 2:
         return None
     units = pd.DataFrame({"unit": g[unit_col].astype(str), "numerator": g["within"].astype(float),
                           "denominator": g["total"].astype(float)})
-    return stats.funnel_plot_data(units)
+    points, curve = stats.funnel_plot_data(units)
+    if shown is None:
+        return points, curve
+    view = shown.assign(unit=shown[unit_col].astype(str)).set_index("unit")
+    keep = [u for u in points["unit"] if u in view.index
+            and not math.isnan(_f(view.at[u, "performance"]))]
+    points = points[points["unit"].isin(keep)].copy()
+    points["denominator"] = [_f(view.at[u, "total"]) for u in points["unit"]]
+    points["proportion"] = [_f(view.at[u, "performance"]) / 100 for u in points["unit"]]
+    if points.empty:
+        return None
+    # the curve spans the shown units only: where it starts would hint at a hidden one
+    lo, hi = points["denominator"].min(), points["denominator"].max()
+    curve = curve[(curve["denominator"] >= lo) & (curve["denominator"] <= hi)]
+    return points.reset_index(drop=True), curve.reset_index(drop=True)

@@ -22,6 +22,9 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from cancer_alliance import published
+from cancer_alliance.errors import NotFound
+
 BREAKDOWNS: dict[str, tuple[str, str]] = {
     "provider": ("provider_code", "Provider"),
     "commissioner": ("commissioner_code", "Commissioner"),
@@ -292,3 +295,38 @@ def completeness(con: duckdb.DuckDBPyConnection, provider: str | None = None) ->
             FROM pathways {where} GROUP BY provider_code ORDER BY provider_code""",
         params,
     ).df()
+
+
+def published_version(con: duckdb.DuckDBPyConnection) -> tuple:
+    """Changes whenever a published file is loaded (``published load`` runs outside the
+    app, so the submissions' data version alone would keep a stale reconciliation)."""
+    try:
+        return tuple(con.execute(
+            "SELECT count(*), max(loaded_at), coalesce(sum(rows_loaded), 0) FROM published_files"
+        ).fetchall()[0])
+    except duckdb.Error as exc:
+        raise DataUnavailable("published data (no published tables in this store)") from exc
+
+
+def reconciliation(con: duckdb.DuckDBPyConnection, standard: str | None = None,
+                   period: str | None = None) -> pd.DataFrame:
+    """Local against published figures by provider, standard and month (every provider:
+    the page scopes it), from :func:`cancer_alliance.published.reconcile`."""
+    key = ("reconcile", standard, period, published_version(con))
+    return cached(con, key, lambda: published.reconcile(con, standard=standard,
+                                                         period=period)).copy()
+
+
+def published_comparators(con: duckdb.DuckDBPyConnection, standard: str) -> pd.DataFrame:
+    """England's published monthly figures for ``standard`` (``period, total, within,
+    performance``), empty when nothing is loaded for it: the comparator beside local figures."""
+    key = ("published-england", standard, published_version(con))
+
+    def compute() -> pd.DataFrame:
+        try:
+            df = published.published_metrics(con, standard, by=("month",))
+        except NotFound:  # nothing published loaded for this standard
+            return pd.DataFrame(columns=["period", "total", "within", "performance"])
+        return df[["period", "total", "within", "performance"]]
+
+    return cached(con, key, compute).copy()

@@ -156,6 +156,9 @@ NAV = [
     ("Outcomes", "/outcomes", "view_operations"),
     ("Patient tracking list", "/ptl", "view_patient"),
     ("Submissions", "/submissions", "submit_data"),
+    # the reconciliation is for exactly the roles view_patient admits (policy.
+    # reconciliation_scope: exact counts, so not for board members or the public)
+    ("Reconciliation", "/reconciliation", "view_patient"),
     ("Operations", "/operations", "view_operations"),
     ("Public view", "/public", "view_aggregate"),
     ("Definitions", "/definitions", "view_aggregate"),

@@ -3,10 +3,15 @@
 Every aggregate table a page, CSV download or API response shows goes through
 :func:`for_actor`, which sums raw counts by the table's groups and then, for the public
 and board members, applies small-number protection with secondary suppression
-(:func:`cancer_alliance.stats.protect_table`, metrics reference §8) and computes
-percentages from the protected counts. Alliance staff, providers and commissioners get
-the same shape of table with exact counts. Because every breakdown and download starts
-again from raw counts through this one function, no path can reveal a small count.
+(:func:`cancer_alliance.stats.protect_table`, metrics reference §8), with percentages
+computed from the true counts and only then withheld or rounded for display. Alliance
+staff, providers and commissioners get the same shape of table with exact counts.
+Because every breakdown and download starts again from raw counts through this one
+function, no path can reveal a small count.
+
+Statistics that judge a figure (SPC verdicts, funnel positions, met / not met) are never
+computed from a protected table: pages compute them from :func:`exact` (the true counts)
+and show them beside the protected figures, so every role sees the same verdict.
 """
 
 from __future__ import annotations
@@ -23,10 +28,14 @@ from cancer_alliance.auth.policy import aggregates_protected
 TOTAL_LABEL = "Total"
 
 
-def _exact(
+def exact(
     df: pd.DataFrame, count_cols: list[str], group_cols: list[str], total_row: bool,
     percentages: dict[str, tuple[str, str]],
 ) -> pd.DataFrame:
+    """Raw counts summed by ``group_cols`` with exact percentages: the truth statistics use.
+
+    Never shown to a protected actor as it is; :func:`for_actor` decides what may be shown.
+    """
     if group_cols:
         out = df.groupby(group_cols, dropna=False, observed=True, sort=True)[count_cols].sum()
         out = out.reset_index()
@@ -76,7 +85,7 @@ def for_actor(
         if not total_row and groups:
             out = out[~(out[groups] == TOTAL_LABEL).all(axis=1)].reset_index(drop=True)
         return out
-    return _exact(df, counts, groups, total_row, pcts)
+    return exact(df, counts, groups, total_row, pcts)
 
 
 def is_protected(df: pd.DataFrame) -> bool:

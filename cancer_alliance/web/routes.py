@@ -22,6 +22,7 @@ from cancer_alliance.web.views import (
     population,
     ptl,
     public,
+    reconciliation,
     standards,
     submissions,
 )
@@ -36,6 +37,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     ptl.router,
     submissions.router,
     public.router,
+    reconciliation.router,
     definitions.router,
     admin.router,
     api.router,

@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from cancer_alliance import metrics
-from cancer_alliance.metrics.engines import SparkEngine, SparkSettings
+from cancer_alliance.metrics.engines import SparkRunner, SparkSettings
 from cancer_alliance.metrics.lake_results import write_results
 from cancer_alliance.metrics.measures.compute import compute_measures
 
@@ -33,7 +33,7 @@ def _step(name: str, started: float) -> float:
 
 def main(master: str, lake: str, out: str, census: str, period: str) -> None:
     out_dir = Path(out)
-    engine = SparkEngine(settings=SparkSettings(master, conf=CLUSTER_CONF, timeout=90),
+    engine = SparkRunner(settings=SparkSettings(master, conf=CLUSTER_CONF, timeout=90),
                          lake=lake)
     t = time.monotonic()
     try:

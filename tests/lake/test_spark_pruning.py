@@ -12,7 +12,7 @@ import pytest
 
 from cancer_alliance import metrics
 from cancer_alliance.lake import export_store
-from cancer_alliance.metrics.engines import DuckDBEngine, SparkEngine
+from cancer_alliance.metrics.engines import DuckDBRunner, SparkRunner
 from cancer_alliance.metrics.lake_results import write_results
 from cancer_alliance.store import connect
 
@@ -26,7 +26,7 @@ def test_one_month_reads_one_months_files(spark_session, store3, tmp_path):
     with connect(store3) as con:
         export_store(con, lake)
         expected = metrics.compute_many(con, STANDARDS, by="provider,month", period=MONTH)
-    write_results(DuckDBEngine(lake))  # refresh --lake
+    write_results(DuckDBRunner(lake))  # refresh --lake
     outcomes = next((lake / "results").glob("r*/metric_outcomes"))
     spoiled = 0
     for folder in outcomes.glob("reporting_period=*"):
@@ -35,7 +35,7 @@ def test_one_month_reads_one_months_files(spark_session, store3, tmp_path):
                 f.write_bytes(b"not parquet" * 100)
                 spoiled += 1
     assert spoiled > 0
-    engine = SparkEngine(session=spark_session, lake=lake)
+    engine = SparkRunner(session=spark_session, lake=lake)
     got = metrics.compute_many(None, STANDARDS, by="provider,month", period=MONTH,
                                engine=engine)
     assert len(expected) > 0

@@ -6,12 +6,13 @@ import hashlib
 import re
 import subprocess
 
+import pandas as pd
 import pytest
 
 from cancer_alliance import metrics, reports
+from cancer_alliance.dataset.periods import month_end
 from cancer_alliance.errors import NotFound, UsageError
 from cancer_alliance.reports import archive, packs, render
-from cancer_alliance.reports.sections import month_end
 
 PERIOD = "2024-06"
 
@@ -207,3 +208,46 @@ def test_funnel_shows_this_provider_apart_and_others_unnamed(built):
     svg = sec["funnel"]["chart_svg"]
     assert f'data-series="{me} (this provider)"' in svg
     assert 'data-series="Other providers"' in svg
+
+
+DATA_MONTH = "2024-04"  # the latest month the seeded store has pathways for
+
+
+def test_board_pack_shows_what_the_board_sees_on_the_web_and_in_the_api(built):
+    """Issue 13, part 4: the same figure, role and month look the same on the web, in the
+    PDF and in the API; the verdicts come from the true counts for every role."""
+    from cancer_alliance.auth.model import Actor
+    from cancer_alliance.web.views.overview import headline_rows
+    from cancer_alliance.web.views.standards import breakdown_table
+
+    ops_con = built[0]
+    board, analyst = Actor("b", "board"), Actor("a", "analyst")
+    pack = packs.board_pack(ops_con, DATA_MONTH)
+    shown = 0
+    for block in pack["by_provider"]:
+        web = breakdown_table(ops_con, board, block["code"], "provider", DATA_MONTH)
+        web_rows = {r["provider_code"]: r for r in web.to_dict("records")}
+        assert set(web_rows) == {r["provider_code"] for r in block["rows"]}
+        for r in block["rows"]:
+            w = web_rows[r["provider_code"]]
+            for col in ("total", "within", "performance"):
+                assert _same(r[col], w[col]), (block["code"], col, r, w)
+            shown += r["total"] is not None
+    assert shown, "every provider's figures were hidden: nothing compared"
+    heads = {h["code"]: h for h in headline_rows(ops_con, board)}
+    truth = {h["code"]: h for h in headline_rows(ops_con, analyst)}
+    for sec in pack["standards"]:
+        h = heads[sec["code"]]
+        if h["period"] != sec["latest_period"]:
+            continue  # the web's latest month is later than the pack's
+        assert _same(sec["performance"], h["performance"]) and _same(sec["total"], h["total"])
+        assert sec["met"] == h["met"]
+        if h["met"] is not None:
+            assert sec["met"] == truth[sec["code"]]["met"]
+
+
+def _same(a, b) -> bool:
+    """Two shown figures agree: both withheld, or equal."""
+    if a is None or pd.isna(a):
+        return b is None or bool(pd.isna(b))
+    return b is not None and not pd.isna(b) and float(a) == float(b)

@@ -111,3 +111,46 @@ def test_spc_points_are_special_exactly_when_a_rule_fired(values, screen):
         assert (p_rising.point_type == "common_cause") == (not p_rising.rules)
         assert p_neutral.rules == p_rising.rules
     assert rising.variation == rising.points[-1].point_type
+
+
+# Issue 13, part 4: a protected figure is either hidden or within rounding of the truth,
+# percentages included, and secondary suppression still holds with percentages derived.
+
+performance_rows = st.lists(
+    st.tuples(st.integers(0, 400), st.integers(0, 400)).map(lambda t: (min(t), max(t)))
+    | st.tuples(st.sampled_from([0.5, 3.5, 7.5, 8.5]), st.sampled_from([8.5, 17.5, 60.5])),
+    min_size=1, max_size=8,
+)
+
+
+@SETTINGS
+@given(performance_rows, st.booleans())
+def test_a_protected_figure_is_hidden_or_within_rounding_of_the_truth(rows, total_row):
+    raw = pd.DataFrame(rows, columns=["within", "total"])
+    raw["breaches"] = raw["total"] - raw["within"]
+    raw["group"] = [f"g{i}" for i in range(len(raw))]
+    table = protect_table(raw, ["within", "breaches", "total"], ["group"], total_row=total_row,
+                          total_col="total", percentages={"performance": ("within", "total")})
+    truth = pd.concat([raw, pd.DataFrame([{"group": "Total", "within": raw["within"].sum(),
+                                           "breaches": raw["breaches"].sum(),
+                                           "total": raw["total"].sum()}])], ignore_index=True)
+    truth = truth.set_index("group")
+    for r in table.to_dict("records"):
+        true = truth.loc[r["group"]]
+        for col in ("within", "breaches", "total"):
+            if not pd.isna(r[col]):
+                assert abs(r[col] - true[col]) <= 2.5
+        pct = r["performance"]
+        if pct is None or pd.isna(pct):
+            continue
+        assert not any(pd.isna(r[c]) for c in ("within", "breaches", "total"))
+        exact = 100 * true["within"] / true["total"]
+        digits = 1 if r["total"] >= 4000 else 0
+        assert abs(pct - exact) <= 0.5 * 10 ** -digits + 1e-9  # rounded for display only
+        for count in (true["within"], true["breaches"], true["total"]):
+            assert not 0 < count < 7.5  # a true percentage never gives a small count away
+    hidden = table[["within", "breaches", "total"]].isna().to_numpy()
+    for j in range(3):
+        assert hidden[:, j].sum() != 1 or not total_row  # the Total row ends each column
+    for i in range(hidden.shape[0]):
+        assert hidden[i, :].sum() != 1

@@ -30,13 +30,35 @@ def test_national_counts_are_shown_as_they_are():
     assert protect_count(7.5, national=True) == 7.5
 
 
-def test_percentages_come_from_protected_figures_and_are_withheld_when_suppressed():
-    assert protect_percentage(10, 15) == 67  # 0 dp below 4,000
+def test_percentages_come_from_the_true_counts_and_are_rounded_for_display_only():
+    assert protect_percentage(8, 17) == 47  # true 47.06%; 0 dp below 4,000
     assert protect_percentage(3000, 4000) == 75.0
-    assert protect_percentage(2999 // 5 * 5, 4005) == pytest.approx(74.8)  # 1 dp from 4,000
+    assert protect_percentage(2999, 4003) == pytest.approx(74.9)  # 1 dp: 4,003 shows as 4,005
+    assert protect_percentage(2999, 3997) == 75  # 3,997 shows as 3,995: 0 dp
     assert protect_percentage(None, 20) is None
     assert protect_percentage(10, None) is None
     assert protect_percentage(0, 0) is None
+
+
+@pytest.mark.parametrize(("num", "den"), [(5, 40), (38, 40), (3, 5), (19, 20), (7, 7)])
+def test_a_percentage_that_would_reveal_a_small_count_is_withheld(num, den):
+    # 19 of 20 shown as 95% gives away 1 breach; 5 of 40 gives away 5 within.
+    assert protect_percentage(num, den) is None
+
+
+def test_whole_and_empty_percentages_reveal_no_small_count():
+    assert protect_percentage(20, 20) == 100  # 0 breaches is not a small count
+    assert protect_percentage(0, 20) == 0
+    assert protect_percentage(20, 20, hidden=True) is None
+
+
+def test_issue_13_public_tile_shows_the_truth_not_the_rounded_ratio():
+    # Issue 13: 8 within of 17 showed as 10/15 = 67%; the truth is 47%.
+    raw = pd.DataFrame({"provider": ["RAA"], "within": [8], "breaches": [9], "total": [17]})
+    table = protect_table(raw, ["within", "breaches", "total"], ["provider"], total_row=False,
+                          total_col="total", percentages={"performance": ("within", "total")})
+    assert table.loc[0, ["within", "breaches", "total"]].tolist() == [10, 10, 15]
+    assert table.loc[0, "performance"] == 47
 
 
 def test_display_marks_suppressed_cells_with_a_star():
@@ -89,7 +111,8 @@ def test_performance_is_withheld_where_its_total_is_suppressed():
     table = table.set_index("provider")
     assert pd.isna(table.loc["RAA", "performance"])
     assert table.loc["RCC", "performance"] == round(100 * 150 / 160)
-    assert table.loc["Total", "performance"] == round(100 * 235 / 265)
+    # from the true 235 / 266 (88.3%), not the protected 235 / 265 (88.7%)
+    assert table.loc["Total", "performance"] == 88
 
 
 def test_protection_cannot_be_bypassed_by_another_breakdown():

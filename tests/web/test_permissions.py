@@ -52,6 +52,12 @@ MATRIX: list[tuple[str, dict[str, object], bool]] = [
      {"commissioner": DENY, "board": DENY, "public": LOGIN, "*": OK}, True),
     ("/submissions/7", {"provider": DENY, "commissioner": DENY, "board": DENY,
                         "public": LOGIN, "*": OK}, True),
+    # the reconciliation: exact local counts, so never for protected roles; a provider
+    # user sees its own trust's lines only
+    ("/reconciliation", {"board": DENY, "public": LOGIN, "*": OK}, False),
+    ("/reconciliation?provider=RAA", {"board": DENY, "public": LOGIN, "*": OK}, False),
+    ("/reconciliation?provider=RBB", {"provider": DENY, "board": DENY, "public": LOGIN,
+                                      "*": OK}, False),
     # submitting and administration
     ("/submissions", {"commissioner": DENY, "board": DENY, "public": LOGIN, "*": OK}, False),
     ("/submissions?provider=RBB", {"provider": DENY, "commissioner": DENY, "board": DENY,

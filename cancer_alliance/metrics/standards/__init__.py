@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cancer_alliance.metrics.definition import StandardDefinition
+from cancer_alliance.metrics.definition import Era, StandardDefinition
 from cancer_alliance.metrics.standards import (
     faster_diagnosis,
     sixty_two_day_backlog,
@@ -39,4 +39,4 @@ _MODULES = (
 STANDARDS: dict[str, StandardDefinition] = {m.DEFINITION.code: m.DEFINITION for m in _MODULES}
 
 #: Completed-waits standards (every code but the open-pathway backlog).
-COMPLETED = tuple(c for c, d in STANDARDS.items() if d.era != "open")
+COMPLETED = tuple(c for c, d in STANDARDS.items() if d.era != Era.OPEN)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from cancer_alliance.metrics.definition import Part, Threshold
+from cancer_alliance.metrics.definition import ClockStart, Event, Part, Threshold
 from cancer_alliance.metrics.platform_rules import ERA_CHANGE, PRE_2023_SUBSEQUENT
 
 #: Pre-2023 thresholds are applied to every stored month before the era change; the platform
@@ -20,18 +20,18 @@ def old_set(value: float | None) -> tuple[Threshold, ...]:
     )
 
 
-FIRST_SEEN = Part(event="first_seen", start="clock_start")
-FDS_EVENT = Part(event="fds", start="clock_start")
-FIRST_TREATMENT_31 = Part(event="first_treatment", start="decision_to_treat_date",
+FIRST_SEEN = Part(event=Event.FIRST_SEEN, start=ClockStart.ROUTE)
+FDS_EVENT = Part(event=Event.FDS, start=ClockStart.ROUTE)
+FIRST_TREATMENT_31 = Part(event=Event.FIRST_TREATMENT, start=ClockStart.DECISION_TO_TREAT,
                           adjust_a2=True)
-FIRST_TREATMENT_62 = Part(event="first_treatment", start="clock_start", adjust_a2=True)
+FIRST_TREATMENT_62 = Part(event=Event.FIRST_TREATMENT, start=ClockStart.ROUTE, adjust_a2=True)
 
 
 def subsequent(modalities: tuple[str, ...] | None,
                excluded: tuple[str, ...] = ()) -> Part:
     """Subsequent treatments of the given modalities (None: all), DTT/ECAD to treatment."""
-    return Part(event="subsequent_treatment", start="decision_to_treat_date", adjust_a2=True,
-                modalities=modalities, excluded_modalities=excluded)
+    return Part(event=Event.SUBSEQUENT_TREATMENT, start=ClockStart.DECISION_TO_TREAT,
+                adjust_a2=True, modalities=modalities, excluded_modalities=excluded)
 
 
 def old_subsequent_modality(code: str) -> str:

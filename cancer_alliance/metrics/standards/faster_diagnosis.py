@@ -8,7 +8,13 @@ rule); credited to the submitting provider (platform rule, §0).
 
 from datetime import date
 
-from cancer_alliance.metrics.definition import StandardDefinition, Threshold
+from cancer_alliance.metrics.definition import (
+    Attribution,
+    Era,
+    StandardDefinition,
+    Threshold,
+    ThresholdKind,
+)
 from cancer_alliance.metrics.platform_rules import FDS_THRESHOLD_FROM
 from cancer_alliance.metrics.standards._common import FDS_EVENT, OLD_SET_FROM
 
@@ -16,7 +22,7 @@ DEFINITION = StandardDefinition(
     code="FDS",
     name="28-day Faster Diagnosis Standard",
     short_name="FDS (28 days)",
-    era="both",
+    era=Era.BOTH,
     limit_days=28,
     start="referral received (or the A1 DNA reset date)",
     stop="patient told cancer is confirmed or ruled out, or the decision to treat if earlier",
@@ -28,12 +34,13 @@ DEFINITION = StandardDefinition(
     thresholds=(
         Threshold(OLD_SET_FROM, None, "Shadow monitoring, no threshold"),
         Threshold(FDS_THRESHOLD_FROM, 75.0, "Operational standard"),
-        Threshold(date(2025, 3, 1), 77.0, "Interim objective: 77% by March 2025"),
+        Threshold(date(2025, 3, 1), 77.0, "Interim objective: 77% by March 2025",
+                  ThresholdKind.INTERIM),
         Threshold(date(2026, 3, 1), 80.0, "Operational standard: 80% from March 2026"),
     ),
     provider_attribution="the submitting provider (the provider that ends the FDS pathway)",
     parts=(FDS_EVENT,),
-    attribution="submitting",
+    attribution=Attribution.SUBMITTING,
     routes=("USC", "BS", "SCREEN"),
     module_doc=__doc__,
 )

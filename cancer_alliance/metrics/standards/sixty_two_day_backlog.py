@@ -6,7 +6,15 @@ start (A1 reset used); the backlog is day 63 on, and the 104-day subset day 105 
 better; there is no national percentage threshold.
 """
 
-from cancer_alliance.metrics.definition import Part, StandardDefinition, Threshold
+from cancer_alliance.metrics.definition import (
+    Attribution,
+    ClockStart,
+    Era,
+    Event,
+    Part,
+    StandardDefinition,
+    Threshold,
+)
 from cancer_alliance.metrics.platform_rules import PTL_ROUTES
 from cancer_alliance.metrics.standards._common import OLD_SET_FROM
 
@@ -14,7 +22,7 @@ DEFINITION = StandardDefinition(
     code="62_DAY_BACKLOG",
     name="62-day backlog: open urgent pathways past day 62 (and the 104-day subset)",
     short_name="62-day backlog",
-    era="open",
+    era=Era.OPEN,
     limit_days=62,
     start="referral received (or the A1 DNA reset date); for upgrades the upgrade date",
     stop="none: the pathway is still open on the census date",
@@ -24,8 +32,8 @@ DEFINITION = StandardDefinition(
     reference_section="§5",
     thresholds=(Threshold(OLD_SET_FROM, None, "No national threshold (count to reduce)"),),
     provider_attribution="the submitting provider",
-    parts=(Part(event="open", start="clock_start"),),
-    attribution="submitting",
+    parts=(Part(event=Event.OPEN, start=ClockStart.ROUTE),),
+    attribution=Attribution.SUBMITTING,
     routes=PTL_ROUTES,
     improvement="decrease",
     module_doc=__doc__,

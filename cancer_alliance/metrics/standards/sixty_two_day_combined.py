@@ -8,7 +8,13 @@ the 70% and 75% interim objectives are listed beside it.
 
 from datetime import date
 
-from cancer_alliance.metrics.definition import StandardDefinition, Threshold
+from cancer_alliance.metrics.definition import (
+    Attribution,
+    Era,
+    StandardDefinition,
+    Threshold,
+    ThresholdKind,
+)
 from cancer_alliance.metrics.platform_rules import ERA_CHANGE
 from cancer_alliance.metrics.standards._common import FIRST_TREATMENT_62
 
@@ -16,7 +22,7 @@ DEFINITION = StandardDefinition(
     code="62_DAY",
     name="62-day combined: urgent referral, screening or upgrade to first treatment",
     short_name="62-day (combined)",
-    era="from_2023",
+    era=Era.FROM_2023,
     limit_days=62,
     start="referral received (or the A1 DNA reset date); for upgrades the upgrade date",
     stop="first definitive treatment",
@@ -27,12 +33,14 @@ DEFINITION = StandardDefinition(
     thresholds=(
         Threshold(date(2009, 1, 1), None, "Not yet in force (see 62_DAY_USC)"),
         Threshold(ERA_CHANGE, 85.0, "Operational standard"),
-        Threshold(date(2025, 3, 1), 70.0, "Interim objective: 70% by March 2025"),
-        Threshold(date(2026, 3, 1), 75.0, "Interim objective: 75% by March 2026"),
+        Threshold(date(2025, 3, 1), 70.0, "Interim objective: 70% by March 2025",
+                  ThresholdKind.INTERIM),
+        Threshold(date(2026, 3, 1), 75.0, "Interim objective: 75% by March 2026",
+                  ThresholdKind.INTERIM),
     ),
     provider_attribution="split between the referring and treating providers (§4 table)",
     parts=(FIRST_TREATMENT_62,),
-    attribution="ipt",
+    attribution=Attribution.INTER_PROVIDER_TRANSFER,
     routes=("USC", "BS", "SCREEN", "UPGRADE"),
     module_doc=__doc__,
 )

@@ -6,7 +6,7 @@ C1-C5, A1 and A2, and the inter-provider allocation of §4. Breast symptomatic r
 not in this measure (only if upgraded, which makes them ``UPGRADE``).
 """
 
-from cancer_alliance.metrics.definition import StandardDefinition
+from cancer_alliance.metrics.definition import Attribution, Era, StandardDefinition
 from cancer_alliance.metrics.platform_rules import (
     RARE_31_DAY_LIMIT,
     RARE_31_DAY_SUSPECTED_TYPES,
@@ -17,7 +17,7 @@ DEFINITION = StandardDefinition(
     code="62_DAY_USC",
     name="62-day urgent suspected cancer referral to first treatment",
     short_name="62-day (USC)",
-    era="pre_2023",
+    era=Era.PRE_2023,
     limit_days=62,
     start="referral received (or the A1 DNA reset date)",
     stop="first definitive treatment",
@@ -29,7 +29,7 @@ DEFINITION = StandardDefinition(
     thresholds=old_set(85.0),
     provider_attribution="split between the referring and treating providers (§4 table)",
     parts=(FIRST_TREATMENT_62,),
-    attribution="ipt",
+    attribution=Attribution.INTER_PROVIDER_TRANSFER,
     routes=("USC",),
     rare_types=RARE_31_DAY_SUSPECTED_TYPES,
     rare_limit_days=RARE_31_DAY_LIMIT,

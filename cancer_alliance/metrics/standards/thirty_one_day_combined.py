@@ -8,7 +8,7 @@ Credited to the treating provider; one result per treatment.
 
 from datetime import date
 
-from cancer_alliance.metrics.definition import StandardDefinition, Threshold
+from cancer_alliance.metrics.definition import Attribution, Era, StandardDefinition, Threshold
 from cancer_alliance.metrics.platform_rules import (
     COMBINED_31_EXCLUDED_SUBSEQUENT_MODALITIES,
     ERA_CHANGE,
@@ -19,7 +19,7 @@ DEFINITION = StandardDefinition(
     code="31_DAY",
     name="31-day combined: decision to treat to treatment",
     short_name="31-day (combined)",
-    era="from_2023",
+    era=Era.FROM_2023,
     limit_days=31,
     start="decision to treat, or for a subsequent treatment the earliest clinically "
     "appropriate date",
@@ -36,6 +36,6 @@ DEFINITION = StandardDefinition(
     provider_attribution="the treating provider",
     parts=(FIRST_TREATMENT_31,
            subsequent(None, excluded=COMBINED_31_EXCLUDED_SUBSEQUENT_MODALITIES)),
-    attribution="treating",
+    attribution=Attribution.TREATING,
     module_doc=__doc__,
 )

@@ -4,14 +4,14 @@ Implements metrics reference §1 with §0 C1-C5 and the A2 treatment adjustment;
 the treating provider.
 """
 
-from cancer_alliance.metrics.definition import StandardDefinition
+from cancer_alliance.metrics.definition import Attribution, Era, StandardDefinition
 from cancer_alliance.metrics.standards._common import FIRST_TREATMENT_31, old_set
 
 DEFINITION = StandardDefinition(
     code="31_DAY_FIRST",
     name="31-day decision to treat to first definitive treatment",
     short_name="31-day (first)",
-    era="pre_2023",
+    era=Era.PRE_2023,
     limit_days=31,
     start="decision to treat",
     stop="first definitive treatment",
@@ -22,6 +22,6 @@ DEFINITION = StandardDefinition(
     thresholds=old_set(96.0),
     provider_attribution="the treating provider (first_treatment_provider_code)",
     parts=(FIRST_TREATMENT_31,),
-    attribution="treating",
+    attribution=Attribution.TREATING,
     module_doc=__doc__,
 )

@@ -5,14 +5,14 @@ radiotherapy and anti-cancer drugs) with §0 C1-C5 and the A2 adjustment; credit
 treating provider. One result per subsequent treatment.
 """
 
-from cancer_alliance.metrics.definition import StandardDefinition
+from cancer_alliance.metrics.definition import Attribution, Era, StandardDefinition
 from cancer_alliance.metrics.standards._common import old_set, subsequent
 
 DEFINITION = StandardDefinition(
     code="31_DAY_SUBSEQUENT_SURGERY",
     name="31-day subsequent treatment: surgery",
     short_name="31-day (subsequent surgery)",
-    era="pre_2023",
+    era=Era.PRE_2023,
     limit_days=31,
     start="decision to treat, or the earliest clinically appropriate date",
     stop="the subsequent treatment",
@@ -22,6 +22,6 @@ DEFINITION = StandardDefinition(
     thresholds=old_set(94.0),
     provider_attribution="the treating provider (treatment_provider_code)",
     parts=(subsequent(("SURGERY",)),),
-    attribution="treating",
+    attribution=Attribution.TREATING,
     module_doc=__doc__,
 )

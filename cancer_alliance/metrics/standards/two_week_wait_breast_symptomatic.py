@@ -4,14 +4,14 @@ Implements metrics reference §1 with §0 C1-C5 and the A1 DNA reset; credited t
 where the patient was first seen.
 """
 
-from cancer_alliance.metrics.definition import StandardDefinition
+from cancer_alliance.metrics.definition import Attribution, Era, StandardDefinition
 from cancer_alliance.metrics.standards._common import FIRST_SEEN, old_set
 
 DEFINITION = StandardDefinition(
     code="2WW_BREAST_SYMPTOMATIC",
     name="Two week wait: breast symptomatic referral (cancer not suspected) to first seen",
     short_name="2WW (breast symptomatic)",
-    era="pre_2023",
+    era=Era.PRE_2023,
     limit_days=14,
     start="referral received (or the A1 DNA reset date)",
     stop="first seen",
@@ -21,7 +21,7 @@ DEFINITION = StandardDefinition(
     thresholds=old_set(93.0),
     provider_attribution="the provider where the patient was first seen",
     parts=(FIRST_SEEN,),
-    attribution="first_seen",
+    attribution=Attribution.FIRST_SEEN,
     routes=("BS",),
     module_doc=__doc__,
 )

@@ -5,14 +5,14 @@ DNA reset; credited to the provider where the patient was first seen (§0, provi
 reporting).
 """
 
-from cancer_alliance.metrics.definition import StandardDefinition
+from cancer_alliance.metrics.definition import Attribution, Era, StandardDefinition
 from cancer_alliance.metrics.standards._common import FIRST_SEEN, old_set
 
 DEFINITION = StandardDefinition(
     code="2WW_USC",
     name="Two week wait: urgent suspected cancer referral to first seen",
     short_name="2WW (USC)",
-    era="pre_2023",
+    era=Era.PRE_2023,
     limit_days=14,
     start="referral received (or the A1 DNA reset date)",
     stop="first seen",
@@ -23,7 +23,7 @@ DEFINITION = StandardDefinition(
     thresholds=old_set(93.0),
     provider_attribution="the provider where the patient was first seen",
     parts=(FIRST_SEEN,),
-    attribution="first_seen",
+    attribution=Attribution.FIRST_SEEN,
     routes=("USC",),
     module_doc=__doc__,
 )

@@ -12,7 +12,7 @@ from cancer_alliance.auth.policy import aggregates_protected
 from cancer_alliance.dataset import periods
 from cancer_alliance.web import analysis, data
 from cancer_alliance.web.deps import check, current_actor, get_con, render
-from cancer_alliance.web.protect import for_actor
+from cancer_alliance.web.protect import exact, for_actor
 
 router = APIRouter()
 
@@ -25,12 +25,22 @@ def standard_series(con, actor: Actor, code: str, filters: dict | None = None) -
     return data.cached(con, key, lambda: _series(con, actor, code, filters)).copy()
 
 
-def _series(con, actor: Actor, code: str, filters: dict | None) -> pd.DataFrame:
+def true_series(con, code: str, filters: dict | None = None) -> pd.DataFrame:
+    """Monthly counts and exact performance for one standard: what SPC verdicts, change and
+    met / not met are computed from, for every actor (never shown as it is when protected)."""
+    key = ("true-series", code, tuple(sorted((filters or {}).items())))
+    return data.cached(con, key, lambda: _series(con, None, code, filters)).copy()
+
+
+def _series(con, actor: Actor | None, code: str, filters: dict | None) -> pd.DataFrame:
     df = data.metric(con, code, by=("month",), filters=filters)
     if df.empty:
         return pd.DataFrame(columns=["period", *COUNTS, "performance"])
-    out = for_actor(actor, df, COUNTS, ["period"], total_col="total",
-                    percentages={"performance": ("within", "total")})
+    pcts = {"performance": ("within", "total")}
+    if actor is None:
+        out = exact(df, COUNTS, ["period"], False, pcts)
+    else:
+        out = for_actor(actor, df, COUNTS, ["period"], total_col="total", percentages=pcts)
     return out.sort_values("period").reset_index(drop=True)
 
 
@@ -39,7 +49,8 @@ def headline_rows(con, actor: Actor, filters: dict | None = None) -> list[dict]:
     for code in data.HEADLINE:
         if code in data.standard_defs():
             series = standard_series(con, actor, code, filters)
-            rows.append(analysis.headline(series, code))
+            truth = true_series(con, code, filters)
+            rows.append(analysis.headline(series, code, truth))
     return rows
 
 

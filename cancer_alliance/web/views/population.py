@@ -12,7 +12,7 @@ from cancer_alliance.charts import builders
 from cancer_alliance.charts.svg import SERIES_COLOURS
 from cancer_alliance.web import data, params
 from cancer_alliance.web.deps import get_con, render, require
-from cancer_alliance.web.protect import for_actor
+from cancer_alliance.web.protect import exact, for_actor
 
 router = APIRouter()
 
@@ -47,12 +47,24 @@ def equity_table(con, actor: Actor, code: str, dimension: str,
     if df.empty:
         return pd.DataFrame()
     df[col] = [group_label(dimension, v) for v in df[col]]
-    t = for_actor(actor, df, ["within", "total"], [col])
-    t = t.dropna(subset=["within", "total"])
+    # the gaps are computed from the true counts; a protected viewer then sees them beside
+    # the protected counts, with a group's gap withheld where its percentage is
+    t = exact(df, ["within", "total"], [col], False, {})
     t = t[t["total"] > 0]
     if t.empty:
         return pd.DataFrame()
     gap = stats.equity_gap(t.astype({"within": float, "total": float}), col, "within", "total")
+    if aggregates_protected(actor):
+        shown = for_actor(actor, df, ["within", "total"], [col],
+                          percentages={"performance": ("within", "total")})
+        shown = shown.set_index(shown[col].astype(str))
+        groups = gap["group"].astype(str)
+        gap["numerator"] = [shown.at[g, "within"] for g in groups]
+        gap["denominator"] = [shown.at[g, "total"] for g in groups]
+        pct = pd.to_numeric(pd.Series([shown.at[g, "performance"] for g in groups],
+                                      dtype=object), errors="coerce")
+        gap["proportion"] = (pct / 100).to_numpy()
+        gap.loc[pct.isna().to_numpy(), "difference"] = float("nan")
     for c in ("proportion", "lower", "upper", "difference", "difference_lower",
               "difference_upper"):
         if c in gap.columns:

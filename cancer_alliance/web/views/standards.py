@@ -15,12 +15,13 @@ from cancer_alliance.auth.model import Actor
 from cancer_alliance.auth.policy import aggregates_protected
 from cancer_alliance.charts import builders
 from cancer_alliance.dataset import periods
+from cancer_alliance.metrics.definition import Era
 from cancer_alliance.operations import trajectories
 from cancer_alliance.operations.actuals import ALLIANCE
 from cancer_alliance.web import analysis, data, params
 from cancer_alliance.web.deps import get_con, render, require
-from cancer_alliance.web.protect import for_actor, is_protected
-from cancer_alliance.web.views.overview import COUNTS, standard_series
+from cancer_alliance.web.protect import exact, for_actor, is_protected
+from cancer_alliance.web.views.overview import COUNTS, standard_series, true_series
 
 router = APIRouter()
 
@@ -29,7 +30,7 @@ TABLE_BREAKDOWNS = ("provider", "commissioner", "tumour_group", "route", "modali
 
 def table_breakdowns(defn) -> tuple[str, ...]:
     """The page's tables: open pathways (the backlog) have no treatment, so no modality."""
-    if defn.era == "open":
+    if defn.era == Era.OPEN:
         return tuple(b for b in TABLE_BREAKDOWNS if b != "modality")
     return TABLE_BREAKDOWNS
 
@@ -53,15 +54,29 @@ def breakdown_table(con, actor: Actor, code: str, breakdown: str, period: str | 
                                                     filters)).copy()
 
 
-def _breakdown(con, actor: Actor, code: str, breakdown: str, period: str | None,
+def true_breakdown(con, code: str, breakdown: str, period: str | None,
+                   filters: dict | None = None) -> pd.DataFrame:
+    """The same breakdown with true counts: what funnel positions are computed from, for
+    every actor (a protected viewer sees only the positions, never these counts)."""
+    if breakdown not in data.BREAKDOWNS:
+        raise HTTPException(404)
+    key = ("true-breakdown", code, breakdown, period, tuple(sorted((filters or {}).items())))
+    return data.cached(con, key, lambda: _breakdown(con, None, code, breakdown, period,
+                                                    filters)).copy()
+
+
+def _breakdown(con, actor: Actor | None, code: str, breakdown: str, period: str | None,
                filters: dict | None) -> pd.DataFrame:
     col = data.BREAKDOWNS[breakdown][0]
     df = data.metric(con, code, by=(col, "month"), period=period, filters=filters)
     if df.empty:
         return pd.DataFrame(columns=[col, *COUNTS, "performance"])
     df[col] = df[col].astype(object).where(df[col].notna(), "Not known")
+    pcts = {"performance": ("within", "total")}
+    if actor is None:
+        return exact(df, COUNTS, [col], True, pcts)
     out = for_actor(actor, df, COUNTS, [col], total_col="total", total_row=True,
-                    percentages={"performance": ("within", "total")})
+                    percentages=pcts)
     if not aggregates_protected(actor):
         out = analysis.with_intervals(out)
     return out
@@ -94,7 +109,7 @@ def standard_page(
                                                          funnel_by))
     # Outside the cache: the page is shared by actors with the same protection, the link
     # only shown to those the policy lets see patient-level rows.
-    can_export = defn.era != "open" and policy.decide(actor, "view_patient").allowed
+    can_export = defn.era != Era.OPEN and policy.decide(actor, "view_patient").allowed
     return render(request, "standard.html", can_export=can_export,
                   **_with_plan(con, ctx, code, provider))
 
@@ -121,11 +136,12 @@ def standard_context(con, actor: Actor, defn, period: str | None, provider: str 
     try:
         filters = {"provider_code": provider} if provider else None
         series = standard_series(con, actor, code, filters)
+        truth = true_series(con, code, filters)
         ctx["providers"] = data.organisations(con, "PROVIDER")["org_code"].tolist()
         if series.empty:  # say so, rather than draw empty axes and tables for month "None"
             ctx["no_data"] = no_data_message(defn, provider)
             return ctx
-        result = analysis.spc_for(series, code)
+        result = analysis.spc_for(truth, code)  # the verdict from true counts, for all
         target = defn.threshold_on(periods.month_start(str(series["period"].iloc[-1]))) if len(
             series) else None
         name = f"{defn.short_name}, {provider or 'alliance'}"
@@ -134,9 +150,12 @@ def standard_context(con, actor: Actor, defn, period: str | None, provider: str 
         ctx["period"] = period = _period(con, code, period)
         unit_col = data.BREAKDOWNS.get(funnel_by, data.BREAKDOWNS["provider"])[0]
         tables = {b: breakdown_table(con, actor, code, b, period) for b in table_breakdowns(defn)}
-        fun_df = tables.get(funnel_by if funnel_by in tables else "provider")
+        funnel_key = funnel_by if funnel_by in tables else "provider"
+        shown = tables[funnel_key]
+        fun_df = true_breakdown(con, code, funnel_key, period)
         fun_df = fun_df[fun_df[unit_col] != "Total"].dropna(subset=["within", "total"])
-        funnel = analysis.funnel(fun_df, unit_col)
+        funnel = analysis.funnel(fun_df, unit_col,
+                                 shown if aggregates_protected(actor) else None)
         if funnel is not None:
             ctx["funnel"] = builders.funnel_chart(
                 f"{defn.short_name} by {funnel_by}, {period}", *funnel,
@@ -144,7 +163,7 @@ def standard_context(con, actor: Actor, defn, period: str | None, provider: str 
                 else "Provider")
         ctx["tables"] = [(b, data.BREAKDOWNS[b][0], data.BREAKDOWNS[b][1],
                           t.to_dict("records")) for b, t in tables.items()]
-        if code.startswith("62_DAY") and defn.era != "open":
+        if defn.has_transfer_phases:
             ctx["ipt"] = ipt_table(con, actor, period).to_dict("records")
     except data.DataUnavailable as exc:
         ctx["unavailable"] = str(exc)
@@ -191,7 +210,7 @@ def outcomes_csv(
     """The pathways behind a month's figure (as ``cancer-alliance outcomes``): patient-level,
     so only for roles allowed it, only inside their scope, and audited (by ``require``)."""
     defn = _definition(code)
-    if defn.era == "open":
+    if defn.era == Era.OPEN:
         raise HTTPException(400, "This standard counts open pathways: use the patient "
                             "tracking list.")
     period = _period(con, code, params.period(period))
