@@ -77,9 +77,9 @@ def test_standalone_cluster_equals_duckdb(multi_store, tmp_path):
             if len(df):
                 same(cluster_df, df, [c for c in df.columns if c in ("period",
                                                                        "provider_code")])
-        expected = subprocess.run(
-            [sys.executable, "-m", "cancer_alliance", "metrics", "--standard", "FDS",
-             "--period", MONTH, "--db", str(db)], capture_output=True, text=True, check=True)
+    expected = subprocess.run(  # after the store is closed: DuckDB locks the file
+        [sys.executable, "-m", "cancer_alliance", "metrics", "--standard", "FDS",
+         "--period", MONTH, "--db", str(db)], capture_output=True, text=True, check=True)
     assert cli.stdout == expected.stdout and expected.stdout.count("\n") > 2
 
 
