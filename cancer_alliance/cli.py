@@ -30,6 +30,7 @@ COMMAND_MODULES = [
     "cancer_alliance.commands.data",  # ingest, submissions, rejections, reference
     "cancer_alliance.commands.calendar",  # completeness, finalise, calendar
     "cancer_alliance.commands.metrics",  # outcomes, metrics, ptl, refresh
+    "cancer_alliance.commands.lake",  # lake export, show, import-results
     "cancer_alliance.commands.published",  # published data: load, reconcile
     "cancer_alliance.commands.forecast",  # forecast
     "cancer_alliance.commands.web",  # serve, users

@@ -18,6 +18,24 @@ from cancer_alliance.store import connect
 
 REJECTION_COLUMNS = ["file", "row", "column", "value", "rule", "message"]
 
+LakeOption = Annotated[str | None, typer.Option(
+    "--lake", help="Also write the accepted rows into this lake (a folder or a filesystem URI "
+    "such as s3a://bucket/lake): the partitions of the providers loaded are exported after "
+    "the ingest.", show_default=False)]
+LakeOnlyOption = Annotated[bool, typer.Option(
+    "--lake-only", help="With --lake: the lake, not the store, keeps the rows (national "
+    "backfills). The store keeps submissions, rejections and reference data; validation "
+    "and registration are unchanged.")]
+
+
+def _lake_target(lake: str | None, lake_only: bool):
+    from cancer_alliance.lake.ingest import LakeTarget
+
+    if lake_only and not lake:
+        raise UsageError("--lake-only needs --lake URI (where the rows go)")
+    return LakeTarget(lake, lake_only) if lake else None
+
+
 reference_app = typer.Typer(help="Reference data: organisations, the alliance footprint, "
                             "tumour groups, the ICD-10 map, deprivation and populations.",
                             no_args_is_help=True)
@@ -34,6 +52,8 @@ def ingest(
                                           "object.")] = False,
     by: Annotated[str | None, typer.Option(help="Who is submitting (recorded with the "
                                            "submission); default: your user name.")] = None,
+    lake: LakeOption = None,
+    lake_only: LakeOnlyOption = False,
 ) -> None:
     """Validate and load one provider's monthly submission.
 
@@ -45,12 +65,16 @@ def ingest(
     """
     from cancer_alliance import metrics
     from cancer_alliance.ingest import ingest_submission
+    from cancer_alliance.lake.ingest import with_lake
 
+    target = _lake_target(lake, lake_only)
+    results = []
     with connect(db) as con:
-        result = ingest_submission(con, path, provider=provider, period=period,
-                                   submitted_by=by)
-        # only the providers this submission touched are recomputed
-        metrics.refresh(con, result.submission_id)
+        with_lake(con, target, [provider], lambda: results.append(ingest_submission(
+            con, path, provider=provider, period=period, submitted_by=by)))
+        result = results[0]
+        if not lake_only:  # only the providers this submission touched are recomputed
+            metrics.refresh(con, result.submission_id)
     if as_json:
         print(json.dumps(result.as_dict()))
         return
@@ -74,12 +98,18 @@ def ingest_folder_command(
     folder: Annotated[Path, typer.Argument(help="A folder laid out like the generator's output: "
                                             "reference/ and submissions/<PROVIDER>/<YYYY-MM>/.")],
     db: DbOption = None,
+    lake: LakeOption = None,
+    lake_only: LakeOnlyOption = False,
 ) -> None:
     """Load a whole folder of submissions (reference data first, then months in order).
 
-    The materialised waiting-time results are refreshed once at the end.
+    The materialised waiting-time results are refreshed once at the end (not with
+    --lake-only: the engines compute them from the lake).
     """
     from cancer_alliance.ingest.folder import folder_submissions, ingest_folder
+    from cancer_alliance.lake.ingest import with_lake
+
+    target = _lake_target(lake, lake_only)
 
     subs = folder_submissions(folder)
     totals = {"submissions": 0, "rows_read": 0, "accepted": 0, "rejected": 0}
@@ -95,10 +125,12 @@ def ingest_folder_command(
                 totals[k] += getattr(result, k)
             progress.advance(task)
 
-        ingest_folder(con, folder, on_submission=step)
+        with_lake(con, target, [p for p, _, _ in subs],
+                  lambda: ingest_folder(con, folder, on_submission=step))
         from cancer_alliance import metrics
 
-        metrics.refresh(con)
+        if not lake_only:
+            metrics.refresh(con)
     print(json.dumps(totals))
 
 

@@ -2,7 +2,9 @@
 
 ``outcomes`` traces every figure to its pathways, ``metrics`` aggregates one standard,
 ``ptl`` lists open pathways on a census date, ``refresh`` materialises outcomes. ``--engine
-spark`` runs the same definitions on a local Spark session over a Parquet export of the store.
+spark`` runs the same definitions on Spark: ``local[*]`` by default, or any cluster named by
+``--spark-master`` (or Spark Connect, ``--spark-remote``); with ``--lake`` the engine reads
+the lake's Parquet directly and no store is opened.
 """
 
 from __future__ import annotations
@@ -28,26 +30,64 @@ class Format(StrEnum):
 
 
 EngineOption = Annotated[Engine, typer.Option(
-    "--engine", help="Where the definitions run: duckdb (the store itself) or spark (a local "
-    "Spark session reading the store exported as Parquet).")]
+    "--engine", help="Where the definitions run: duckdb (the store itself, or the lake with "
+    "--lake) or spark (--spark-master, default local[*]; reads --lake directly, else the "
+    "store exported to a temporary folder).")]
+LakeOption = Annotated[str | None, typer.Option(
+    "--lake", help="Read the data from this lake (a folder or a URI such as s3a://bucket/lake "
+    "or hdfs://nn:8020/lake) instead of the store; fresh results in the lake are used.",
+    show_default=False)]
+MasterOption = Annotated[str | None, typer.Option(
+    "--spark-master", help="Spark master URL for --engine spark: local[*], spark://host:7077, "
+    "yarn, k8s://https://host:443 (default: $CANCER_ALLIANCE_SPARK_MASTER, else local[*]).",
+    show_default=False)]
+RemoteOption = Annotated[str | None, typer.Option(
+    "--spark-remote", help="A Spark Connect server, sc://host:15002, instead of a master.",
+    show_default=False)]
+ConfOption = Annotated[list[str] | None, typer.Option(
+    "--spark-conf", help="Extra Spark configuration key=value (repeatable), e.g. "
+    "spark.executor.memory=4g.", show_default=False)]
+ConfFileOption = Annotated[str | None, typer.Option(
+    "--spark-conf-file", help="A spark-defaults.conf-style file of extra configuration "
+    "(--spark-conf wins).", show_default=False)]
+TimeoutOption = Annotated[float, typer.Option(
+    "--spark-timeout", help="Seconds to wait for the Spark master and an executor before "
+    "failing with a message naming the URL.")]
 FormatOption = Annotated[Format, typer.Option("--format", help="Output format on stdout.")]
 PeriodOption = Annotated[str | None, typer.Option(
     "--period", help="Reporting month YYYY-MM (month of the clock stop), or a range "
     "YYYY-MM..YYYY-MM.")]
 
 
-def _open(db: str | None):
+def _open(db: str | None, lake: str | None = None):
+    """The store, unless the data come from a lake (then no store is opened at all)."""
+    if lake is not None:
+        return None
     from cancer_alliance.store import connect
 
     return connect(db)
 
 
-def _spark(engine: Engine):
-    if engine is Engine.spark:
-        from cancer_alliance.metrics.engines import local_spark_session
+def _engine(engine: Engine, lake: str | None = None, master: str | None = None,
+            remote: str | None = None, conf: list[str] | None = None,
+            conf_file: str | None = None, timeout: float = 60.0):
+    """The engine object the options describe (a Spark session is made when first used)."""
+    from cancer_alliance.metrics.engines import (
+        DuckDBRunner,
+        SparkRunner,
+        SparkSettings,
+        parse_spark_conf,
+    )
 
-        return local_spark_session()
-    return None
+    if engine is Engine.duckdb:
+        if master or remote or conf or conf_file:
+            raise UsageError("--spark-master, --spark-remote and --spark-conf apply to "
+                             "--engine spark")
+        return DuckDBRunner(lake)
+    if master and remote:
+        raise UsageError("use --spark-master or --spark-remote, not both")
+    settings = SparkSettings(master, remote, parse_spark_conf(conf or [], conf_file), timeout)
+    return SparkRunner(settings=settings, lake=lake)
 
 
 def _echo(df, fmt: Format) -> None:
@@ -64,14 +104,23 @@ def outcomes_command(
     period: PeriodOption = None,
     fmt: FormatOption = Format.csv,
     engine: EngineOption = Engine.duckdb,
+    lake: LakeOption = None,
+    spark_master: MasterOption = None,
+    spark_remote: RemoteOption = None,
+    spark_conf: ConfOption = None,
+    spark_conf_file: ConfFileOption = None,
+    spark_timeout: TimeoutOption = 60.0,
 ) -> None:
     """One row per pathway, standard, treatment and accountable provider, with the reason
     for any exclusion: how to trace a published figure to the pathways behind it."""
     from cancer_alliance import metrics
 
-    con = _open(db)
-    df = metrics.outcomes(con, standard=standard, period=period, engine=engine.value,
-                          spark=_spark(engine))
+    eng = _engine(engine, lake, spark_master, spark_remote, spark_conf, spark_conf_file,
+                  spark_timeout)
+    try:
+        df = metrics.outcomes(_open(db, lake), standard=standard, period=period, engine=eng)
+    finally:
+        eng.stop()
     _echo(df, fmt)
 
 
@@ -90,6 +139,12 @@ def metrics_command(
         "--tumour-group", help="Only these tumour groups (comma-separated).")] = None,
     fmt: FormatOption = Format.csv,
     engine: EngineOption = Engine.duckdb,
+    lake: LakeOption = None,
+    spark_master: MasterOption = None,
+    spark_remote: RemoteOption = None,
+    spark_conf: ConfOption = None,
+    spark_conf_file: ConfFileOption = None,
+    spark_timeout: TimeoutOption = 60.0,
 ) -> None:
     """Aggregate one standard: total, within, breaches, performance %, threshold, met.
 
@@ -103,9 +158,14 @@ def metrics_command(
         filters["provider_code"] = provider
     if tumour_group:
         filters["tumour_group"] = [t.strip() for t in tumour_group.split(",")]
-    con = _open(db)
-    df = metrics.compute_metrics(con, standard, by=by, period=period, filters=filters or None,
-                                 engine=engine.value, spark=_spark(engine))
+    eng = _engine(engine, lake, spark_master, spark_remote, spark_conf, spark_conf_file,
+                  spark_timeout)
+    con = _open(db, lake)
+    try:
+        df = metrics.compute_metrics(con, standard, by=by, period=period,
+                                     filters=filters or None, engine=eng)
+    finally:
+        eng.stop()
     _echo(df, fmt)
     from cancer_alliance.metrics.data_start import data_start
 
@@ -120,6 +180,12 @@ def ptl_command(
     db: DbOption = None,
     fmt: FormatOption = Format.csv,
     engine: EngineOption = Engine.duckdb,
+    lake: LakeOption = None,
+    spark_master: MasterOption = None,
+    spark_remote: RemoteOption = None,
+    spark_conf: ConfOption = None,
+    spark_conf_file: ConfFileOption = None,
+    spark_timeout: TimeoutOption = 60.0,
 ) -> None:
     """Every open urgent pathway on the census date: days waited, band, 62-day backlog, and
     breach_risk_62 / breach_risk_28 (0-1, blank where not applicable): the chance it is still
@@ -132,20 +198,51 @@ def ptl_command(
         day = date.fromisoformat(census)
     except ValueError:
         raise UsageError(f"--census {census!r} is not a date written YYYY-MM-DD") from None
-    con = _open(db)
-    spark = _spark(engine)
-    ptl = metrics.ptl(con, day, engine=engine.value, spark=spark)
-    _echo(with_breach_risk(con, ptl, day, engine=engine.value, spark=spark), fmt)
+    eng = _engine(engine, lake, spark_master, spark_remote, spark_conf, spark_conf_file,
+                  spark_timeout)
+    con = _open(db, lake)
+    try:
+        df = with_breach_risk(con, metrics.ptl(con, day, engine=eng), day, engine=eng)
+    finally:
+        eng.stop()
+    _echo(df, fmt)
 
 
 def refresh_command(
     db: DbOption = None,
     submission: Annotated[int | None, typer.Option(
         "--submission", help="Recompute only the provider this submission touched.")] = None,
+    engine: EngineOption = Engine.duckdb,
+    lake: LakeOption = None,
+    spark_master: MasterOption = None,
+    spark_remote: RemoteOption = None,
+    spark_conf: ConfOption = None,
+    spark_conf_file: ConfFileOption = None,
+    spark_timeout: TimeoutOption = 60.0,
 ) -> None:
-    """Materialise per-pathway outcomes so dashboards aggregate stored rows."""
+    """Materialise per-pathway outcomes so dashboards aggregate stored rows.
+
+    With --lake: compute them from the lake on the engine (a Spark cluster writes them from
+    its executors) and write outcomes and monthly aggregates back into the lake, partitioned
+    by reporting month and provider (load them into a store with `lake import-results`)."""
     from cancer_alliance import metrics
 
+    if lake is not None:
+        import json
+
+        from cancer_alliance.metrics.lake_results import write_results
+
+        if submission is not None:
+            raise UsageError("--submission applies to a store; a lake refresh recomputes all")
+        eng = _engine(engine, lake, spark_master, spark_remote, spark_conf, spark_conf_file,
+                      spark_timeout)
+        try:
+            typer.echo(json.dumps(write_results(eng)))
+        finally:
+            eng.stop()
+        return
+    if engine is not Engine.duckdb:
+        raise UsageError("refresh of a store runs on duckdb; use --lake to refresh on Spark")
     con = _open(db)
     summary = metrics.refresh(con, submission)
     typer.echo(f"refreshed {summary['scope']}: {len(summary['providers'])} provider(s), "

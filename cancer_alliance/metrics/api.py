@@ -3,12 +3,14 @@
 Each function takes an open store connection and an ``engine``: ``"duckdb"`` (default) runs
 the ibis definitions on the store itself; ``"spark"`` exports the store tables to Parquet in
 a temporary folder and runs the *same* definitions on a Spark session (``spark``, or a local
-one made here). Results come back as pandas DataFrames with the contract's columns.
+one made here). ``engine`` may also be an engine object from :mod:`.engines`
+(``SparkRunner(settings=..., lake=URI)``, ``DuckDBRunner(lake=URI)``): with a lake, ``con``
+may be None, since nothing is read from a store. Results come back as pandas DataFrames with
+the contract's columns.
 """
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
@@ -32,14 +34,8 @@ from cancer_alliance.metrics.compile import (
 )
 from cancer_alliance.metrics.data_start import data_start, from_month
 from cancer_alliance.metrics.definition import Era
-from cancer_alliance.metrics.engines import (
-    ENGINES,
-    duckdb_backend,
-    export_parquet,
-    local_spark_session,
-    spark_backend,
-)
-from cancer_alliance.metrics.materialise import is_fresh
+from cancer_alliance.metrics.engines import make_engine
+from cancer_alliance.metrics.lake_results import stored_outcomes
 from cancer_alliance.metrics.ptl import PTL_COLUMNS, ptl_table
 from cancer_alliance.metrics.standards import COMPLETED, STANDARDS
 
@@ -67,17 +63,11 @@ def definition(code: str):
 
 
 @contextmanager
-def backend_for(con: duckdb.DuckDBPyConnection, engine: str = "duckdb",
+def backend_for(con: duckdb.DuckDBPyConnection | None, engine: Any = "duckdb",
                 spark: Any = None) -> Iterator[Any]:
-    """An ibis backend over the store for ``engine``; Spark reads a Parquet export."""
-    if engine == "duckdb":
-        yield duckdb_backend(con)
-        return
-    if engine != "spark":
-        raise UsageError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
-    with tempfile.TemporaryDirectory(prefix="cancer-alliance-spark-") as tmp:
-        export_parquet(con, tmp)
-        yield spark_backend(spark if spark is not None else local_spark_session(), tmp)
+    """An ibis backend for ``engine`` (a name or an engine object, see the module docstring)."""
+    with make_engine(engine, spark).backend(con) as backend:
+        yield backend
 
 
 def _tidy(df: pd.DataFrame) -> pd.DataFrame:
@@ -201,9 +191,10 @@ def compute_many(con: duckdb.DuckDBPyConnection, standards: Sequence[str] | None
             raise UsageError(f"{code} counts open pathways: use compute_metrics for it")
     groups, grain = BREAKDOWNS.parse_by(by)
     column_of = {"provider_code": "accountable_provider_code"}
-    with backend_for(con, engine, spark) as backend:
-        if engine == "duckdb" and is_fresh(con):
-            t = backend.table("metric_outcomes")
+    eng = make_engine(engine, spark)
+    with eng.backend(con) as backend:
+        t = stored_outcomes(eng, con, backend)
+        if t is not None:
             t = t.filter(t.standard.isin(codes))
         else:
             # derive only the breakdowns this aggregate groups or filters by
@@ -248,23 +239,19 @@ def _census_counts(con, groups, grain, period, filters, engine, spark) -> pd.Dat
     if "modality" in groups or "modality" in BREAKDOWNS.names(filters):
         raise UsageError("the backlog counts open pathways, which have no treatment yet: "
                          "it cannot be broken down or filtered by modality")
-    rng = periods.month_range(period)
-    if rng is None:
-        (first, last), = con.execute(
-            "SELECT strftime(min(coalesce(referral_received_date, upgrade_date)), '%Y-%m'),"
-            " strftime(max(coalesce(pathway_closed_date, first_treatment_date,"
-            " diagnosis_communicated_date, first_seen_date, referral_received_date)),"
-            " '%Y-%m') FROM pathways").fetchall()
-        if first is None:
-            return pd.DataFrame()
-        rng = (first, last)
-    start = data_start(con)
-    if start is not None:
-        if rng[1] < start:
-            return pd.DataFrame()
-        rng = (max(rng[0], start), rng[1])
     frames = []
     with backend_for(con, engine, spark) as backend:
+        rng = periods.month_range(period) or _data_months(backend)
+        if rng is None:
+            return pd.DataFrame()
+        # months before the alliance's data start are in no series (calendar rule C5);
+        # a lake-only run has no store, so no calendar: its months are all kept
+        start = data_start(con)
+        if start is not None:
+            if rng[1] < start:
+                return pd.DataFrame()
+            rng = (max(rng[0], start), rng[1])
+        # one query for every census: a distributed engine then runs one job, not one a month
         for month in periods.months_between(*rng):
             t = BREAKDOWNS.filter(ptl_table(backend, periods.month_end(month)), filters)
             keys = {g: t[g] for g in groups}
@@ -273,8 +260,8 @@ def _census_counts(con, groups, grain, period, filters, engine, spark) -> pd.Dat
                 backlog_62=ibis.cases((t.in_62_day_backlog, 1.0), else_=0.0).sum(),
                 over_104=ibis.cases((t.in_104_day_subset, 1.0), else_=0.0).sum())
             agg = t.group_by(**keys).aggregate(**measures) if keys else t.aggregate(**measures)
-            frames.append(agg.to_pandas().assign(reporting_period=month))
-    df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+            frames.append(agg.mutate(reporting_period=ibis.literal(month)))
+        df = ibis.union(*frames).to_pandas() if frames else pd.DataFrame()
     if grain not in (None, "month") and not df.empty:
         # A census is a snapshot: a quarter or year takes its last month's census.
         df = df.assign(_label=df["reporting_period"].map(lambda m: periods.label(m, grain)))
@@ -316,7 +303,22 @@ def backlog_counts(con: duckdb.DuckDBPyConnection, by: Sequence[str] | str = ("m
         drop=True)[columns]
 
 
-def ptl(con: duckdb.DuckDBPyConnection, census: date, engine: str = "duckdb",
+def _data_months(backend: Any) -> tuple[str, str] | None:
+    """First and last month the stored pathways have any event in (the backlog's default
+    range), computed by the engine itself."""
+    p = backend.table("pathways")
+    first = p.referral_received_date.coalesce(p.upgrade_date).min()
+    last = ibis.coalesce(p.pathway_closed_date, p.first_treatment_date,
+                         p.diagnosis_communicated_date, p.first_seen_date,
+                         p.referral_received_date).max()
+    row = p.aggregate(first=first, last=last).to_pandas().iloc[0]
+    if pd.isna(row["first"]):
+        return None
+    return (pd.Timestamp(row["first"]).strftime("%Y-%m"),
+            pd.Timestamp(row["last"]).strftime("%Y-%m"))
+
+
+def ptl(con: duckdb.DuckDBPyConnection | None, census: date, engine: str = "duckdb",
         spark: Any = None) -> pd.DataFrame:
     """Every open urgent pathway on ``census`` with days waited, band and backlog flags."""
     if isinstance(census, str):

@@ -20,9 +20,10 @@ from cancer_alliance.calendar import read_calendar
 from cancer_alliance.dataset import periods
 
 
-def data_start(con: duckdb.DuckDBPyConnection) -> str | None:
-    """The first month the alliance reports, ``YYYY-MM`` (``None``: no complete month yet)."""
-    return read_calendar(con).data_start
+def data_start(con: duckdb.DuckDBPyConnection | None) -> str | None:
+    """The first month the alliance reports, ``YYYY-MM`` (``None``: no complete month yet,
+    or no store at all: a run over a lake alone has no calendar, so keeps every month)."""
+    return None if con is None else read_calendar(con).data_start
 
 
 def from_month(t: ibis.Table, start: str | None, column: str = "reporting_period") -> ibis.Table:

@@ -1,0 +1,363 @@
+"""``lake export``: write the store's tables into a lake, only the partitions that changed.
+
+Order of work, so that a kill at any moment leaves the previous version readable:
+
+1. fingerprint every partition in the store (row count and the sum of row hashes, one
+   grouped query per table) and compare with the current manifest;
+2. write each changed partition as a new Parquet file named by its content (an existing
+   name already holds those bytes, so re-running after a crash rewrites nothing);
+3. write the new version's manifest, then switch ``CURRENT`` to it (one atomic rename);
+4. remove files that no kept version refers to.
+
+Nothing changed means no new version: exporting twice is the same as exporting once.
+
+With ``home="lake"`` (``ingest --lake-only``) the store holds only what one ingest needs:
+the current rows of the providers it touched, hydrated from the lake beforehand
+(:func:`hydrate`), and the versions that ingest superseded. Those superseded tables are then
+*appended* to the lake's partitions (history only grows), and the store's copies are
+cleared afterwards (:func:`clear_dataset_rows`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import os
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+from pyarrow.fs import FileSelector, FileType
+
+from cancer_alliance.dataset import table as dataset_table
+from cancer_alliance.errors import UsageError
+from cancer_alliance.lake.fs import Location, locate, write_once
+from cancer_alliance.lake.layout import (
+    CURRENT_TABLES,
+    DATASET_TABLES,
+    PARTITION_COLUMNS,
+    REFERENCE_TABLES,
+    SUPERSEDED_TABLES,
+    UNREGISTERED,
+    base_table,
+    has_provider_column,
+    partition_dir,
+)
+from cancer_alliance.lake.manifest import (
+    Manifest,
+    Partition,
+    TableEntry,
+    manifest_path,
+    publish,
+    read_manifest,
+)
+from cancer_alliance.lake.read import read_partition
+
+KEEP_VERSIONS = 3
+
+
+@dataclass
+class ExportSummary:
+    """What an export did; ``as_dict()`` is the command's JSON output."""
+
+    lake: str
+    version: int
+    new_version: bool
+    written: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    removed: list[str] = field(default_factory=list)
+    rows_written: int = 0
+    bytes_written: int = 0
+
+    def as_dict(self) -> dict:
+        return {"lake": self.lake, "version": self.version, "new_version": self.new_version,
+                "partitions_written": len(self.written), "partitions_unchanged": self.unchanged,
+                "partitions_removed": len(self.removed), "rows_written": self.rows_written,
+                "bytes_written": self.bytes_written}
+
+
+def _data_columns(table: str) -> list[str]:
+    """The columns written in a partition's file (``provider_code`` is in its folder)."""
+    cols = [*dataset_table(base_table(table)).column_names, "submission_id"]
+    return [c for c in cols if c not in PARTITION_COLUMNS]
+
+
+def _provider_sql(table: str) -> str:
+    return ("t.provider_code" if has_provider_column(table)
+            else f"coalesce(s.provider_code, '{UNREGISTERED}')")
+
+
+def _fingerprint_sql(columns: Iterable[str], source: str) -> str:
+    cols = ", ".join(f'"{c}"' for c in columns)
+    return f"SELECT count(*), coalesce(sum(hash({cols})), 0) FROM {source}"
+
+
+def _rows_sql(table: str, where: str = "TRUE") -> str:
+    """The rows of a dataset table with their partition values, in a stable order."""
+    key = ", ".join(f"t.{c}" for c in dataset_table(base_table(table)).key)
+    cols = ", ".join(f"t.{c}" for c in _data_columns(table))
+    return (f"SELECT {cols}, coalesce(s.period, '{UNREGISTERED}') AS period, "
+            f"{_provider_sql(table)} AS provider_code FROM {table} t "
+            f"LEFT JOIN submissions s ON s.submission_id = t.submission_id "
+            f"WHERE {where} ORDER BY period, provider_code, {key}, t.submission_id")
+
+
+def _store_fingerprints(con: duckdb.DuckDBPyConnection, table: str,
+                        providers: list[str] | None) -> dict[tuple, tuple[int, str]]:
+    """(period, provider) -> (rows, fingerprint) of a dataset table in the store."""
+    cols = ", ".join(f"t.{c}" for c in _data_columns(table))
+    where = "TRUE" if providers is None else f"{_provider_sql(table)} IN ?"
+    sql = (f"SELECT coalesce(s.period, '{UNREGISTERED}'), {_provider_sql(table)}, count(*), "
+           f"coalesce(sum(hash({cols})), 0) FROM {table} t "
+           f"LEFT JOIN submissions s ON s.submission_id = t.submission_id "
+           f"WHERE {where} GROUP BY ALL")
+    params = [] if providers is None else [providers]
+    return {(("period", per), ("provider_code", prov)): (int(n), f"{n}:{h}")
+            for per, prov, n, h in con.execute(sql, params).fetchall()}
+
+
+def _encode(table: pa.Table) -> bytes:
+    sink = io.BytesIO()
+    pq.write_table(table, sink, compression="zstd")
+    return sink.getvalue()
+
+
+class _Writer:
+    """Writes partitions' files and collects their manifest entries."""
+
+    def __init__(self, loc: Location, summary: ExportSummary):
+        self.loc, self.summary = loc, summary
+
+    def write(self, table: str, values: dict[str, str], data: pa.Table,
+              fingerprint: str) -> Partition:
+        raw = _encode(data)
+        digest = hashlib.sha256(raw).hexdigest()
+        rel = f"{partition_dir(table, values)}/part-{digest[:20]}.parquet"
+        write_once(self.loc, self.loc.path(rel), raw)
+        _pause_for_crash_test()
+        label = "/".join([table, *(f"{k}={v}" for k, v in values.items())])
+        self.summary.written.append(label)
+        self.summary.rows_written += data.num_rows
+        self.summary.bytes_written += len(raw)
+        return Partition(values, rel, data.num_rows, len(raw), digest, fingerprint)
+
+
+def _fingerprint_arrow(data: pa.Table) -> str:
+    con = duckdb.connect()
+    try:
+        con.register("x", data)
+        (n, h), = con.execute(_fingerprint_sql(data.column_names, "x")).fetchall()
+    finally:
+        con.close()
+    return f"{n}:{h}"
+
+
+def _export_dataset(con, table: str, previous: TableEntry | None, writer: _Writer,
+                    providers: list[str] | None, append: bool) -> TableEntry:
+    """One dataset table: carry over unchanged partitions, rewrite the changed ones."""
+    old = {p.key(): p for p in previous.partitions} if previous else {}
+    now = _store_fingerprints(con, table, providers)
+    keep: dict[tuple, Partition] = {}
+    changed: dict[tuple, tuple[int, str]] = {}
+    for key, part in old.items():
+        provider = dict(key)["provider_code"]
+        in_scope = providers is None or provider in providers
+        if append or not in_scope:
+            keep[key] = part  # history only grows; out of scope: untouched
+        elif key in now and now[key][1] == part.fingerprint:
+            keep[key] = part
+        elif key not in now:
+            writer.summary.removed.append(part.path)
+    for key, fp in now.items():
+        if append or key not in old or old[key].fingerprint != fp[1]:
+            changed[key] = fp
+    schema = _schema(con, table)
+    for period in sorted({dict(k)["period"] for k in changed}):
+        keys = sorted(k for k in changed if dict(k)["period"] == period)
+        provs = [dict(k)["provider_code"] for k in keys]
+        where = f"coalesce(s.period, '{UNREGISTERED}') = ? AND {_provider_sql(table)} IN ?"
+        sql = _rows_sql(table, where)
+        data = con.sql(sql, params=[period, provs]).to_arrow_table()
+        offset = 0
+        cols = _data_columns(table)
+        for key in keys:
+            n = changed[key][0]
+            piece = data.slice(offset, n).select(cols)
+            offset += n
+            fingerprint = changed[key][1]
+            if append and key in old:
+                piece = _merge(writer.loc, old[key], piece)
+                fingerprint = _fingerprint_arrow(piece)
+                if fingerprint == old[key].fingerprint:
+                    continue
+            keep[key] = writer.write(table, dict(key), piece, fingerprint)
+    writer.summary.unchanged += sum(1 for k, p in keep.items() if old.get(k) is p)
+    return TableEntry(table, PARTITION_COLUMNS, schema, list(keep.values()))
+
+
+def _merge(loc: Location, old: Partition, new: pa.Table) -> pa.Table:
+    """An appended history partition: its rows so far and the new ones, each version once."""
+    before = read_partition(loc, old.path).select(new.column_names).cast(new.schema)
+    con = duckdb.connect()
+    try:
+        con.register("x", pa.concat_tables([before, new]))
+        return con.sql("SELECT DISTINCT * FROM x ORDER BY ALL").to_arrow_table()
+    finally:
+        con.close()
+
+
+def _schema(con, table: str) -> pa.Schema:
+    """The lake schema of a table: its file columns, then the partition columns as strings."""
+    if table in DATASET_TABLES:
+        cols = ", ".join(_data_columns(table))
+        file_schema = con.sql(f"SELECT {cols} FROM {table} LIMIT 0").to_arrow_table().schema
+        for c in PARTITION_COLUMNS:
+            file_schema = file_schema.append(pa.field(c, pa.string()))
+        return file_schema
+    return con.sql(f"SELECT * FROM {table} LIMIT 0").to_arrow_table().schema
+
+
+def _export_reference(con, table: str, previous: TableEntry | None,
+                      writer: _Writer) -> TableEntry:
+    schema = _schema(con, table)
+    (n, h), = con.execute(_fingerprint_sql(schema.names, table)).fetchall()
+    fp = f"{n}:{h}"
+    if previous and previous.partitions and previous.partitions[0].fingerprint == fp:
+        writer.summary.unchanged += 1
+        return TableEntry(table, (), schema, list(previous.partitions))
+    data = con.sql(f"SELECT * FROM {table} ORDER BY ALL").to_arrow_table()
+    return TableEntry(table, (), schema, [writer.write(table, {}, data, fp)])
+
+
+def export_store(con: duckdb.DuckDBPyConnection, lake: str | os.PathLike, *,
+                 providers: list[str] | None = None, home: str = "store",
+                 keep_versions: int = KEEP_VERSIONS) -> ExportSummary:
+    """Write the store's dataset and reference tables into ``lake``; see the module docstring.
+
+    ``providers`` limits the comparison to those providers' partitions (an ingest knows
+    which it touched), carrying every other partition over unread.
+    """
+    loc = locate(lake)
+    previous = read_manifest(loc)
+    if previous is not None and previous.home != home:
+        raise UsageError(_home_mismatch(loc, previous.home))
+    summary = ExportSummary(loc.uri, previous.version if previous else 0, False)
+    writer = _Writer(loc, summary)
+    tables: dict[str, TableEntry] = {}
+    for table in DATASET_TABLES:
+        before = previous.tables.get(table) if previous else None
+        append = home == "lake" and table in SUPERSEDED_TABLES
+        scope = None if (home == "lake" and table == "deaths") else providers
+        tables[table] = _export_dataset(con, table, before, writer, scope, append)
+    for table in REFERENCE_TABLES:
+        before = previous.tables.get(table) if previous else None
+        tables[table] = _export_reference(con, table, before, writer)
+    if previous is not None and not summary.written and not summary.removed:
+        return summary
+    manifest = Manifest((previous.version if previous else 0) + 1,
+                        dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), home, tables)
+    publish(loc, manifest)
+    summary.version, summary.new_version = manifest.version, True
+    _clean(loc, manifest.version, keep_versions)
+    return summary
+
+
+def _home_mismatch(loc: Location, home: str) -> str:
+    if home == "lake":
+        return (f"lake {loc.uri} is the home of its rows (written by ingest --lake-only): "
+                f"exporting a store over it would lose them; keep ingesting with --lake-only")
+    return (f"lake {loc.uri} mirrors a store (written by lake export or ingest --lake): "
+            f"ingest into that store with --lake, or start a new lake for --lake-only")
+
+
+def _clean(loc: Location, current: int, keep: int) -> None:
+    """Remove versions older than the last ``keep`` and files none of those refers to."""
+    kept = [v for v in range(max(1, current - keep + 1), current + 1)]
+    referenced: set[str] = set()
+    for v in kept:
+        try:
+            m = read_manifest(loc, v)
+        except Exception:  # a version whose manifest was never written
+            continue
+        if m is not None:
+            referenced |= m.files()
+    data_root = loc.path("data")
+    if loc.fs.get_file_info(data_root).type != FileType.Directory:
+        return
+    for info in loc.fs.get_file_info(FileSelector(data_root, recursive=True)):
+        if info.type != FileType.File:
+            continue
+        rel = info.path[len(loc.root.rstrip("/")) + 1:]
+        if rel not in referenced and rel.endswith(".parquet"):
+            loc.fs.delete_file(info.path)
+    for v in range(1, current - keep + 1):
+        path = manifest_path(loc, v).rsplit("/", 1)[0]
+        if loc.fs.get_file_info(path).type == FileType.Directory:
+            loc.fs.delete_dir(path)
+
+
+def hydrate(con: duckdb.DuckDBPyConnection, lake: str | os.PathLike,
+            providers: list[str]) -> int:
+    """Load into the (empty) store the lake's current rows that an ingest of ``providers``
+    may replace or check against: their partitions of the current tables, and every death
+    (deaths are keyed by patient, so any provider's may be superseded). Returns rows loaded."""
+    loc = locate(lake)
+    manifest = read_manifest(loc)
+    (stored,), = con.execute(" + ".join(
+        f"(SELECT count(*) FROM {t})" for t in DATASET_TABLES).join(["SELECT ", ""])).fetchall()
+    if stored:
+        raise UsageError("--lake-only needs a store without dataset rows (it keeps only "
+                         "submissions, rejections and reference data): use a new --db, or "
+                         "--lake without --lake-only to mirror this store")
+    if manifest is None:
+        return 0
+    if manifest.home != "lake":
+        raise UsageError(_home_mismatch(loc, manifest.home))
+    loaded = 0
+    for table in CURRENT_TABLES:
+        entry = manifest.tables.get(table)
+        if entry is None:
+            continue
+        columns = dataset_table(table).column_names + ["submission_id"]
+        for part in entry.partitions:
+            if table != "deaths" and part.values.get("provider_code") not in providers:
+                continue
+            data = read_partition(loc, part.path)
+            if "provider_code" in columns and "provider_code" not in data.column_names:
+                data = data.append_column(
+                    "provider_code", pa.array([part.values["provider_code"]] * data.num_rows,
+                                              pa.string()))
+            con.register("_lake_part", data.select(columns))
+            try:
+                con.execute(f"INSERT INTO {table} ({', '.join(columns)}) "
+                            f"SELECT {', '.join(columns)} FROM _lake_part")
+            finally:
+                con.unregister("_lake_part")
+            loaded += data.num_rows
+    return loaded
+
+
+def clear_dataset_rows(con: duckdb.DuckDBPyConnection) -> None:
+    """Empty the store's dataset tables once the lake holds their rows (``--lake-only``)."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for table in DATASET_TABLES:
+            con.execute(f"DELETE FROM {table}")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def _pause_for_crash_test() -> None:
+    """Test hook: with ``CANCER_ALLIANCE_TEST_PAUSE_IN_LAKE_EXPORT=FILE`` set, create FILE
+    after the first data file is written and wait, so a test can kill the export there."""
+    marker = os.environ.get("CANCER_ALLIANCE_TEST_PAUSE_IN_LAKE_EXPORT")
+    if marker and not Path(marker).exists():
+        Path(marker).touch()
+        time.sleep(120)
