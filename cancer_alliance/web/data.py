@@ -41,6 +41,7 @@ BREAKDOWNS: dict[str, tuple[str, str]] = {
     "sex": ("sex", "Sex"),
 }
 HEADLINE = ("FDS", "31_DAY", "62_DAY")
+BACKLOG = "62_DAY_BACKLOG"
 
 
 class DataUnavailable(Exception):
