@@ -34,6 +34,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from pyarrow.fs import FileSelector, FileType
 
+from cancer_alliance.calendar import read_calendar
 from cancer_alliance.dataset import table as dataset_table
 from cancer_alliance.errors import UsageError
 from cancer_alliance.lake.fs import Location, locate, write_once
@@ -257,10 +258,13 @@ def export_store(con: duckdb.DuckDBPyConnection, lake: str | os.PathLike, *,
     for table in REFERENCE_TABLES:
         before = previous.tables.get(table) if previous else None
         tables[table] = _export_reference(con, table, before, writer)
-    if previous is not None and not summary.written and not summary.removed:
+    start = read_calendar(con).data_start
+    if (previous is not None and not summary.written and not summary.removed
+            and previous.data_start == start):
         return summary
     manifest = Manifest((previous.version if previous else 0) + 1,
-                        dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), home, tables)
+                        dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), home, tables,
+                        data_start=start)
     publish(loc, manifest)
     summary.version, summary.new_version = manifest.version, True
     _clean(loc, manifest.version, keep_versions)

@@ -90,6 +90,9 @@ class Manifest:
     home: str  # "store": the DuckDB file is the rows' home; "lake": ingest --lake-only
     tables: dict[str, TableEntry]
     schema_version: int = SCHEMA_VERSION
+    #: The store's data start when exported (reporting-calendar rule C5), so a run over the
+    #: lake alone leaves out the same months as the store's pages (None: no cut).
+    data_start: str | None = None
 
     @property
     def name(self) -> str:
@@ -109,7 +112,7 @@ class Manifest:
     def as_json(self) -> bytes:
         body = {"schema_version": self.schema_version, "version": self.version,
                 "created_at": self.created_at, "home": self.home,
-                "data_version": self.data_version(),
+                "data_version": self.data_version(), "data_start": self.data_start,
                 "tables": {n: self.tables[n].as_dict() for n in sorted(self.tables)}}
         return json.dumps(body, indent=1).encode()
 
@@ -122,7 +125,7 @@ class Manifest:
                              f"{SCHEMA_VERSION}: upgrade the platform")
         tables = {n: TableEntry.from_dict(n, t) for n, t in data["tables"].items()}
         return cls(data["version"], data["created_at"], data.get("home", "store"), tables,
-                   data["schema_version"])
+                   data["schema_version"], data.get("data_start"))
 
 
 def version_name(version: int) -> str:

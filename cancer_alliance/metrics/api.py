@@ -203,7 +203,7 @@ def compute_many(con: duckdb.DuckDBPyConnection, standards: Sequence[str] | None
         t = t.filter(t.included)
         if _names_alliance(groups, filters):
             t = _accountable_alliance(backend, t)
-        t = from_month(_period_filter(t, period), data_start(con))
+        t = from_month(_period_filter(t, period), data_start(con, eng))
         t = BREAKDOWNS.filter(t, filters, column_of)
         keys = {g: t[column_of.get(g, g)] for g in groups}
         within_share = ibis.cases((t.outcome == "within", t.share), else_=0.0)
@@ -245,8 +245,8 @@ def _census_counts(con, groups, grain, period, filters, engine, spark) -> pd.Dat
         if rng is None:
             return pd.DataFrame()
         # months before the alliance's data start are in no series (calendar rule C5);
-        # a lake-only run has no store, so no calendar: its months are all kept
-        start = data_start(con)
+        # over a lake alone, the data start it was exported with
+        start = data_start(con, engine)
         if start is not None:
             if rng[1] < start:
                 return pd.DataFrame()

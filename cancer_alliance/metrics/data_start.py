@@ -12,18 +12,25 @@ hand-built test store) has none, and nothing is left out.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import duckdb
 import ibis
 
 from cancer_alliance.calendar import read_calendar
 from cancer_alliance.dataset import periods
+from cancer_alliance.lake import locate, require_manifest
 
 
-def data_start(con: duckdb.DuckDBPyConnection | None) -> str | None:
-    """The first month the alliance reports, ``YYYY-MM`` (``None``: no complete month yet,
-    or no store at all: a run over a lake alone has no calendar, so keeps every month)."""
-    return None if con is None else read_calendar(con).data_start
+def data_start(con: duckdb.DuckDBPyConnection | None, engine: Any = None) -> str | None:
+    """The first month the alliance reports, ``YYYY-MM`` (``None``: no complete month yet).
+
+    With no store (a run over a lake alone), the data start the lake was exported with
+    (its manifest), so the store and the lake leave out the same months."""
+    if con is not None:
+        return read_calendar(con).data_start
+    lake = getattr(engine, "lake", None)
+    return None if lake is None else require_manifest(locate(lake)).data_start
 
 
 def from_month(t: ibis.Table, start: str | None, column: str = "reporting_period") -> ibis.Table:

@@ -409,6 +409,10 @@ class Engine:
         raise NotImplementedError
 
 
+#: The dataset tables pinned inputs are built from (their columns key the compiled SQL).
+_PINNED_SOURCES = ("pathways", "subsequent_treatments")
+
+
 class DuckDBEngine(Engine):
     """DuckDB: inputs as temporary tables (or views) from SQL compiled once per process
     (ibis compiling takes longer than DuckDB running it on a whole alliance)."""
@@ -418,7 +422,10 @@ class DuckDBEngine(Engine):
 
     def pin(self, name: str, build: Callable[[], ibis.Table], key: Hashable,
             materialise: bool) -> None:
-        sql_key = (self.dialect, name, key)
+        # The compiled SQL names the input tables' columns, so the key carries their shape:
+        # a store's pathways and a lake's (with its partition columns) differ.
+        shape = tuple(tuple(self.backend.table(t).schema().names) for t in _PINNED_SOURCES)
+        sql_key = (self.dialect, name, key, shape)
         if sql_key not in self._SQL:
             self._SQL[sql_key] = ibis.to_sql(build(), dialect=self.dialect)
             if len(self._SQL) > self._SQL_CACHE_SIZE:

@@ -108,7 +108,7 @@ def compute_measures(
     if any(d.kind == "survival" for d in defs.values()):
         raise UsageError("ONE_YEAR_SURVIVAL_OBSERVED is computed by compute_measure alone")
     groups, grain = parse_by(by)
-    start = data_start(con)
+    start = data_start(con, engine)
     with backend_for(con, engine, spark) as backend:
         p = enriched(backend)
         cached = p.cache() if len(codes) > 1 else None
