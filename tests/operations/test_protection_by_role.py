@@ -13,8 +13,9 @@ from cancer_alliance import reports
 from cancer_alliance.operations import flows
 from cancer_alliance.reports import packs
 
-from ._store import PERIOD
 from ._web import _client
+
+PERIOD = "2024-04"  # a month of the shared demo store (tests/_stores.py)
 
 
 def _table_after(html: str, heading: str) -> list[list[str]]:

@@ -15,6 +15,10 @@ def _store(path, label: str) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(str(path))
     con.execute("CREATE TABLE submissions (submission_id INTEGER, submitted_at TIMESTAMP)")
     con.execute("INSERT INTO submissions VALUES (1, TIMESTAMP '2024-07-01 09:00:00')")
+    # the reporting calendar's tables, which the data version also reads
+    con.execute("CREATE TABLE month_finalisations (period VARCHAR)")
+    con.execute("CREATE TABLE calendar_settings (set_at TIMESTAMP)")
+    con.execute("CREATE TABLE calendar_providers (set_at TIMESTAMP)")
     con.execute("CREATE TABLE label AS SELECT ? AS label", [label])
     return con
 

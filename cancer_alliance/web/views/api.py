@@ -167,7 +167,7 @@ def post_submission(
     the ingest summary (or why the whole submission was rejected)."""
     provider = provider or actor.org_code or ""
     check(request, actor, "submit_data", provider or None)
-    validate_upload(actor, provider, period)
+    validate_upload(request, actor, provider, period)
     job_id = queue_upload(request, actor, provider, period, files)
     response.headers["Location"] = f"/api/v1/jobs/{job_id}"
     cur = request.app.state.con.cursor()

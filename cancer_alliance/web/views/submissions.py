@@ -19,6 +19,7 @@ from cancer_alliance.errors import UsageError
 from cancer_alliance.ingest.admission import check_period, check_provider, data_start, open_month
 from cancer_alliance.ingest.limits import LIMITS
 from cancer_alliance.jobs import queue, spool
+from cancer_alliance.reference.organisations import organisations
 from cancer_alliance.web import data, params
 from cancer_alliance.web.deps import Forbidden, check, get_con, render, require
 from cancer_alliance.web.views.standards import csv_response
@@ -32,11 +33,11 @@ FILE_NAME = re.compile(rf"[\w][\w .()+-]{{0,{MAX_NAME - 9}}}\.(csv|parquet|xlsx)
                        re.IGNORECASE | re.ASCII)
 
 
-def validate_upload(actor: Actor, provider: str, period: str) -> None:
+def validate_upload(request: Request, actor: Actor, provider: str, period: str) -> None:
     """Refuse a bad period or provider code (400, in fixed words: the values typed are not
-    repeated) or a provider outside the actor's scope (one 403 path). The rules are the
-    ingest's own (:mod:`cancer_alliance.ingest.admission`); the provider is checked against
-    the reference data by the ingest itself."""
+    repeated), a provider the reference data does not hold (before anything is queued), or a
+    provider outside the actor's scope (one 403 path). The rules are the ingest's own
+    (:mod:`cancer_alliance.ingest.admission`)."""
     try:
         check_period(period)
     except UsageError:
@@ -47,6 +48,16 @@ def validate_upload(actor: Actor, provider: str, period: str) -> None:
     except UsageError:
         raise HTTPException(400, "The provider must be an ODS code of 3 or 5 letters or "
                             "digits.") from None
+    cur = request.app.state.con.cursor()
+    try:
+        known = organisations(cur)
+    finally:
+        cur.close()
+    try:
+        check_provider(provider, known)
+    except UsageError:
+        raise HTTPException(400, "The provider is not an organisation of the reference data "
+                            "(or not a provider there).") from None
     if not policy.decide(actor, "submit_data", provider).allowed:
         raise Forbidden(policy.decide(actor, "submit_data", provider).reason)
 
@@ -125,7 +136,7 @@ def upload(
     files: list[UploadFile] = File(...), actor: Actor = Depends(require("submit_data")),
 ):
     """Queue the month's ingest and show its status page (which shows the report when done)."""
-    validate_upload(actor, provider, period)
+    validate_upload(request, actor, provider, period)
     job_id = queue_upload(request, actor, provider, period, files)
     return RedirectResponse(f"/jobs/{job_id}", status_code=303)
 
