@@ -133,10 +133,12 @@ def cancer_units(plan: CapacityPlan, pw, first: int, last: int) -> np.ndarray:
 
 
 def new_treatments(pw, n_prov: int, first: int, last: int) -> np.ndarray:
-    """(trust, month) patients starting a first treatment (clinical nurse specialists' load)."""
+    """(trust, month) patients starting surgery, systemic therapy or radiotherapy (the
+    clinical nurse specialists' load, ``NEW_TREATMENTS``)."""
     out = np.zeros((n_prov, last - first + 1))
     m = _month_of(pw.treat, first, last)
-    sel = (m >= 0) & (pw.treat_provider >= 0)
+    counted = np.isin(pw.modality, [P.MODALITIES.index(k) for k in UNITS_PER_TREATMENT])
+    sel = (m >= 0) & (pw.treat_provider >= 0) & counted
     np.add.at(out, (pw.treat_provider[sel], m[sel]), 1.0)
     return out
 

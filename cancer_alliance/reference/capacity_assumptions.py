@@ -38,7 +38,8 @@ UNITS_PER_TREATMENT = MappingProxyType({
 })
 
 # Staff group -> the resources its time is spent on, and the activity one WTE supports a
-# month. ``NEW_TREATMENTS`` is patients starting first treatment, not a capacity resource.
+# month. ``NEW_TREATMENTS`` is patients starting a first treatment of surgery, systemic
+# therapy or radiotherapy (``UNITS_PER_TREATMENT``), not a capacity resource.
 NEW_TREATMENTS = "NEW_TREATMENTS"
 ACTIVITY_PER_WTE = MappingProxyType({
     "RADIOLOGIST": MappingProxyType({"CT": 650.0, "MRI": 450.0, "NOUS": 1100.0}),
