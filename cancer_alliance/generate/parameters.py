@@ -200,7 +200,7 @@ AGE_BAND_SHARE = (0.056, 0.060, 0.061, 0.057, 0.060, 0.066, 0.069, 0.067, 0.064,
 
 # Waiting-time shape (days), before provider and site multipliers.
 FIRST_SEEN_MEDIAN = 9.0
-RULED_OUT_MEDIAN = 18.5  # clock start to being told cancer is ruled out
+RULED_OUT_MEDIAN = 18.2  # clock start to being told cancer is ruled out
 CONFIRMED_MEDIAN = 24.5  # clock start to being told cancer is confirmed
 DIAGNOSIS_SIGMA = 0.55
 DTT_MEDIAN = 8.0  # told -> decision to treat
