@@ -82,7 +82,8 @@ class ResultCache:
                 "SELECT count(*), coalesce(max(submission_id), 0), max(submitted_at),"
                 " (SELECT count(*) FROM month_finalisations),"
                 " (SELECT max(set_at) FROM calendar_settings),"
-                " (SELECT max(set_at) FROM calendar_providers) FROM submissions"
+                " (SELECT max(set_at) FROM calendar_providers),"
+                " (SELECT max(submission_id) FROM capacity_submissions) FROM submissions"
             ).fetchall()
             version = tuple(rows[0])
             with self._lock:
