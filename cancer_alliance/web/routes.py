@@ -18,6 +18,7 @@ from cancer_alliance.web.views import (
     completeness,
     definitions,
     jobs,
+    landing,
     operations,
     operations_forms,
     organisations,
@@ -37,6 +38,7 @@ from cancer_alliance.web.views import (
 ROUTERS: tuple[APIRouter, ...] = (
     auth_pages.router,
     overview.router,
+    landing.router,
     backlog.router,
     standards.router,
     organisations.router,

@@ -29,6 +29,7 @@ MATRIX: list[tuple[str, dict[str, object], bool]] = [
     ("/commissioners", {"public": LOGIN, "*": OK}, False),
     ("/commissioners/QBB", {"public": LOGIN, "*": OK}, False),
     ("/tumour-groups", {"public": LOGIN, "*": OK}, False),
+    ("/board", {"public": LOGIN, "*": OK}, False),
     ("/tumour-groups/LUNG", {"public": LOGIN, "*": OK}, False),
     ("/rare-cancers", {"public": LOGIN, "*": OK}, False),
     ("/equity", {"public": LOGIN, "*": OK}, False),
