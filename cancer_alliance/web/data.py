@@ -157,8 +157,9 @@ def metric(
         df = metrics.compute_metrics(con, code, by=tuple(by), period=period,
                                      filters=filters or None)
         df = df.copy()
-        if "period" in df.columns:
-            df["period"] = df["period"].astype(str).str.slice(0, 7)
+        if "period" in df.columns:  # a month's date as YYYY-MM; a span (a..b) kept whole
+            df["period"] = df["period"].astype(str).str.replace(
+                r"^(\d{4}-\d{2})-\d{2}.*$", r"\1", regex=True)
         return df
 
     return cached(con, key, compute)

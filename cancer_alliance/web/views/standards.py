@@ -19,7 +19,7 @@ from cancer_alliance.metrics.definition import Era
 from cancer_alliance.metrics.output import neutralise_frame
 from cancer_alliance.operations import trajectories
 from cancer_alliance.operations.actuals import ALLIANCE
-from cancer_alliance.web import analysis, data, params
+from cancer_alliance.web import analysis, data, params, selection
 from cancer_alliance.web.deps import get_con, render, require
 from cancer_alliance.web.protect import exact, for_actor, is_protected
 from cancer_alliance.web.views.overview import COUNTS, standard_series, true_series
@@ -45,7 +45,8 @@ def _definition(code: str):
 
 def breakdown_table(con, actor: Actor, code: str, breakdown: str, period: str | None,
                     filters: dict | None = None) -> pd.DataFrame:
-    """One breakdown for one period, protected for the actor, with 95% intervals if allowed."""
+    """One breakdown for one period (a month, or a span ``first..last`` summed over its
+    months), protected for the actor, with 95% intervals if allowed."""
     if breakdown not in data.BREAKDOWNS:
         raise HTTPException(404)
     protected = aggregates_protected(actor)
@@ -69,7 +70,7 @@ def true_breakdown(con, code: str, breakdown: str, period: str | None,
 def _breakdown(con, actor: Actor | None, code: str, breakdown: str, period: str | None,
                filters: dict | None) -> pd.DataFrame:
     col = data.BREAKDOWNS[breakdown][0]
-    df = data.metric(con, code, by=(col, "month"), period=period, filters=filters)
+    df = data.metric(con, code, by=(col,), period=period, filters=filters)
     if df.empty:
         return pd.DataFrame(columns=[col, *COUNTS, "performance"])
     df[col] = df[col].astype(object).where(df[col].notna(), "Not known")
@@ -105,11 +106,13 @@ def standard_page(
     actor: Actor = Depends(require("view_operations")),
 ):
     defn = _definition(code)
-    period, provider = params.period(period), params.org_code(provider)
+    provider = params.org_code(provider)
     funnel_by = params.breakdown(funnel_by)
-    key = ("standard-page", code, period, provider, funnel_by, aggregates_protected(actor),
+    sel = selection.select(request, con)
+    key = ("standard-page", code, sel.kind, sel.month, provider, funnel_by,
+           aggregates_protected(actor),
            data.published_version(con))  # England's figures change with a published load
-    ctx = data.cached(con, key, lambda: standard_context(con, actor, defn, period, provider,
+    ctx = data.cached(con, key, lambda: standard_context(con, actor, defn, sel, provider,
                                                          funnel_by))
     # Outside the cache: the page is shared by actors with the same protection, the link
     # only shown to those the policy lets see patient-level rows.
@@ -131,9 +134,11 @@ def _with_plan(con, ctx: dict, code: str, provider: str | None) -> dict:
     return {**ctx, "spc": dataclasses.replace(spc, series=(*spc.series, plan))}
 
 
-def standard_context(con, actor: Actor, defn, period: str | None, provider: str | None,
-                     funnel_by: str) -> dict:
-    """What a standard's page shows; the same for every actor with the same protection."""
+def standard_context(con, actor: Actor, defn, sel: selection.Selection,
+                     provider: str | None, funnel_by: str) -> dict:
+    """What a standard's page shows for the chosen span; the same for every actor with the
+    same protection. The SPC chart is monthly up to the span's end; tables, funnel and the
+    download cover the span."""
     code = defn.code
     ctx: dict = {"title": defn.short_name, "defn": defn, "unavailable": None, "tables": [],
                  "ipt": None, "provider": provider, "funnel_by": funnel_by}
@@ -141,6 +146,9 @@ def standard_context(con, actor: Actor, defn, period: str | None, provider: str 
         filters = {"provider_code": provider} if provider else None
         series = standard_series(con, actor, code, filters)
         truth = true_series(con, code, filters)
+        if sel.last:  # the chart ends where the chosen span ends
+            series = series[series["period"].astype(str) <= sel.last].reset_index(drop=True)
+            truth = truth[truth["period"].astype(str) <= sel.last].reset_index(drop=True)
         ctx["providers"] = data.organisations(con, "PROVIDER")["org_code"].tolist()
         if series.empty:  # say so, rather than draw empty axes and tables for month "None"
             ctx["no_data"] = no_data_message(defn, provider)
@@ -151,9 +159,10 @@ def standard_context(con, actor: Actor, defn, period: str | None, provider: str 
         name = f"{defn.short_name}, {provider or 'alliance'}"
         ctx["spc"] = builders.spc_chart(name, series["period"].tolist(),
                                         series["performance"].tolist(), result, target=target)
-        ctx["period"] = period = latest_or(con, code, period)
-        ctx["edition"] = data.edition(con, period)
-        ctx["applies"] = defn.applicable(periods.month_start(period)) if period else None
+        ctx["period"] = period = sel.range
+        ctx["period_label"] = sel.label
+        ctx["edition"] = sel.edition
+        ctx["applies"] = defn.applicable(periods.month_start(sel.last)) if period else None
         ctx["data_start"] = data.data_start(con)
         ctx["provisional"] = data.provisional_months(con)
         unit_col = data.BREAKDOWNS.get(funnel_by, data.BREAKDOWNS["provider"])[0]
@@ -166,7 +175,7 @@ def standard_context(con, actor: Actor, defn, period: str | None, provider: str 
                                  shown if aggregates_protected(actor) else None)
         if funnel is not None:
             ctx["funnel"] = builders.funnel_chart(
-                f"{defn.short_name} by {funnel_by}, {period}", *funnel,
+                f"{defn.short_name} by {funnel_by}, {sel.label}", *funnel,
                 unit_label=data.BREAKDOWNS[funnel_by][1] if funnel_by in data.BREAKDOWNS
                 else "Provider")
         ctx["comparators"] = comparators(con, code, series, period)
@@ -226,8 +235,10 @@ def ipt_table(con, actor: Actor, period: str | None) -> pd.DataFrame:
     df = data.transfer_phases(con, period)
     if df.empty:
         return df
-    if period and "period" in df.columns:
-        df = df[df["period"].astype(str).str.slice(0, 7) == period]
+    rng = periods.month_range(period)
+    if rng and "period" in df.columns:
+        months = df["period"].astype(str).str.slice(0, 7)
+        df = df[(months >= rng[0]) & (months <= rng[1])]
     return for_actor(actor, df, COUNTS, ["phase", "provider_code"], total_col="total",
                      percentages={"performance": ("within", "total")})
 
@@ -281,14 +292,14 @@ def outcomes_csv(
     if defn.era == Era.OPEN:
         raise HTTPException(400, "This standard counts open pathways: use the patient "
                             "tracking list.")
-    period = latest_or(con, code, params.period(period))
+    period = selection.select(request, con).range
     if period is None:
         raise HTTPException(404, "No month has data for this standard yet.")
     df = metrics.outcomes(con, standard=code, period=period, wide=True)
     out = figure_rows(df, actor, params.org_code(provider))
     out = out[[c for c in EXPORT_COLUMNS if c in out.columns]]
     who = f"-{params.org_code(provider)}" if provider else ""
-    return csv_response(out, f"{code}-outcomes-{period}{who}.csv")
+    return csv_response(out, f"{code}-outcomes-{period.replace('..', '-to-')}{who}.csv")
 
 
 @router.get("/standards/{code}/{breakdown}.csv", include_in_schema=False)
@@ -299,16 +310,18 @@ def standard_csv(
     """Any breakdown as CSV, through the same protection as the page (public gets it too)."""
     _definition(code)
     params.breakdown(breakdown)
-    period = latest_or(con, code, params.period(period))
+    sel = selection.select(request, con)
+    period = sel.range
     table = breakdown_table(con, actor, code, breakdown, period)
     table.insert(0, "period", period)
     table.insert(0, "standard", code)
     if period:  # the same rule as the page: standard judged against, objective beside it
-        applies = _definition(code).applicable(periods.month_start(period))
+        applies = _definition(code).applicable(periods.month_start(sel.last))
         table["threshold"] = applies.standard.value_percent if applies.standard else None
         table["objective"] = applies.objective.value_percent if applies.objective else None
-        table["edition"] = data.edition(con, period)
-    return csv_response(table, f"{code}-{breakdown}-{period}.csv")
+        table["edition"] = sel.edition
+    name = (period or "none").replace("..", "-to-")
+    return csv_response(table, f"{code}-{breakdown}-{name}.csv")
 
 
 def csv_response(df: pd.DataFrame, filename: str) -> Response:
