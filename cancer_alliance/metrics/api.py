@@ -240,19 +240,12 @@ def _census_counts(con, groups, grain, period, filters, engine, spark) -> pd.Dat
         raise UsageError("the backlog counts open pathways, which have no treatment yet: "
                          "it cannot be broken down or filtered by modality")
     with backend_for(con, engine, spark) as backend:
-        rng = periods.month_range(period) or _data_months(backend)
-        if rng is None:
+        months = _census_months(con, backend, period, engine)
+        if not months:
             return pd.DataFrame()
-        # months before the alliance's data start are in no series (calendar rule C5);
-        # over a lake alone, the data start it was exported with
-        start = data_start(con, engine)
-        if start is not None:
-            if rng[1] < start:
-                return pd.DataFrame()
-            rng = (max(rng[0], start), rng[1])
         # one set-based query over every census (pathways joined to a calendar of month
         # ends): planned and run once, on a distributed engine one job, not one a month
-        censuses = {m: periods.month_end(m) for m in periods.months_between(*rng)}
+        censuses = {m: periods.month_end(m) for m in months}
         t = BREAKDOWNS.filter(census_table(backend, censuses), filters)
         keys = {g: t[g] for g in groups}
         df = t.group_by(reporting_period=t.reporting_period, **keys).aggregate(
@@ -271,6 +264,29 @@ def _census_counts(con, groups, grain, period, filters, engine, spark) -> pd.Dat
     elif grain is None and not df.empty:
         df = df[df["reporting_period"] == df["reporting_period"].max()]
     return df
+
+
+def _census_months(con, backend: Any, period: Any, engine: Any) -> list[str]:
+    """The months whose month-end census a backlog series has: ``period`` (default: the
+    months the pathways span), less the months before the alliance's data start (calendar
+    rule C5; over a lake alone, the data start it was exported with)."""
+    rng = periods.month_range(period) or _data_months(backend)
+    if rng is None:
+        return []
+    start = data_start(con, engine)
+    if start is not None:
+        if rng[1] < start:
+            return []
+        rng = (max(rng[0], start), rng[1])
+    return list(periods.months_between(*rng))
+
+
+def census_months(con: duckdb.DuckDBPyConnection, period: str | tuple[str, str] | None = None,
+                  engine: str = "duckdb", spark: Any = None) -> list[str]:
+    """The months :func:`backlog_counts` has a census for, every one of them, including a
+    census with nobody open (a count of zero)."""
+    with backend_for(con, engine, spark) as backend:
+        return _census_months(con, backend, period, engine)
 
 
 def _backlog_metrics(con, code, groups, grain, period, filters, engine, spark):

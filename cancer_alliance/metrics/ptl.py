@@ -85,4 +85,17 @@ def census_table(backend: Any, censuses: Mapping[str, date]) -> ibis.Table:
         {"reporting_period": list(censuses), "census_date": list(censuses.values())},
         schema={"reporting_period": "string", "census_date": "date"})
     p = _ptl_routes(backend)
-    return open_on(p.cross_join(calendar), calendar.census_date)
+    # Which censuses a pathway can be open on, as a range join the engines plan well (an
+    # interval join, not a cross product); open_on then applies the rule itself. The
+    # bounds only narrow: on the list needs a start (reset or original) on or before the
+    # census, and no closing event on or before it.
+    original = ibis.cases((p.referral_route == "UPGRADE", p.upgrade_date),
+                          else_=p.referral_received_date)
+    earliest = ibis.least(p.clock_start, original)
+    ruled_out = ibis.cases((p.fds_outcome == "RULED_OUT", p.diagnosis_communicated_date),
+                           else_=ibis.null("date"))
+    ends = ibis.least(p.pathway_closed_date, p.first_treatment_date, ruled_out)
+    p = p.mutate(_earliest=earliest, _ends=ends.coalesce(ibis.date("9999-12-31")))
+    j = p.join(calendar, [calendar.census_date >= p._earliest,
+                          calendar.census_date < p._ends])
+    return open_on(j, j.census_date).drop("_earliest", "_ends")

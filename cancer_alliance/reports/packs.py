@@ -19,6 +19,7 @@ from cancer_alliance.operations.actuals import ALLIANCE
 from cancer_alliance.operations.db import rows
 from cancer_alliance.reports import patients
 from cancer_alliance.reports import sections as s
+from cancer_alliance.reports.capacity_section import capacity_section
 
 
 def provider_name(con, code: str) -> str:
@@ -122,6 +123,7 @@ def board_pack(con, period: str) -> dict:
         "voice": [r for r in voice.results(con) if r["group_type"] == "ALL"][:12],
         "actions": s.actions_section(con, None, as_of),
         "outlook": s.outlook_section(con, period),
+        "capacity": capacity_section(con, period),
     }
 
 
