@@ -21,8 +21,9 @@ step with the pages. The request goes through the app's own middleware, so it
 Only aggregate pages are warmed: no patient-level page, so nothing is written to the audit
 log on anyone's behalf. Last comes the month-end tracking list with breach risks (fitting
 the model takes minutes on a busy machine): kept in the cache, shown to nobody until a
-reader allowed to see it opens a provider pack, whose view audits that reading as before. The actor rides in the request's ASGI ``state``, which only code in
-this process can set; no header or cookie can.
+reader allowed to see it opens a provider pack, whose view audits that reading as before.
+The actor rides in the request's ASGI ``state``, which only code in this process can set;
+no header or cookie can.
 """
 
 from __future__ import annotations
