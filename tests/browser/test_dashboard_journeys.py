@@ -201,7 +201,7 @@ def test_keyboard_users_do_not_tab_through_chart_points(page, server):
     log_in(page, server, "analyst")
     page.goto(f"{server}/standards/62_DAY")
     assert page.locator("svg.chart .pt[tabindex]").count() == 0
-    for presses in range(1, 120):
+    for _press in range(1, 120):
         page.keyboard.press("Tab")
         where = page.evaluate("(() => { const e = document.activeElement;"
                               " return [e.getAttribute('class') || '', e.tagName,"
