@@ -167,6 +167,7 @@ NAV = [
     ("Operations", "/operations", "view_operations"),
     ("Public view", "/public", "view_aggregate"),
     ("Definitions", "/definitions", "view_aggregate"),
+    ("Help", "/help", "view_aggregate"),
     ("Audit log", "/admin/audit", "admin"),
     ("Users", "/admin/users", "admin"),
 ]

@@ -33,6 +33,7 @@ from cancer_alliance.web.views import (
     standards,
     submissions,
 )
+from cancer_alliance.web.views import help as help_page
 
 #: In order: the first route matching a path wins, so fixed paths come before patterns.
 ROUTERS: tuple[APIRouter, ...] = (
@@ -53,6 +54,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     outlook_forecast.router,
     outlook_scenarios.router,
     definitions.router,
+    help_page.router,
     admin.router,
     api.router,
     operations.router,

@@ -131,7 +131,7 @@ def test_navigation_follows_the_role(clients):
     assert "/ptl" in nav("analyst") and "/admin/audit" not in nav("analyst")
     assert "/ptl" not in nav("board") and "/submissions" not in nav("board")
     assert "/admin/audit" in nav("admin")
-    assert nav("public") == ["/public", "/definitions"]
+    assert nav("public") == ["/public", "/definitions", "/help"]  # help is for everyone
 
 
 def test_standard_with_no_loaded_months_says_so_instead_of_empty_tables(clients):

@@ -39,6 +39,7 @@ MATRIX: list[tuple[str, dict[str, object], bool]] = [
     ("/looking-ahead/scenarios", {"public": LOGIN, "*": OK}, False),
     ("/public", {"*": OK}, False),
     ("/definitions", {"*": OK}, False),
+    ("/help", {"*": OK}, False),
     ("/standards/62_DAY/provider.csv", {"*": OK}, False),
     ("/api/docs", {"*": OK}, False),
     ("/api/openapi.json", {"*": OK}, False),
