@@ -8,10 +8,12 @@ be within the tolerance the module computes (never a figure written into the tes
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import statistics
 
+import duckdb
 import pytest
 
 from cancer_alliance.generate import generate
@@ -125,3 +127,30 @@ def test_the_command_exits_1_when_a_figure_is_out(calibration_run, monkeypatch, 
     monkeypatch.setattr(cal, "cwt_counts", lambda folder: slow)
     assert cal.main(["--published", str(REAL), "--data", str(calibration_run)]) == 1
     assert "out: fds" in capsys.readouterr().out
+
+
+def test_upgrades_carry_both_kinds_of_dna_reset_at_a_small_rate(calibration_run):
+    """The A1 rule for upgrades: a reset counts only when upgraded on or before first seen."""
+    con = duckdb.connect()
+    allowed, before, upgrades = con.execute(f"""
+        SELECT count(*) FILTER (first_seen_clock_reset_date > upgrade_date
+                                AND first_seen_date >= upgrade_date),
+               count(*) FILTER (first_seen_clock_reset_date < upgrade_date),
+               count(*)
+        FROM (SELECT DISTINCT pathway_id, upgrade_date::DATE AS upgrade_date,
+                     first_seen_date::DATE AS first_seen_date,
+                     first_seen_clock_reset_date::DATE AS first_seen_clock_reset_date
+              FROM read_csv('{calibration_run.as_posix()}/submissions/*/*/pathways.csv',
+                            all_varchar=true)
+              WHERE referral_route = 'UPGRADE')""").fetchone()
+    con.close()
+    assert allowed > 0 and before > 0
+    assert (allowed + before) / upgrades < 0.05
+
+
+def test_dirty_mode_sends_urgent_pathways_without_a_clock_start_and_cancers_without_a_code(
+        dirty_run):
+    out, _ = dirty_run
+    injected = json.loads((out / "manifest.json").read_text())["injected"]
+    blanked = {i["column"] for i in injected if i["rule"] == "required_when"}
+    assert {"referral_received_date", "primary_diagnosis_icd10"} <= blanked

@@ -36,6 +36,7 @@ MATRIX: list[tuple[str, dict[str, object], bool]] = [
     ("/outcomes", {"public": LOGIN, "*": OK}, False),
     ("/looking-ahead", {"public": LOGIN, "*": OK}, False),
     ("/looking-ahead/capacity", {"public": LOGIN, "*": OK}, False),
+    ("/looking-ahead/scenarios", {"public": LOGIN, "*": OK}, False),
     ("/public", {"*": OK}, False),
     ("/definitions", {"*": OK}, False),
     ("/standards/62_DAY/provider.csv", {"*": OK}, False),

@@ -60,6 +60,12 @@ def _chart(trust: str, resource: str, rows: pd.DataFrame) -> ChartSpec:
         f"{HORIZON} months ahead with its 80% interval, capacity held at its recent level).")
 
 
+def _with_unit(resource: str) -> str:
+    """``Computed tomography (tests)``; a label that names its unit already is kept."""
+    label, unit = LABELS[resource], RESOURCE_UNIT[resource]
+    return label if unit in label.lower() else f"{label} ({unit})"
+
+
 def _summary(rows: pd.DataFrame) -> list[dict]:
     """One line per resource: the latest submitted month and the forecast's peak."""
     out = []
@@ -73,7 +79,7 @@ def _summary(rows: pd.DataFrame) -> list[dict]:
         peak = ahead.loc[ahead["demand_ratio"].idxmax()] if ahead["demand_ratio"].notna().any() \
             else None
         out.append({
-            "resource": resource, "label": LABELS[resource], "unit": RESOURCE_UNIT[resource],
+            "resource": resource, "label": _with_unit(resource),
             "month": last["month"], "capacity": last["capacity"], "activity": last["activity"],
             "utilisation": last["utilisation"], "demand": protect_count(last["demand"])
             if last["demand"] == last["demand"] else None,
