@@ -38,6 +38,14 @@ def provider_name(con, code: str) -> str:
     return r[0]
 
 
+def org_names(con) -> dict[str, str]:
+    """Organisation code -> name (reference data, then alliance members): what the pack
+    writes for a code (``labels.org``)."""
+    names = dict(con.execute("SELECT org_code, org_name FROM alliance_members").fetchall())
+    names.update(con.execute("SELECT org_code, org_name FROM organisations").fetchall())
+    return names
+
+
 def providers(con) -> list[dict]:
     return rows(con, "SELECT DISTINCT p.provider_code AS code,"
                      " coalesce(o.org_name, p.provider_code) AS name FROM pathways p"
@@ -60,6 +68,7 @@ def provider_pack(con, provider_code: str, period: str, protect: bool = False,
         "kind": "PROVIDER",
         "provider_code": provider_code,
         "provider_name": name,
+        "org_names": org_names(con),
         "period": period,
         "generated_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "edition": s.edition_section(con, period, name_missing=False),
@@ -100,6 +109,7 @@ def board_pack(con, period: str) -> dict:
     return {
         "kind": "BOARD",
         "period": period,
+        "org_names": org_names(con),
         "generated_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "edition": s.edition_section(con, period),
         "providers": provs,

@@ -376,6 +376,12 @@ def organisations(con: duckdb.DuckDBPyConnection, org_type: str) -> pd.DataFrame
     ).df()
 
 
+def org_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Organisation code -> name from the reference data (what pages show for a code)."""
+    return cached(con, ("org-names",), lambda: dict(
+        con.execute("SELECT org_code, org_name FROM organisations").fetchall()))
+
+
 def org_name(con: duckdb.DuckDBPyConnection, code: str) -> str | None:
     rows = con.execute("SELECT org_name FROM organisations WHERE org_code = ?", [code]).fetchall()
     return rows[0][0] if rows else None
