@@ -79,6 +79,8 @@ def query_with(request, **changes: Any) -> str:
 
 def install(env: Environment) -> None:
     env.filters.update(num=num, pct=pct, pts=pts, when=when, signed=signed)
+    # `{% if v is missing %}`: a suppressed cell (pd.NA) compared in a template would raise
+    env.tests["missing"] = _missing
     env.globals.update(
         chart=render_interactive,
         sparkline=render_sparkline,
