@@ -28,6 +28,7 @@ app = typer.Typer(
 COMMAND_MODULES = [
     "cancer_alliance.commands.generate",  # generate
     "cancer_alliance.commands.data",  # ingest, submissions, rejections, reference
+    "cancer_alliance.commands.capacity",  # ingest-capacity, capacity-submissions, -rejections
     "cancer_alliance.commands.calendar",  # completeness, finalise, calendar
     "cancer_alliance.commands.metrics",  # outcomes, metrics, ptl, refresh
     "cancer_alliance.commands.lake",  # lake export, show, import-results

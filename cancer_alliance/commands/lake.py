@@ -57,6 +57,29 @@ def show_command(lake: LakeUriOption) -> None:
                    for n, t in sorted(m.tables.items())}}, indent=1))
 
 
+@lake_app.command("compact")
+def compact_command(
+    lake: LakeUriOption,
+    keep: Annotated[int, typer.Option(
+        "--keep", help="Versions to keep readable, the new one included.")] = 3,
+    min_age: Annotated[str, typer.Option(
+        "--min-age", help="Also keep every version replaced less than this long ago, and "
+        "unreferenced files younger than this (30m, 6h, 7d), so running queries finish.")]
+        = "0s",
+    target_mb: Annotated[int, typer.Option(
+        "--target-mb", help="Files at least this size (MiB) are left as they are.")] = 128,
+) -> None:
+    """Merge the small files within each partition into one file, as a new version (the
+    previous one stays readable; the rows and the data version are unchanged). Running it
+    again changes nothing. Then removes the versions beyond --keep. Prints a JSON summary."""
+    from cancer_alliance.lake.compact import compact_lake
+    from cancer_alliance.lake.retention import parse_duration
+
+    summary = compact_lake(lake, keep=keep, min_age=parse_duration(min_age),
+                           target_bytes=target_mb * 1024 * 1024)
+    print(json.dumps(summary.as_dict()))
+
+
 @lake_app.command("import-results")
 def import_results_command(lake: LakeUriOption, db: DbOption = None) -> None:
     """Load the outcomes an engine wrote into the lake (`refresh --lake`) into the store's

@@ -44,16 +44,24 @@ def serve_app(db: str | None, host: str, port: int, *, secure_cookies: bool = Tr
     if con is None:  # wait for a running command; never borrow from another dashboard
         release_lenders()
         con = connect(db, borrow=False)
-    app = create_app(WebSettings(db=db, secure_cookies=secure_cookies), con=con)
+    settings = WebSettings(db=db, secure_cookies=secure_cookies, warm_pages=True)
+    app = create_app(settings, con=con)
     store = app.state.store
     runner = app.state.jobs
+    warmer = app.state.warmer
     runner.recover()  # jobs a stopped service left running: re-queued or settled truthfully
     runner.start()
     store.start_lending()  # commands run meanwhile borrow the store (store/sharing.py)
-    Console(stderr=True).print(f"Cancer Dashboard on http://{host}:{port}  (Ctrl+C stops)")
+    console = Console(stderr=True)
+    # the first visits are warm: prepare the pages, up to a budget, then carry on behind
+    warmer.request()
+    if not warmer.wait_idle(settings.warm_budget_s):
+        console.print("Preparing the remaining pages in the background.")
+    console.print(f"Cancer Dashboard on http://{host}:{port}  (Ctrl+C stops)")
     try:
         uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
     finally:
+        warmer.stop()
         runner.stop()
         store.close()
 

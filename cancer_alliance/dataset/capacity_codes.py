@@ -34,3 +34,24 @@ RESOURCE_OF_MODALITY = {
 STAFF_GROUP = (
     "RADIOLOGIST", "HISTOPATHOLOGIST", "ENDOSCOPIST", "ONCOLOGIST", "CLINICAL_NURSE_SPECIALIST",
 )
+
+STAFF_GROUP_LABELS = {
+    "RADIOLOGIST": "Radiologists",
+    "HISTOPATHOLOGIST": "Histopathologists",
+    "ENDOSCOPIST": "Endoscopists",
+    "ONCOLOGIST": "Clinical and medical oncologists",
+    "CLINICAL_NURSE_SPECIALIST": "Cancer clinical nurse specialists",
+}
+
+# Every resource a capacity row may report, diagnostics first.
+RESOURCE = DIAGNOSTIC_MODALITY + TREATMENT_RESOURCE
+
+# The unit a resource's capacity and activity are counted in (docs/reference/capacity-dataset.md).
+RESOURCE_UNIT = {
+    **{m: "tests" for m in ("CT", "MRI", "NOUS")},
+    **{m: "procedures" for m in ("COLONOSCOPY", "FLEXI_SIGMOIDOSCOPY", "GASTROSCOPY")},
+    "PATHOLOGY": "specimens reported",
+    "SURGERY": "theatre sessions",
+    "SACT": "chair sessions",
+    "RADIOTHERAPY": "fractions",
+}

@@ -32,6 +32,13 @@ KINDS = {
     "lsoa": "LSOA code: E01 followed by 6 digits",
     "integer": "whole number",
 }
+# Kinds only the capacity dataset uses (docs/reference/capacity-dataset.md); kept apart so
+# the pathway dataset's page lists only the kinds its columns have.
+CAPACITY_KINDS = {
+    "month": "month written YYYY-MM",
+    "decimal": "number, optionally with a decimal point, such as 12 or 12.5",
+}
+ALL_KINDS = KINDS | CAPACITY_KINDS
 
 SQL_TYPE = {
     "ods": "VARCHAR",
@@ -42,6 +49,8 @@ SQL_TYPE = {
     "icd10": "VARCHAR",
     "lsoa": "VARCHAR",
     "integer": "INTEGER",
+    "month": "VARCHAR",
+    "decimal": "DOUBLE",
 }
 
 

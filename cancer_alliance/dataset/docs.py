@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from cancer_alliance.dataset.columns import DATASET_VERSION, KINDS, TABLES, Column, Table
+from cancer_alliance.dataset.columns import ALL_KINDS, DATASET_VERSION, KINDS, TABLES, Column, Table
 from cancer_alliance.dataset.rules import RULES
 
 DEFAULT_OUT = Path(__file__).resolve().parents[2] / "docs" / "reference" / "dataset.md"
@@ -24,7 +24,7 @@ def _cell(text: str) -> str:
 
 
 def _type_words(col: Column) -> str:
-    words = KINDS[col.kind]
+    words = ALL_KINDS[col.kind]
     if col.codes:
         words = "one of " + ", ".join(f"`{c}`" for c in col.codes)
     if col.max_length:

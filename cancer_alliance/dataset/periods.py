@@ -151,3 +151,55 @@ def first_day(period_label: str) -> date:
         year, q = period_label.split("-Q")
         return date(int(year), 3 * (int(q) - 1) + 1, 1)
     return month_start(period_label)
+
+
+WINDOWS = ("month", "quarter", "fytd", "rolling12")
+"""The spans a dashboard figure can cover, each ending at a chosen month: that month alone;
+the latest whole calendar quarter ending on or before it (quarters end in March, June,
+September and December, so they are the NHS financial quarters too); the financial year
+to date (April to the month); the rolling twelve months to the month."""
+
+WINDOW_WORDS = {"month": "Month", "quarter": "Quarter", "fytd": "Financial year to date",
+                "rolling12": "Rolling 12 months"}
+
+
+def window(kind: str, month: str) -> tuple[str, str]:
+    """``(first, last)`` month of the span of ``kind`` ending at (or, for a quarter, before)
+    ``month``. ``window('quarter', '2024-05') == ('2024-01', '2024-03')``: a quarter is
+    only ever a whole one, so May picks the quarter that ended in March."""
+    month = check_month(month)
+    if kind == "month":
+        return month, month
+    if kind == "quarter":
+        _, mon = parse_month(month)
+        last = shift(month, -(mon % 3))  # March, June, September or December
+        return shift(last, -2), last
+    if kind == "fytd":
+        return financial_year_start(month), month
+    if kind == "rolling12":
+        return shift(month, -11), month
+    raise UsageError(f"unknown span {kind!r}; use one of {', '.join(WINDOWS)}")
+
+
+def previous_window(kind: str, month: str) -> tuple[str, str]:
+    """The span of the same kind just before: the previous month or quarter, the same
+    months of the previous financial year, the twelve months before."""
+    first, last = window(kind, month)
+    if kind == "fytd":
+        return shift(first, -12), shift(last, -12)
+    length = index(last) - index(first) + 1
+    return shift(first, -length), shift(last, -length)
+
+
+def window_label(kind: str, month: str) -> str:
+    """How a span is written on a page: ``2024-05``, ``2024-Q1 (2024-01 to 2024-03)``,
+    ``2024/25 to date (2024-04 to 2024-09)``, ``12 months to 2024-09 (2023-10 to 2024-09)``."""
+    first, last = window(kind, month)
+    if kind == "month":
+        return last
+    span = f"{first} to {last}"
+    if kind == "quarter":
+        return f"{label(last, 'quarter')} ({span})"
+    if kind == "fytd":
+        return f"{label(last, 'financial_year')} to date ({span})"
+    return f"12 months to {last} ({span})"

@@ -68,3 +68,23 @@ RULES: dict[str, Rule] = {
 
 # Rules a CSV file can break: the ones the synthetic generator's --dirty mode injects.
 CSV_RULES = frozenset(code for code, rule in RULES.items() if rule.in_csv)
+
+# Rules only the capacity dataset's checks use (docs/reference/capacity-dataset.md). Kept out
+# of RULES, which is the pathway dataset's catalogue (its page, and the generator's dirty
+# mode, which injects every CSV rule of it into pathway files).
+CAPACITY_RULES: dict[str, Rule] = {
+    r.code: r
+    for r in (
+        Rule("invalid_month", "not a month written YYYY-MM",
+             "write the month as YYYY-MM, for example 2024-05"),
+        Rule("wrong_period", "the row's month is not the submission's month",
+             "send each month's figures in that month's submission"),
+        Rule("invalid_number", "not a number",
+             "give a number such as 12 or 12.5, with no units or commas"),
+        Rule("part_exceeds_total", "a part is larger than the total it is part of",
+             "correct the part or the total: cancer activity is part of all activity"),
+    )
+}
+
+# Every rule a validator may report, for looking up a rule's words by its code.
+ALL_RULES: dict[str, Rule] = RULES | CAPACITY_RULES

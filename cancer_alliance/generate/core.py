@@ -5,6 +5,7 @@ Layout of ``out_dir``::
     reference/alliances.csv, organisations.csv, lsoa_imd.csv, populations.csv
     submissions/<PROVIDER>/<YYYY-MM>/pathways.csv (+ subsequent_treatments, recovery_events,
                                                    deaths; or .parquet)
+    capacity/<PROVIDER>/<YYYY-MM>/capacity.csv, workforce.csv (the capacity dataset)
     manifest.json
 
 Alliances are simulated one at a time (each from its own child seed), so a national run needs
@@ -34,6 +35,7 @@ from cancer_alliance.generate.calendar import (
     month_start,
     parse_month,
 )
+from cancer_alliance.generate.capacity import CapacityPlan, write_capacity
 from cancer_alliance.generate.dirty import Corrupter, child_pathways
 from cancer_alliance.generate.events import recovery_events, subsequent_treatments
 from cancer_alliance.generate.nhs import NhsNumberPool
@@ -101,7 +103,8 @@ def generate(out_dir, *, scale: str = "alliance", start: str = "2023-01", months
     out = Path(out_dir)
     _prepare(out)
     seeds = np.random.SeedSequence(seed)
-    org_seed, nhs_seed, dirty_seed, alliance_seed = seeds.spawn(4)
+    # the fifth child is the capacity story's (spawning it leaves the first four unchanged)
+    org_seed, nhs_seed, dirty_seed, alliance_seed, capacity_seed = seeds.spawn(5)
     alliances = build_alliances(SCALES[scale], np.random.default_rng(org_seed))
     write_reference(out / "reference", alliances,
                     range(first // 12, last // 12 + 1))
@@ -112,15 +115,19 @@ def generate(out_dir, *, scale: str = "alliance", start: str = "2023-01", months
     nhs_pool = NhsNumberPool(np.random.default_rng(nhs_seed))
     corrupter = Corrupter(dirty, np.random.default_rng(dirty_seed))
     entries: list[dict] = []
+    capacity_entries: list[dict] = []
     injected: list[dict] = []
     rows = {name: 0 for name in FILES}
     bar = _progress(progress)
     with bar or nullcontext():
         task = bar.add_task("Generating submissions", total=len(alliances) * months) if bar \
             else None
-        for alliance, child in zip(alliances, alliance_seed.spawn(len(alliances)), strict=True):
+        for alliance, child, cap_child in zip(alliances, alliance_seed.spawn(len(alliances)),
+                                              capacity_seed.spawn(len(alliances)), strict=True):
             rng = np.random.default_rng(child)
-            pw = simulate(alliance, first, last, rng)
+            plan = CapacityPlan(alliance, np.random.default_rng(cap_child))
+            pw = simulate(alliance, first, last, rng, after_diagnostics=plan.queue)
+            capacity_entries += write_capacity(out, plan, pw, first, last, file_format)
             sub = subsequent_treatments(pw, rng)
             rec = recovery_events(pw, alliance, sub, rng)
             truth = AllianceTruth(alliance, pw, sub, rec, nhs_pool.take(pw.n))
@@ -151,9 +158,11 @@ def generate(out_dir, *, scale: str = "alliance", start: str = "2023-01", months
                     bar.advance(task)
             del truth, pw, sub, rec
     entries.sort(key=lambda e: (e["period"], e["provider"]))
+    capacity_entries.sort(key=lambda e: (e["period"], e["provider"]))
     injected.sort(key=lambda e: (e["period"], e["provider"], e["file"], e["row"]))
     manifest = {"seed": seed, "scale": scale, "start": start, "months": months, "dirty": dirty,
-                "format": file_format, "submissions": entries, "injected": injected}
+                "format": file_format, "submissions": entries, "injected": injected,
+                "capacity": capacity_entries}
     (out / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
     summary.submissions = len(entries)
     summary.rows = rows
@@ -175,7 +184,7 @@ def _prepare(out: Path) -> None:
         if not (out / "manifest.json").exists():
             raise UsageError(f"{out} is not empty and is not an earlier generator output; "
                              "choose an empty or new folder")
-        for name in ("submissions", "reference"):
+        for name in ("submissions", "reference", "capacity"):
             shutil.rmtree(out / name, ignore_errors=True)
         (out / "manifest.json").unlink()
     out.mkdir(parents=True, exist_ok=True)

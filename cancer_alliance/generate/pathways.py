@@ -11,6 +11,7 @@ pathways on every machine.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -102,8 +103,12 @@ def _days_in_months(month_idx: np.ndarray, months: np.ndarray, rng) -> np.ndarra
 
 
 def simulate(alliance: Alliance, first_month: int, last_month: int,
-             rng: np.random.Generator) -> Pathways:
-    """Every pathway whose clock starts from LEAD_MONTHS before ``first_month`` to the last."""
+             rng: np.random.Generator,
+             after_diagnostics: Callable[[Pathways], None] | None = None) -> Pathways:
+    """Every pathway whose clock starts from LEAD_MONTHS before ``first_month`` to the last.
+
+    ``after_diagnostics`` may move the diagnostic dates before diagnosis and treatment are
+    drawn from them (the capacity story: :mod:`cancer_alliance.generate.capacity`)."""
     months = np.arange(first_month - LEAD_MONTHS, last_month + 1)
     counts = _monthly_counts(alliance, months, rng)
     n = int(counts.sum())
@@ -146,6 +151,8 @@ def simulate(alliance: Alliance, first_month: int, last_month: int,
         modality=np.full(n, -1, np.int8), closed_reason=np.full(n, "", dtype="U14"),
     )
     _diagnostics(pw, alliance, rng)
+    if after_diagnostics is not None:
+        after_diagnostics(pw)
     _diagnosis_details(pw, rng)
     _treatment(pw, alliance, rng)
     _deaths(pw, rng)

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from cancer_alliance.dataset import DATASET_VERSION
+from cancer_alliance.dataset.datasets import PATHWAY_DATASET, Dataset
 from cancer_alliance.ingest.readers import RawFile
 from cancer_alliance.ingest.validate import CHILD_TABLES, TableResult
 
@@ -47,17 +47,18 @@ FILE_COLUMNS = {
 
 
 def register_submissions(con: duckdb.DuckDBPyConnection, rows: list[tuple],
-                         files: list[tuple]) -> None:
-    """One ``submissions`` row per submission and one ``submission_files`` row per file.
+                         files: list[tuple], dataset: Dataset = PATHWAY_DATASET) -> None:
+    """One ``submissions`` row per submission and one ``submission_files`` row per file
+    (the capacity dataset's in its own tables of the same shape).
 
     ``rows``: (id, provider, period, submitted_by, rows_read, accepted, rejected, archive);
     ``files``: (id, file_name, table, sha256, bytes, rows_read, accepted, rejected)."""
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    _insert_rows(con, "submissions", SUBMISSION_COLUMNS,
-                 [(i, provider, period, who, now, "loaded", None, DATASET_VERSION, read,
+    _insert_rows(con, dataset.submissions_table, SUBMISSION_COLUMNS,
+                 [(i, provider, period, who, now, "loaded", None, dataset.version, read,
                    accepted, rejected, archive)
                   for i, provider, period, who, read, accepted, rejected, archive in rows])
-    _insert_rows(con, "submission_files", FILE_COLUMNS, files)
+    _insert_rows(con, dataset.files_table, FILE_COLUMNS, files)
 
 
 def _insert_rows(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, pa.DataType],
@@ -77,12 +78,13 @@ def _insert_rows(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, 
         con.unregister(view)
 
 
-def keep_rejections(con: duckdb.DuckDBPyConnection, result: TableResult, ids: list[int]) -> None:
-    """Every broken rule of every rejected row, in file and row order."""
+def keep_rejections(con: duckdb.DuckDBPyConnection, result: TableResult, ids: list[int],
+                    into: str = "rejections") -> None:
+    """Every broken rule of every rejected row, in file and row order, into ``into``."""
     if result.failures is None:
         return
     con.execute(
-        f"INSERT INTO rejections SELECT {id_of_sub(ids)}, file, \"row\", \"column\", value, "
+        f"INSERT INTO {into} SELECT {id_of_sub(ids)}, file, \"row\", \"column\", value, "
         f"rule, message, raw_row FROM {result.failures} ORDER BY _seq, \"column\", rule"
     )
 

@@ -1,7 +1,9 @@
 """Ingesting a whole folder written by the synthetic generator (or laid out the same way).
 
 Layout: ``DIR/reference/*.csv`` (loaded first), ``DIR/submissions/<PROVIDER>/<YYYY-MM>/``
-(one submission each), and optionally ``DIR/manifest.json`` giving the order. Submissions
+(one submission each), and optionally ``DIR/manifest.json`` giving the order; capacity
+submissions (``DIR/capacity/<PROVIDER>/<YYYY-MM>/``, listed under ``capacity`` in the
+manifest) are loaded after them. Submissions
 are loaded in period order, so later months supersede earlier versions of a pathway.
 """
 
@@ -13,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 
+from cancer_alliance.dataset.datasets import CAPACITY_DATASET
 from cancer_alliance.errors import SubmissionRejected
 from cancer_alliance.ingest.submission import (
     SubmissionItem,
@@ -34,6 +37,17 @@ def folder_submissions(folder: Path) -> list[tuple[str, str, Path]]:
     if not subs.is_dir():
         raise SubmissionRejected(f"{folder}: no submissions/ folder and no manifest.json")
     found = [(p.parent.name, p.name, p) for p in subs.glob("*/*") if p.is_dir()]
+    return sorted(found, key=lambda s: (s[1], s[0]))
+
+
+def folder_capacity_submissions(folder: Path) -> list[tuple[str, str, Path]]:
+    """(provider, period, path) of every capacity submission in the folder, in load order."""
+    manifest = folder / "manifest.json"
+    if manifest.exists():
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+        return [(s["provider"], s["period"], folder / s["path"])
+                for s in data.get("capacity", [])]
+    found = [(p.parent.name, p.name, p) for p in (folder / "capacity").glob("*/*") if p.is_dir()]
     return sorted(found, key=lambda s: (s[1], s[0]))
 
 
@@ -61,4 +75,10 @@ def ingest_folder(
     load_folder_reference(con, folder)
     items = [SubmissionItem(provider, period, path)
              for provider, period, path in folder_submissions(folder)]
-    return ingest_submissions(con, items, submitted_by=submitted_by, on_result=on_submission)
+    results = ingest_submissions(con, items, submitted_by=submitted_by,
+                                 on_result=on_submission)
+    capacity = [SubmissionItem(provider, period, path)
+                for provider, period, path in folder_capacity_submissions(folder)]
+    if capacity:
+        ingest_submissions(con, capacity, submitted_by=submitted_by, dataset=CAPACITY_DATASET)
+    return results

@@ -22,7 +22,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from cancer_alliance.dataset import TABLES, Table
+from cancer_alliance.dataset import Table
+from cancer_alliance.dataset.datasets import PATHWAY_DATASET, Dataset
 from cancer_alliance.errors import SubmissionRejected
 from cancer_alliance.ingest.limits import LIMITS, Limits, check, listed
 from cancer_alliance.ingest.xlsx import MISSING, PLAIN, UNREADABLE, Workbook, column_letters
@@ -52,12 +53,8 @@ class RawFile:
         return self.data.num_rows
 
 
-def _table_for(file_name: str) -> Table | None:
-    stem = Path(file_name).stem
-    for t in TABLES:
-        if stem == t.name:
-            return t
-    return None
+def _table_for(file_name: str, dataset: Dataset = PATHWAY_DATASET) -> Table | None:
+    return dataset.table_for(Path(file_name).stem)
 
 
 def _check_columns(file_name: str, table: Table, header: list[str]) -> list[str]:
@@ -400,7 +397,8 @@ def _read_sheet(book: Workbook, label: str, title: str, part: str, table: Table
     return arrow, warnings + more
 
 
-def read_xlsx_bytes(file_name: str, content: bytes, limits: Limits = LIMITS
+def read_xlsx_bytes(file_name: str, content: bytes, limits: Limits = LIMITS,
+                    dataset: Dataset = PATHWAY_DATASET
                     ) -> dict[str, tuple[pa.Table, list[str]]]:
     """Each sheet named after a dataset file (``pathways`` or ``pathways.csv``) is a table.
 
@@ -410,19 +408,19 @@ def read_xlsx_bytes(file_name: str, content: bytes, limits: Limits = LIMITS
     twice, reject the workbook rather than silently losing rows. The sheets are streamed
     by :class:`~cancer_alliance.ingest.xlsx.Workbook` within ``limits``."""
     try:
-        return _read_xlsx(file_name, content, limits)
+        return _read_xlsx(file_name, content, limits, dataset)
     except UNREADABLE as exc:  # damaged or malicious parts, met while streaming a sheet
         raise SubmissionRejected(f"{file_name}: not a readable .xlsx workbook ({exc})") from None
 
 
-def _read_xlsx(file_name: str, content: bytes, limits: Limits
+def _read_xlsx(file_name: str, content: bytes, limits: Limits, dataset: Dataset
                ) -> dict[str, tuple[pa.Table, list[str]]]:
     book = Workbook(file_name, content, limits)
     out: dict[str, tuple[pa.Table, list[str]]] = {}
     sheet_of: dict[str, str] = {}
     ignored: list[str] = []
     for title, part in book.sheets:
-        table = _table_for(title)
+        table = _table_for(title, dataset)
         if table is None:
             ignored.append(title)
             continue
@@ -434,8 +432,12 @@ def _read_xlsx(file_name: str, content: bytes, limits: Limits
             )
         out[table.name] = _read_sheet(book, label, title, part, table)
         sheet_of[table.name] = title
-    if "pathways" not in out:
-        raise SubmissionRejected(f"{file_name}: the workbook has no sheet named pathways")
+    if dataset.required_file and dataset.required_file not in out:
+        raise SubmissionRejected(
+            f"{file_name}: the workbook has no sheet named {dataset.required_file}")
+    if not out:
+        raise SubmissionRejected(f"{file_name}: the workbook has no sheet named "
+                                 + " or ".join(t.name for t in dataset.tables))
     if ignored:
         first = next(iter(out.values()))[1]
         first.append(f"{file_name}: sheet(s) not in the dataset were ignored: "
@@ -469,9 +471,10 @@ def _files_of(path: str | Path, limits: Limits) -> dict[str, bytes]:
 
 def read_submission(
     path: str | Path | None = None, files: dict[str, bytes] | None = None,
-    limits: Limits = LIMITS,
+    limits: Limits = LIMITS, dataset: Dataset = PATHWAY_DATASET,
 ) -> tuple[list[RawFile], list[str]]:
-    """Read a folder, a single file, a workbook, or in-memory files into RawFile objects."""
+    """Read a folder, a single file, a workbook, or in-memory files into RawFile objects
+    (the files of ``dataset``: the pathway dataset unless told)."""
     if files is None:
         if path is None:
             raise SubmissionRejected("nothing to ingest: give a folder, a file or a workbook")
@@ -489,12 +492,12 @@ def read_submission(
         suffix = Path(name).suffix.lower()
         digest = hashlib.sha256(content).hexdigest()
         if suffix == ".xlsx":
-            for tname, (data, w) in read_xlsx_bytes(name, content, limits).items():
-                table = _table_for(tname)
+            for tname, (data, w) in read_xlsx_bytes(name, content, limits, dataset).items():
+                table = _table_for(tname, dataset)
                 out.append(RawFile(f"{name}:{tname}", table, digest, len(content), content,
                                    _normalise(data, table), w))
             continue
-        table = _table_for(name)
+        table = _table_for(name, dataset)
         if suffix not in EXTENSIONS:
             warnings.append(f"{name}: not a .csv, .parquet or .xlsx file; ignored")
             continue
@@ -502,7 +505,7 @@ def read_submission(
             # a misnamed table (pathway.csv) must not be silently dropped
             raise SubmissionRejected(
                 f"{name}: not a file of the dataset; name each file after its table: "
-                + ", ".join(t.file_name for t in TABLES)
+                + ", ".join(t.file_name for t in dataset.tables)
             )
         if suffix == ".csv":
             data, w = read_csv_bytes(name, content, table, limits)
@@ -518,11 +521,16 @@ def read_submission(
         if f.table.name in seen:
             raise SubmissionRejected(f"{f.file_name}: the submission has two {f.table.name} files")
         seen.add(f.table.name)
-    if "pathways" not in seen:
+    required = dataset.required_file
+    if required and required not in seen:
         raise SubmissionRejected(
-            "the submission has no pathways file (pathways.csv, pathways.parquet or a "
-            "pathways sheet); it is required"
+            f"the submission has no {required} file ({required}.csv, {required}.parquet or "
+            f"a {required} sheet); it is required"
         )
-    order = {t.name: i for i, t in enumerate(TABLES)}
+    if not seen:
+        raise SubmissionRejected(
+            "the submission has none of the dataset's files: "
+            + ", ".join(t.file_name for t in dataset.tables))
+    order = {t.name: i for i, t in enumerate(dataset.tables)}
     out.sort(key=lambda f: order[f.table.name])
     return out, warnings

@@ -41,7 +41,7 @@ from pathlib import Path
 
 import duckdb
 
-from cancer_alliance.dataset import TABLES
+from cancer_alliance.dataset.datasets import PATHWAY_DATASET, Dataset
 from cancer_alliance.errors import NotFound
 from cancer_alliance.ingest.admission import check_period, check_provider, organisations
 from cancer_alliance.ingest.apply import (
@@ -150,13 +150,17 @@ def ingest_submission(
     submitted_by: str | None = None,
     files: dict[str, bytes] | None = None,
     archive_dir: str | os.PathLike | None = None,
+    dataset: Dataset = PATHWAY_DATASET,
 ) -> SubmissionResult:
-    """Validate and load one provider's submission for one month; see the module docstring."""
+    """Validate and load one provider's submission for one month; see the module docstring.
+
+    ``dataset`` says which dataset the files belong to (the capacity dataset's submissions
+    go through exactly the same steps, into their own tables)."""
     check_provider(provider)  # the reference check follows, once the store is open
     check_period(period)
     item = SubmissionItem(provider, period, path, files)
     return ingest_submissions(db, [item], submitted_by=submitted_by,
-                              archive_dir=archive_dir)[0]
+                              archive_dir=archive_dir, dataset=dataset)[0]
 
 
 def ingest_submissions(
@@ -167,6 +171,7 @@ def ingest_submissions(
     archive_dir: str | os.PathLike | None = None,
     on_result: Callable[[SubmissionResult], None] | None = None,
     max_round_rows: int = MAX_ROUND_ROWS,
+    dataset: Dataset = PATHWAY_DATASET,
 ) -> list[SubmissionResult]:
     """Load many submissions in order, in rounds (module docstring); return their results.
 
@@ -178,7 +183,7 @@ def ingest_submissions(
     who = submitted_by or _who()
     root = Path(archive_dir) if archive_dir else default_archive_dir(con)
     results: list[SubmissionResult] = []
-    current = _Round(con)
+    current = _Round(con, dataset)
     threshold: list[str] = []  # the store's own setting, while the batch defers checkpoints
 
     def flush() -> None:
@@ -187,7 +192,7 @@ def ingest_submissions(
             threshold.append(con.execute(
                 "SELECT current_setting('checkpoint_threshold')").fetchall()[0][0])
             con.execute(f"SET checkpoint_threshold = '{BATCH_CHECKPOINT_THRESHOLD}'")
-        done, current = current.commit(who, root), _Round(con)
+        done, current = current.commit(who, root), _Round(con, dataset)
         results.extend(done)
         if on_result:
             for r in done:
@@ -195,7 +200,7 @@ def ingest_submissions(
 
     try:
         known, today = organisations(con), dt.date.today()
-        for reading in _read_ahead(items, known, today):
+        for reading in _read_ahead(items, known, today, dataset):
             try:
                 read = reading.result()
             except BaseException:
@@ -225,8 +230,9 @@ class _Round:
     of loading them one after another. (Validating a round in several chunks was measured
     and is slower: each validation query has a fixed cost of tens of milliseconds.)"""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection):
+    def __init__(self, con: duckdb.DuckDBPyConnection, dataset: Dataset):
         self.con = con
+        self.dataset = dataset
         self.reads: list[_Read] = []
         self.providers: set[str] = set()
         self.rows = 0
@@ -242,7 +248,8 @@ class _Round:
             return []
         try:
             validated = self._validate()
-            return _commit_round(self.con, self.reads, validated, submitted_by, archive_root)
+            return _commit_round(self.con, self.reads, validated, submitted_by, archive_root,
+                                 self.dataset)
         finally:
             self.discard()
 
@@ -255,20 +262,20 @@ class _Round:
         validated: dict[str, TableResult] = {}
         today = dt.date.today()
         try:
-            for table in TABLES:  # pathways first: the child tables are checked against it
+            for table in self.dataset.tables:  # pathways first: children are checked against it
                 if table.name in parts:
                     validated[table.name] = validate_table(
                         self.con, table, parts[table.name],
                         pathways=validated.get("pathways"), today=today)
         finally:
-            for table in TABLES:
+            for table in self.dataset.tables:
                 with contextlib.suppress(duckdb.Error, KeyError):
                     self.con.unregister(raw_name(table))
                 _drop(self.con, validation_temp_tables(table))
         return validated
 
     def discard(self) -> None:
-        for table in TABLES:
+        for table in self.dataset.tables:
             _drop(self.con, result_temp_tables(table))
         self.reads = []
 
@@ -280,7 +287,8 @@ def _drop(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
 
 
 def _read_ahead(items: Iterable[SubmissionItem], known: dict[str, str],
-                today: dt.date) -> Iterator[Future[_Read]]:
+                today: dt.date, dataset: Dataset = PATHWAY_DATASET
+                ) -> Iterator[Future[_Read]]:
     """Read the next few submissions in background threads while the current round is
     validated: Arrow's CSV reader and DuckDB both release the GIL, so the files of the next
     submissions are parsed on the core DuckDB leaves idle. At most ``READ_AHEAD``
@@ -296,7 +304,7 @@ def _read_ahead(items: Iterable[SubmissionItem], known: dict[str, str],
                     future, done = pending.popleft()
                     held -= done
                     yield future
-                pending.append((pool.submit(_read, item, known, today), size))
+                pending.append((pool.submit(_read, item, known, today, dataset), size))
                 held += size
             while pending:
                 yield pending.popleft()[0]
@@ -318,11 +326,12 @@ def _item_bytes(item: SubmissionItem) -> int:
     return 0
 
 
-def _read(item: SubmissionItem, known: dict[str, str], today: dt.date) -> _Read:
+def _read(item: SubmissionItem, known: dict[str, str], today: dt.date,
+          dataset: Dataset = PATHWAY_DATASET) -> _Read:
     """Check what the submission is for (admission), then read its files."""
     check_provider(item.provider, known)
     end = check_period(item.period, today)
-    raws, warnings = read_submission(item.path, item.files)
+    raws, warnings = read_submission(item.path, item.files, dataset=dataset)
     for raw in raws:
         warnings.extend(raw.warnings)
     return _Read(item, end, raws, warnings)
@@ -337,7 +346,8 @@ def _who() -> str:
 
 def _commit_round(con: duckdb.DuckDBPyConnection, reads: list[_Read],
                   validated: dict[str, TableResult], submitted_by: str,
-                  archive_root: Path) -> list[SubmissionResult]:
+                  archive_root: Path, dataset: Dataset = PATHWAY_DATASET
+                  ) -> list[SubmissionResult]:
     archived: list[Path] = []
     con.execute("BEGIN TRANSACTION")
     try:
@@ -362,6 +372,7 @@ def _commit_round(con: duckdb.DuckDBPyConnection, reads: list[_Read],
               r.rejected, r.archive_path) for r in results],
             [(r.submission_id, s.file_name, s.table, s.sha256, s.bytes, s.rows_read,
               s.accepted, s.rejected) for r in results for s in r.files],
+            dataset,
         )
         # the raw files are archived by background threads while DuckDB applies the rows
         with ThreadPoolExecutor(2, thread_name_prefix="ingest-archive") as pool:
@@ -369,7 +380,7 @@ def _commit_round(con: duckdb.DuckDBPyConnection, reads: list[_Read],
                       for read, submission_id in zip(reads, ids, strict=True)]
             try:
                 for result in validated.values():
-                    keep_rejections(con, result, ids)
+                    keep_rejections(con, result, ids, dataset.rejections_table)
                     apply_table(con, result, ids, validated.get("pathways"))
             finally:
                 for copy in copies:
@@ -398,9 +409,10 @@ def _pause_for_crash_test() -> None:
         time.sleep(120)
 
 
-def require_submission(con: duckdb.DuckDBPyConnection, submission_id: int) -> None:
-    """Raise NotFound unless the submission exists."""
-    rows = con.execute("SELECT 1 FROM submissions WHERE submission_id = ?",
+def require_submission(con: duckdb.DuckDBPyConnection, submission_id: int,
+                       dataset: Dataset = PATHWAY_DATASET) -> None:
+    """Raise NotFound unless the submission (of ``dataset``) exists."""
+    rows = con.execute(f"SELECT 1 FROM {dataset.submissions_table} WHERE submission_id = ?",
                        [submission_id]).fetchall()
     if not rows:
         raise NotFound(f"no submission with id {submission_id}")

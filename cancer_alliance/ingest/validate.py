@@ -28,7 +28,8 @@ import sqlglot
 from sqlglot import expressions as exp
 
 from cancer_alliance.dataset import Column, Table
-from cancer_alliance.dataset.rules import RULES
+from cancer_alliance.dataset.capacity import PART_OF
+from cancer_alliance.dataset.rules import ALL_RULES
 from cancer_alliance.ingest.iso_dates import iso_dates
 from cancer_alliance.ingest.nhs_numbers import nhs_numbers_valid
 from cancer_alliance.ingest.readers import FORMULAS, ROW, RawFile
@@ -40,6 +41,8 @@ INT_RE = "-?[0-9]{1,9}"
 ICD10_RE = "[A-Z][0-9]{2}(\\.?[0-9A-Z]{1,2})?"
 LSOA_RE = "E01[0-9]{6}"
 NHS_RE = "[0-9]{10}"
+MONTH_RE = "[0-9]{4}-(0[1-9]|1[0-2])"
+DECIMAL_RE = "-?[0-9]{1,9}(\\.[0-9]{1,6})?"
 
 # Dates that may not come before the clock start (spec "Checks": nothing but the date of
 # birth may). On referral routes the referral starts the clock, so every pathway date is
@@ -90,7 +93,7 @@ class Check:
 
     def element(self) -> str:
         """A list element: the failure as a struct when the check fails on the row, else NULL."""
-        summary = RULES[self.rule].summary
+        summary = ALL_RULES[self.rule].summary
         message = (lit(summary) if self.detail is None
                    else f"{lit(summary + ': ')} || {_typed_refs(self.detail)}")
         return (
@@ -128,6 +131,8 @@ def typed_expression(col: Column) -> str:
         if col.default is not None:
             expr = f"CASE WHEN {v} IS NULL THEN {int(col.default)} ELSE {expr} END"
         return expr
+    if col.kind == "decimal":
+        return f"CASE WHEN regexp_full_match({v}, '{DECIMAL_RE}') THEN {v}::DOUBLE END"
     return v
 
 
@@ -199,9 +204,14 @@ def format_checks(col: Column) -> list[Check]:
     elif col.kind == "lsoa":
         checks.append(Check(col.name, "invalid_lsoa",
                             f"{present} AND NOT regexp_full_match({v}, '{LSOA_RE}')"))
-    elif col.kind == "integer":
-        checks.append(Check(col.name, "invalid_integer",
-                            f"{present} AND NOT regexp_full_match({v}, '{INT_RE}')"))
+    elif col.kind == "month":
+        checks.append(Check(col.name, "invalid_month",
+                            f"{present} AND NOT regexp_full_match({v}, '{MONTH_RE}')"))
+    elif col.kind in ("integer", "decimal"):
+        rule, pattern = (("invalid_integer", INT_RE) if col.kind == "integer"
+                         else ("invalid_number", DECIMAL_RE))
+        checks.append(Check(col.name, rule,
+                            f"{present} AND NOT regexp_full_match({v}, '{pattern}')"))
         if col.min_value is not None:
             checks.append(Check(col.name, "below_minimum",
                                 f"t.{col.name} IS NOT NULL AND t.{col.name} < {col.min_value}",
@@ -236,6 +246,15 @@ def cross_checks(table: Table) -> list[Check]:
         checks.append(Check("provider_code", "wrong_provider",
                             "r.provider_code IS NOT NULL AND r.provider_code <> r._provider",
                             "'this submission is for provider ' || r._provider"))
+    if "period" in names and table.column("period").kind == "month":
+        # a capacity row names its month; it must be the submission's (spec: one month each)
+        month = f"strftime({end}, '%Y-%m')"
+        checks.append(Check("period", "wrong_period",
+                            f"regexp_full_match(r.period, '{MONTH_RE}') AND r.period <> {month}",
+                            f"'this submission is for ' || {month}"))
+    for part, total in PART_OF.get(table.name, {}).items():
+        checks.append(Check(part, "part_exceeds_total", f"t.{part} > t.{total}",
+                            f"'{total} is ' || t.{total}"))
     dates = [c.name for c in table.columns if c.kind == "date"]
     for d in dates:
         if d == "date_of_birth":

@@ -32,7 +32,6 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
-from pyarrow.fs import FileSelector, FileType
 
 from cancer_alliance.calendar import read_calendar
 from cancer_alliance.dataset import table as dataset_table
@@ -53,11 +52,12 @@ from cancer_alliance.lake.manifest import (
     Manifest,
     Partition,
     TableEntry,
-    manifest_path,
+    combine_fingerprints,
     publish,
     read_manifest,
 )
 from cancer_alliance.lake.read import read_partition
+from cancer_alliance.lake.retention import clean
 
 KEEP_VERSIONS = 3
 
@@ -122,7 +122,8 @@ def _store_fingerprints(con: duckdb.DuckDBPyConnection, table: str,
             for per, prov, n, h in con.execute(sql, params).fetchall()}
 
 
-def _encode(table: pa.Table) -> bytes:
+def encode(table: pa.Table) -> bytes:
+    """A partition's Parquet bytes (zstd), named by their digest when written."""
     sink = io.BytesIO()
     pq.write_table(table, sink, compression="zstd")
     return sink.getvalue()
@@ -136,7 +137,7 @@ class _Writer:
 
     def write(self, table: str, values: dict[str, str], data: pa.Table,
               fingerprint: str) -> Partition:
-        raw = _encode(data)
+        raw = encode(data)
         digest = hashlib.sha256(raw).hexdigest()
         rel = f"{partition_dir(table, values)}/part-{digest[:20]}.parquet"
         write_once(self.loc, self.loc.path(rel), raw)
@@ -148,7 +149,8 @@ class _Writer:
         return Partition(values, rel, data.num_rows, len(raw), digest, fingerprint)
 
 
-def _fingerprint_arrow(data: pa.Table) -> str:
+def fingerprint_arrow(data: pa.Table) -> str:
+    """``rows:sum of row hashes`` of an Arrow table, as the store's partitions are summed."""
     con = duckdb.connect()
     try:
         con.register("x", data)
@@ -160,22 +162,28 @@ def _fingerprint_arrow(data: pa.Table) -> str:
 
 def _export_dataset(con, table: str, previous: TableEntry | None, writer: _Writer,
                     providers: list[str] | None, append: bool) -> TableEntry:
-    """One dataset table: carry over unchanged partitions, rewrite the changed ones."""
-    old = {p.key(): p for p in previous.partitions} if previous else {}
+    """One dataset table: carry over unchanged partitions, rewrite the changed ones.
+
+    ``append`` (the history of a ``--lake-only`` lake): the store holds only the versions
+    this ingest superseded, so a partition keeps its files and gains one more holding the
+    rows it lacked (history only grows; ``lake compact`` merges the files later).
+    """
+    old = previous.by_key() if previous else {}
     now = _store_fingerprints(con, table, providers)
-    keep: dict[tuple, Partition] = {}
+    keep: dict[tuple, list[Partition]] = {}
     changed: dict[tuple, tuple[int, str]] = {}
-    for key, part in old.items():
+    for key, files in old.items():
         provider = dict(key)["provider_code"]
         in_scope = providers is None or provider in providers
         if append or not in_scope:
-            keep[key] = part  # history only grows; out of scope: untouched
-        elif key in now and now[key][1] == part.fingerprint:
-            keep[key] = part
+            keep[key] = files  # history only grows; out of scope: untouched
+        elif key in now and now[key][1] == combine_fingerprints(p.fingerprint for p in files):
+            keep[key] = files
         elif key not in now:
-            writer.summary.removed.append(part.path)
+            writer.summary.removed.extend(p.path for p in files)
     for key, fp in now.items():
-        if append or key not in old or old[key].fingerprint != fp[1]:
+        if append or key not in old or (
+                combine_fingerprints(p.fingerprint for p in old[key]) != fp[1]):
             changed[key] = fp
     schema = _schema(con, table)
     for period in sorted({dict(k)["period"] for k in changed}):
@@ -192,22 +200,28 @@ def _export_dataset(con, table: str, previous: TableEntry | None, writer: _Write
             offset += n
             fingerprint = changed[key][1]
             if append and key in old:
-                piece = _merge(writer.loc, old[key], piece)
-                fingerprint = _fingerprint_arrow(piece)
-                if fingerprint == old[key].fingerprint:
+                piece = _missing_rows(writer.loc, old[key], piece)
+                if piece.num_rows == 0:
                     continue
-            keep[key] = writer.write(table, dict(key), piece, fingerprint)
-    writer.summary.unchanged += sum(1 for k, p in keep.items() if old.get(k) is p)
-    return TableEntry(table, PARTITION_COLUMNS, schema, list(keep.values()))
+                fingerprint = fingerprint_arrow(piece)
+                keep[key] = [*old[key], writer.write(table, dict(key), piece, fingerprint)]
+                continue
+            keep[key] = [writer.write(table, dict(key), piece, fingerprint)]
+    writer.summary.unchanged += sum(1 for k, files in keep.items() if old.get(k) is files)
+    return TableEntry(table, PARTITION_COLUMNS, schema,
+                      [p for files in keep.values() for p in files])
 
 
-def _merge(loc: Location, old: Partition, new: pa.Table) -> pa.Table:
-    """An appended history partition: its rows so far and the new ones, each version once."""
-    before = read_partition(loc, old.path).select(new.column_names).cast(new.schema)
+def _missing_rows(loc: Location, old: list[Partition], new: pa.Table) -> pa.Table:
+    """The rows of ``new`` that no file of an appended history partition holds yet, each once
+    (re-running an interrupted ingest's export appends nothing twice)."""
+    before = pa.concat_tables([read_partition(loc, p.path).select(new.column_names)
+                               .cast(new.schema) for p in old])
     con = duckdb.connect()
     try:
-        con.register("x", pa.concat_tables([before, new]))
-        return con.sql("SELECT DISTINCT * FROM x ORDER BY ALL").to_arrow_table()
+        con.register("x", new)
+        con.register("y", before)
+        return con.sql("SELECT * FROM x EXCEPT SELECT * FROM y ORDER BY ALL").to_arrow_table()
     finally:
         con.close()
 
@@ -267,7 +281,7 @@ def export_store(con: duckdb.DuckDBPyConnection, lake: str | os.PathLike, *,
                         data_start=start)
     publish(loc, manifest)
     summary.version, summary.new_version = manifest.version, True
-    _clean(loc, manifest.version, keep_versions)
+    clean(loc, manifest.version, keep_versions)
     return summary
 
 
@@ -277,32 +291,6 @@ def _home_mismatch(loc: Location, home: str) -> str:
                 f"exporting a store over it would lose them; keep ingesting with --lake-only")
     return (f"lake {loc.uri} mirrors a store (written by lake export or ingest --lake): "
             f"ingest into that store with --lake, or start a new lake for --lake-only")
-
-
-def _clean(loc: Location, current: int, keep: int) -> None:
-    """Remove versions older than the last ``keep`` and files none of those refers to."""
-    kept = [v for v in range(max(1, current - keep + 1), current + 1)]
-    referenced: set[str] = set()
-    for v in kept:
-        try:
-            m = read_manifest(loc, v)
-        except Exception:  # a version whose manifest was never written
-            continue
-        if m is not None:
-            referenced |= m.files()
-    data_root = loc.path("data")
-    if loc.fs.get_file_info(data_root).type != FileType.Directory:
-        return
-    for info in loc.fs.get_file_info(FileSelector(data_root, recursive=True)):
-        if info.type != FileType.File:
-            continue
-        rel = info.path[len(loc.root.rstrip("/")) + 1:]
-        if rel not in referenced and rel.endswith(".parquet"):
-            loc.fs.delete_file(info.path)
-    for v in range(1, current - keep + 1):
-        path = manifest_path(loc, v).rsplit("/", 1)[0]
-        if loc.fs.get_file_info(path).type == FileType.Directory:
-            loc.fs.delete_dir(path)
 
 
 def hydrate(con: duckdb.DuckDBPyConnection, lake: str | os.PathLike,

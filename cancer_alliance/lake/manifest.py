@@ -8,6 +8,11 @@ for as long as its files are kept: an export writes the new files, then the new 
 then switches ``CURRENT`` in one atomic step (see :mod:`.export`). Readers go through the
 manifest, never a directory listing, because files of older versions sit beside the current
 ones until they are cleaned away.
+
+A partition may hold several files (a ``--lake-only`` ingest appends each submission's
+superseded versions as a file of its own; ``lake compact`` merges them). Its fingerprint is
+then the sum of its files' (rows, sum of row hashes), so merging files changes no data
+version.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,6 +70,13 @@ class TableEntry:
     def rows(self) -> int:
         return sum(p.rows for p in self.partitions)
 
+    def by_key(self) -> dict[tuple[str, ...], list[Partition]]:
+        """The files of each partition (most partitions have one), in manifest order."""
+        out: dict[tuple[str, ...], list[Partition]] = {}
+        for p in self.partitions:
+            out.setdefault(p.key(), []).append(p)
+        return out
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "root": self.root,
@@ -102,8 +115,10 @@ class Manifest:
         """A digest of every partition's content: equal digests, equal data."""
         h = hashlib.sha256()
         for name in sorted(self.tables):
-            for p in sorted(self.tables[name].partitions, key=Partition.key):
-                h.update(f"{name}|{p.key()}|{p.fingerprint}\n".encode())
+            parts = self.tables[name].by_key()
+            for key in sorted(parts):
+                fingerprint = combine_fingerprints(p.fingerprint for p in parts[key])
+                h.update(f"{name}|{key}|{fingerprint}\n".encode())
         return h.hexdigest()[:16]
 
     def files(self) -> set[str]:
@@ -126,6 +141,22 @@ class Manifest:
         tables = {n: TableEntry.from_dict(n, t) for n, t in data["tables"].items()}
         return cls(data["version"], data["created_at"], data.get("home", "store"), tables,
                    data["schema_version"], data.get("data_start"))
+
+
+def combine_fingerprints(fingerprints: Iterable[str]) -> str:
+    """The fingerprint of the union of files whose fingerprints are ``rows:hashsum`` each.
+
+    Both parts are sums over rows, so the union's is their sum: one file or the same rows
+    in several gives one answer. A lone fingerprint is returned as it is.
+    """
+    items = list(fingerprints)
+    if len(items) == 1:
+        return items[0]
+    rows = total = 0
+    for fp in items:
+        n, _, h = fp.partition(":")
+        rows, total = rows + int(n), total + int(h)
+    return f"{rows}:{total}"
 
 
 def version_name(version: int) -> str:

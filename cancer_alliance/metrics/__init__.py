@@ -20,6 +20,7 @@ Public API::
 from cancer_alliance.metrics.api import (
     GROUP_COLUMNS,
     backlog_counts,
+    census_months,
     compute_many,
     compute_metrics,
     definition,
@@ -38,6 +39,7 @@ from cancer_alliance.metrics.standards import COMPLETED, STANDARDS
 __all__ = [
     "BREAKDOWN_COLUMNS", "COMPLETED", "GROUP_COLUMNS", "OUTCOME_COLUMNS", "PTL_COLUMNS",
     "backlog_counts",
+    "census_months",
     "STANDARDS", "StandardDefinition", "Threshold", "compute_many", "compute_metrics", "definition",
     "enriched_pathways", "is_fresh", "outcomes", "ptl", "refresh", "threshold_for",
     "transfer_phases",

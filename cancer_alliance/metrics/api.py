@@ -36,7 +36,7 @@ from cancer_alliance.metrics.data_start import data_start, from_month
 from cancer_alliance.metrics.definition import Era
 from cancer_alliance.metrics.engines import make_engine
 from cancer_alliance.metrics.lake_results import stored_outcomes
-from cancer_alliance.metrics.ptl import PTL_COLUMNS, ptl_table
+from cancer_alliance.metrics.ptl import PTL_COLUMNS, census_table, ptl_table
 from cancer_alliance.metrics.standards import COMPLETED, STANDARDS
 
 METRIC_COLUMNS = ["total", "within", "breaches", "performance", "threshold", "met"]
@@ -239,29 +239,23 @@ def _census_counts(con, groups, grain, period, filters, engine, spark) -> pd.Dat
     if "modality" in groups or "modality" in BREAKDOWNS.names(filters):
         raise UsageError("the backlog counts open pathways, which have no treatment yet: "
                          "it cannot be broken down or filtered by modality")
-    frames = []
     with backend_for(con, engine, spark) as backend:
-        rng = periods.month_range(period) or _data_months(backend)
-        if rng is None:
+        months = _census_months(con, backend, period, engine)
+        if not months:
             return pd.DataFrame()
-        # months before the alliance's data start are in no series (calendar rule C5);
-        # over a lake alone, the data start it was exported with
-        start = data_start(con, engine)
-        if start is not None:
-            if rng[1] < start:
-                return pd.DataFrame()
-            rng = (max(rng[0], start), rng[1])
-        # one query for every census: a distributed engine then runs one job, not one a month
-        for month in periods.months_between(*rng):
-            t = BREAKDOWNS.filter(ptl_table(backend, periods.month_end(month)), filters)
-            keys = {g: t[g] for g in groups}
-            measures = dict(
-                open=t.count().cast("float64"),
-                backlog_62=ibis.cases((t.in_62_day_backlog, 1.0), else_=0.0).sum(),
-                over_104=ibis.cases((t.in_104_day_subset, 1.0), else_=0.0).sum())
-            agg = t.group_by(**keys).aggregate(**measures) if keys else t.aggregate(**measures)
-            frames.append(agg.mutate(reporting_period=ibis.literal(month)))
-        df = ibis.union(*frames).to_pandas() if frames else pd.DataFrame()
+        # one set-based query over every census (pathways joined to a calendar of month
+        # ends): planned and run once, on a distributed engine one job, not one a month
+        censuses = {m: periods.month_end(m) for m in months}
+        t = BREAKDOWNS.filter(census_table(backend, censuses), filters)
+        keys = {g: t[g] for g in groups}
+        df = t.group_by(reporting_period=t.reporting_period, **keys).aggregate(
+            open=t.count().cast("float64"),
+            backlog_62=ibis.cases((t.in_62_day_backlog, 1.0), else_=0.0).sum(),
+            over_104=ibis.cases((t.in_104_day_subset, 1.0), else_=0.0).sum()).to_pandas()
+    if not groups:
+        # a census with nobody open is a count of zero, not a missing month
+        df = df.set_index("reporting_period").reindex(list(censuses), fill_value=0.0)
+        df = df.rename_axis("reporting_period").reset_index()
     if grain not in (None, "month") and not df.empty:
         # A census is a snapshot: a quarter or year takes its last month's census.
         df = df.assign(_label=df["reporting_period"].map(lambda m: periods.label(m, grain)))
@@ -270,6 +264,29 @@ def _census_counts(con, groups, grain, period, filters, engine, spark) -> pd.Dat
     elif grain is None and not df.empty:
         df = df[df["reporting_period"] == df["reporting_period"].max()]
     return df
+
+
+def _census_months(con, backend: Any, period: Any, engine: Any) -> list[str]:
+    """The months whose month-end census a backlog series has: ``period`` (default: the
+    months the pathways span), less the months before the alliance's data start (calendar
+    rule C5; over a lake alone, the data start it was exported with)."""
+    rng = periods.month_range(period) or _data_months(backend)
+    if rng is None:
+        return []
+    start = data_start(con, engine)
+    if start is not None:
+        if rng[1] < start:
+            return []
+        rng = (max(rng[0], start), rng[1])
+    return list(periods.months_between(*rng))
+
+
+def census_months(con: duckdb.DuckDBPyConnection, period: str | tuple[str, str] | None = None,
+                  engine: str = "duckdb", spark: Any = None) -> list[str]:
+    """The months :func:`backlog_counts` has a census for, every one of them, including a
+    census with nobody open (a count of zero)."""
+    with backend_for(con, engine, spark) as backend:
+        return _census_months(con, backend, period, engine)
 
 
 def _backlog_metrics(con, code, groups, grain, period, filters, engine, spark):

@@ -213,7 +213,10 @@ def spark_session(settings: SparkSettings | None = None) -> Any:
         _require_connect(settings.remote)
         probe(settings.remote, settings.timeout)
         builder = SparkSession.builder.remote(settings.remote)
-        for key, value in settings.conf:
+        # the server's static settings (executors, UI) are its own; the SQL defaults are the
+        # session's, so a server in another time zone still gives UTC dates
+        sql_defaults = {k: v for k, v in DEFAULT_CONF.items() if k.startswith("spark.sql.")}
+        for key, value in {**sql_defaults, **dict(settings.conf)}.items():
             builder = builder.config(key, value)
         return builder.getOrCreate()
     master = settings.resolved_master

@@ -9,6 +9,7 @@ with the A1 DNA reset used once it had happened. Bands ``0-28``, ``29-62``, ``63
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -30,11 +31,18 @@ def _by(d: Any, census: Any) -> Any:
     return d.notnull() & (d <= census)
 
 
-def ptl_table(backend: Any, census: date) -> ibis.Table:
-    """Every open pathway on ``census`` with the :data:`PTL_COLUMNS` (plus breakdowns)."""
-    c = ibis.date(census.isoformat())
+def _ptl_routes(backend: Any) -> ibis.Table:
     p = enriched_pathways(backend)
-    p = p.filter(p.referral_route.isin(rules.PTL_ROUTES))
+    return p.filter(p.referral_route.isin(rules.PTL_ROUTES))
+
+
+def open_on(p: ibis.Table, c: Any) -> ibis.Table:
+    """The rows of ``p`` (enriched pathways on the PTL routes) open on census ``c``, with the
+    PTL's derived columns: the one statement of the §5 rule.
+
+    ``c`` is a date: a literal (one census) or a column of ``p`` (a pathway joined to every
+    census of a calendar, :func:`census_table`), so one census and many use the same words.
+    """
     original = ibis.cases((p.referral_route == "UPGRADE", p.upgrade_date),
                           else_=p.referral_received_date)
     start = ibis.cases((_by(p.clock_start, c), p.clock_start), else_=original)
@@ -59,3 +67,35 @@ def ptl_table(backend: Any, census: date) -> ibis.Table:
         days_to_breach=(ibis.literal(rules.BACKLOG_AFTER_DAYS) - w).cast("int32"),
         transferred=_by(p.transfer_received_date, c),
     )
+
+
+def ptl_table(backend: Any, census: date) -> ibis.Table:
+    """Every open pathway on ``census`` with the :data:`PTL_COLUMNS` (plus breakdowns)."""
+    return open_on(_ptl_routes(backend), ibis.date(census.isoformat()))
+
+
+def census_table(backend: Any, censuses: Mapping[str, date]) -> ibis.Table:
+    """Every pathway open on each census of ``censuses`` (reporting month -> census date),
+    one row per census and pathway, with ``reporting_period`` and ``census_date`` added.
+
+    One set-based query for a whole series: the pathways joined to a calendar of census
+    dates, so an engine plans and runs it once instead of once a month (issue 16).
+    """
+    calendar = ibis.memtable(
+        {"reporting_period": list(censuses), "census_date": list(censuses.values())},
+        schema={"reporting_period": "string", "census_date": "date"})
+    p = _ptl_routes(backend)
+    # Which censuses a pathway can be open on, as a range join the engines plan well (an
+    # interval join, not a cross product); open_on then applies the rule itself. The
+    # bounds only narrow: on the list needs a start (reset or original) on or before the
+    # census, and no closing event on or before it.
+    original = ibis.cases((p.referral_route == "UPGRADE", p.upgrade_date),
+                          else_=p.referral_received_date)
+    earliest = ibis.least(p.clock_start, original)
+    ruled_out = ibis.cases((p.fds_outcome == "RULED_OUT", p.diagnosis_communicated_date),
+                           else_=ibis.null("date"))
+    ends = ibis.least(p.pathway_closed_date, p.first_treatment_date, ruled_out)
+    p = p.mutate(_earliest=earliest, _ends=ends.coalesce(ibis.date("9999-12-31")))
+    j = p.join(calendar, [calendar.census_date >= p._earliest,
+                          calendar.census_date < p._ends])
+    return open_on(j, j.census_date).drop("_earliest", "_ends")

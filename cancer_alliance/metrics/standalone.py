@@ -1,9 +1,12 @@
-"""A Spark standalone cluster on this machine: one master and N workers on 127.0.0.1.
+"""Spark services on this machine, bound to 127.0.0.1: a standalone cluster (one master and
+N workers) and a Spark Connect server.
 
-For the cluster tests, the benchmarks and trying ``--spark-master`` without a real cluster.
-It uses the installed PySpark's own launcher (``bin/spark-class``; nothing is downloaded),
-starts each daemon in its own process group, waits until the master reports every worker
-alive, and on exit stops every process it started, by its process-group id.
+For the cluster and Connect tests, the benchmarks, and trying ``--spark-master`` or
+``--spark-remote`` without a real cluster. They use the installed PySpark's own launchers
+(``bin/spark-class``, ``bin/spark-submit`` with the Connect server class whose JAR PySpark
+ships in ``jars/``; nothing is downloaded), start each daemon in its own process group,
+wait until it is ready (every worker alive; the Connect port accepting connections), and
+on exit stop every process they started, by its process-group id.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -52,9 +56,10 @@ class Cluster:
         return [p.pid for p in self.processes]
 
 
-def _spawn(args: list[str], log: Path, env: dict[str, str]) -> subprocess.Popen:
+def _spawn(args: list[str], log: Path, env: dict[str, str],
+           launcher: str = "spark-class") -> subprocess.Popen:
     with open(log, "ab") as out:
-        return subprocess.Popen([str(SPARK_HOME / "bin" / "spark-class"), *args], env=env,
+        return subprocess.Popen([str(SPARK_HOME / "bin" / launcher), *args], env=env,
                                 stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
 
 
@@ -101,3 +106,57 @@ def standalone_cluster(workdir: str | os.PathLike, workers: int = 2, cores: int 
     finally:
         for proc in reversed(cluster.processes):
             _stop(proc)
+
+
+CONNECT_SERVER_CLASS = "org.apache.spark.sql.connect.service.SparkConnectServer"
+
+
+@dataclass
+class ConnectServer:
+    """A running Spark Connect server: the ``sc://`` URL clients use, and its process."""
+
+    url: str
+    port: int
+    process: subprocess.Popen
+
+
+def _accepts(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@contextlib.contextmanager
+def connect_server(workdir: str | os.PathLike, master: str = "local[2]",
+                   conf: tuple[tuple[str, str], ...] = (), memory: str = "1g",
+                   timeout: float = 120.0) -> Iterator[ConnectServer]:
+    """Start a Spark Connect server on a free port of 127.0.0.1, its driver on ``master``
+    (``local[2]``, or a standalone cluster's URL); yield it; stop it."""
+    work = Path(workdir)
+    work.mkdir(parents=True, exist_ok=True)
+    # Python the server's executors run for Python functions: this interpreter
+    env = dict(os.environ, SPARK_HOME=str(SPARK_HOME), SPARK_LOCAL_IP="127.0.0.1",
+               PYSPARK_PYTHON=os.environ.get("PYSPARK_PYTHON", sys.executable))
+    port = free_port()
+    settings = {"spark.connect.grpc.binding.address": "127.0.0.1",
+                "spark.connect.grpc.binding.port": str(port),
+                "spark.driver.host": "127.0.0.1", "spark.driver.bindAddress": "127.0.0.1",
+                "spark.ui.enabled": "false",
+                "spark.local.dir": str(work / "tmp"), **dict(conf)}
+    args = ["--class", CONNECT_SERVER_CLASS, "--master", master, "--driver-memory", memory,
+            "--name", "cancer-alliance Spark Connect"]
+    for key, value in settings.items():
+        args += ["--conf", f"{key}={value}"]
+    proc = _spawn(args, work / "connect.log", env, launcher="spark-submit")
+    try:
+        deadline = time.monotonic() + timeout
+        while not _accepts(port):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise UsageError(f"the Spark Connect server did not start on port {port} "
+                                 f"within {timeout:g} s; log in {work / 'connect.log'}")
+            time.sleep(0.5)
+        yield ConnectServer(f"sc://127.0.0.1:{port}", port, proc)
+    finally:
+        _stop(proc)

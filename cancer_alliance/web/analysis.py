@@ -61,6 +61,11 @@ def spc_for(series: pd.DataFrame, code: str):
         return None
 
 
+def as_float(v) -> float:
+    """A shown figure as a float, NaN when withheld (for pages comparing figures)."""
+    return _f(v)
+
+
 def _f(v) -> float:
     """A number or NaN (protected cells arrive as None or pd.NA)."""
     try:

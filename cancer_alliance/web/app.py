@@ -25,6 +25,7 @@ from cancer_alliance.web.gate import StoreGate
 from cancer_alliance.web.routes import ROUTERS
 from cancer_alliance.web.security import SecurityHeadersMiddleware, csrf_protect
 from cancer_alliance.web.settings import WebSettings
+from cancer_alliance.web.warm import Warmer
 
 HERE = Path(__file__).parent
 log = logging.getLogger("cancer_alliance.web")
@@ -55,9 +56,11 @@ def _forget_figures(app: FastAPI) -> None:
 
 
 def _reopened(app: FastAPI, con) -> None:
-    """After a command borrowed the store: use the new connection, forget cached figures."""
+    """After a command borrowed the store: use the new connection, forget cached figures
+    (the command may have loaded a submission) and prepare the pages again."""
     app.state.con = con
     _forget_figures(app)
+    app.state.warmer.request()
 
 
 def create_app(settings: WebSettings | None = None, *, con=None) -> FastAPI:
@@ -79,6 +82,9 @@ def create_app(settings: WebSettings | None = None, *, con=None) -> FastAPI:
     app.state.store.on_reopen.append(lambda new: _reopened(app, new))
     app.state.jobs = JobRunner(app.state.store)
     app.state.jobs.after_change.append(lambda: _forget_figures(app))
+    # a job that changed the data (an ingest) leaves the pages prepared for the next visitor
+    app.state.warmer = Warmer(app, enabled=settings.warm_pages)
+    app.state.jobs.after_change.append(app.state.warmer.request)
     app.state.templates = make_templates()
     # Results are cached per app, so per store: never served from another store's cache.
     app.state.results = data.ResultCache()

@@ -49,7 +49,7 @@ class DataUnavailable(Exception):
     store); the page says so as a notice, not an error."""
 
 
-CACHE_SIZE = 512
+CACHE_SIZE = 4096  # every navigation page of an alliance (the warm-up fills ~600)
 VERSION_TTL = 2.0  # seconds a looked-up data version is trusted before asking again
 
 
@@ -61,12 +61,18 @@ class ResultCache:
     costs more than a cached page), and an upload through the app clears the cache at once.
     A finalised month or a changed calendar setting changes it too: both change which month
     is the headline.
+
+    Single flight: while one thread computes a key, others asking for the same key wait
+    for that result instead of computing it again (twenty users opening the backlog page
+    after a submission cost one computation, and the warm-up's computation is shared with
+    the first visitor's). If the computing thread fails, one waiter computes in its place.
     """
 
     def __init__(self, maxsize: int = CACHE_SIZE, version_ttl: float = VERSION_TTL) -> None:
         self._results: cachetools.LRUCache = cachetools.LRUCache(maxsize)
         self._version: cachetools.TTLCache = cachetools.TTLCache(maxsize=1, ttl=version_ttl)
         self._lock = threading.Lock()
+        self._pending: dict[Hashable, threading.Event] = {}
 
     def data_version(self, con: duckdb.DuckDBPyConnection) -> tuple:
         with self._lock:
@@ -84,15 +90,38 @@ class ResultCache:
         return version
 
     def get(self, con: duckdb.DuckDBPyConnection, key: tuple, compute: Callable[[], Any]):
-        """``compute()`` once per (data version, key)."""
+        """``compute()`` once per (data version, key), however many threads ask at once."""
         full: Hashable = (self.data_version(con), *key)
+        while True:
+            with self._lock:
+                if full in self._results:
+                    return self._results[full]
+                pending = self._pending.get(full)
+                owner = pending is None
+                if owner:
+                    pending = self._pending[full] = threading.Event()
+            if not owner:
+                pending.wait()
+                continue  # cached now, or its computation failed: then compute it here
+            try:
+                value = compute()
+                with self._lock:
+                    self._results[full] = value
+                return value
+            finally:
+                with self._lock:
+                    self._pending.pop(full, None)
+                pending.set()
+
+    def contains(self, con: duckdb.DuckDBPyConnection, key: tuple) -> bool:
+        """Whether ``key`` is cached for the store's current data (tests, the warm-up)."""
+        full = (self.data_version(con), *key)
         with self._lock:
-            if full in self._results:
-                return self._results[full]
-        value = compute()
+            return full in self._results
+
+    def __len__(self) -> int:
         with self._lock:
-            self._results[full] = value
-        return value
+            return len(self._results)
 
     def clear(self) -> None:
         with self._lock:
@@ -157,20 +186,59 @@ def metric(
         df = metrics.compute_metrics(con, code, by=tuple(by), period=period,
                                      filters=filters or None)
         df = df.copy()
-        if "period" in df.columns:
-            df["period"] = df["period"].astype(str).str.slice(0, 7)
+        if "period" in df.columns:  # a month's date as YYYY-MM; a span (a..b) kept whole
+            df["period"] = df["period"].astype(str).str.replace(
+                r"^(\d{4}-\d{2})-\d{2}.*$", r"\1", regex=True)
         return df
 
     return cached(con, key, compute)
 
 
+#: The breakdowns of the backlog page's tables and its trust filter: one census query by
+#: all four serves every one of them (counts add up), for the alliance and each trust.
+BACKLOG_CUBE = ("provider_code", "commissioner_code", "tumour_group", "referral_route")
+_COUNTS = ["open", "backlog_62", "over_104"]
+
+
 def backlog(con: duckdb.DuckDBPyConnection, by: tuple[str, ...] = ("month",),
             period: str | None = None, filters: dict[str, Any] | None = None) -> pd.DataFrame:
     """The 62-day backlog and 104-day waits as counts by month-end census (period, <by>,
-    open, backlog_62, over_104), from the data start."""
-    key = ("backlog", tuple(by), period, tuple(sorted((filters or {}).items())))
+    open, backlog_62, over_104), from the data start.
+
+    Monthly counts by (and filtered on) the :data:`BACKLOG_CUBE` columns are summed from one
+    cached query over all of them, so the page's four tables and every trust's page cost
+    one computation; anything else asks the metrics directly.
+    """
+    filters = filters or {}
+    key = ("backlog", tuple(by), period, tuple(sorted(filters.items())))
+    groups = [b for b in by if b != "month"]
+    if (tuple(by)[-1:] == ("month",) and set(groups) <= set(BACKLOG_CUBE)
+            and set(filters) <= set(BACKLOG_CUBE)
+            and all(isinstance(v, str) for v in filters.values())):
+        return cached(con, key, lambda: _backlog_from_cube(con, groups, period, filters))
     return cached(con, key, lambda: metrics.backlog_counts(con, by=tuple(by), period=period,
                                                            filters=filters or None))
+
+
+def _backlog_from_cube(con: duckdb.DuckDBPyConnection, groups: list[str], period: str | None,
+                       filters: dict[str, str]) -> pd.DataFrame:
+    cube = cached(con, ("backlog-cube",),
+                  lambda: metrics.backlog_counts(con, by=(*BACKLOG_CUBE, "month")))
+    # every census month, a census with nobody open as zero
+    months = cached(con, ("backlog-months", period),
+                    lambda: metrics.census_months(con, period=period))
+    df = cube[cube["period"].isin(months)]
+    for col, value in filters.items():
+        df = df[df[col] == value]
+    if groups:
+        df = df.groupby(["period", *groups], dropna=False, as_index=False)[_COUNTS].sum()
+        df = df.sort_values(["period", *groups], na_position="last")
+        for g in groups:  # a missing code stays None, as the metrics give it
+            df[g] = df[g].astype(object).where(df[g].notna(), None)
+    else:
+        df = df.groupby("period")[_COUNTS].sum().reindex(months, fill_value=0.0)
+        df = df.rename_axis("period").reset_index()
+    return df.reset_index(drop=True)[["period", *groups, *_COUNTS]]
 
 
 def periods(con: duckdb.DuckDBPyConnection) -> list[str]:

@@ -20,6 +20,8 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from cancer_alliance.auth import audit, policy, sessions, tokens
 from cancer_alliance.auth.model import Actor
+from cancer_alliance.dataset.periods import WINDOW_WORDS
+from cancer_alliance.web import selection
 from cancer_alliance.web.security import CSRF_COOKIE, csrf_token
 
 SESSION_COOKIE = "ca_session"
@@ -194,12 +196,17 @@ def render(request: Request, template: str, status_code: int = 200, **ctx) -> HT
         "csrf_token": csrf_token(request),
         "protected": policy.aggregates_protected(actor),
         "oidc": request.app.state.settings.oidc,
+        # the period chooser (web/selection.py), on pages that read a span
+        "selection": getattr(request.state, "selection", None),
+        "selection_kept": selection.kept(request),
+        "window_words": WINDOW_WORDS,
         **ctx,
     }
     response = request.app.state.templates.TemplateResponse(
         request, template, context, status_code=status_code
     )
     set_csrf_cookie(request, response)
+    selection.remember(request, response)
     return response
 
 

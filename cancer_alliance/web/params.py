@@ -38,3 +38,12 @@ def breakdown(value: str) -> str:
     if value not in data.BREAKDOWNS:
         raise HTTPException(400, "That breakdown is not offered.")
     return value
+
+
+def tumour_group(con, value: str | None) -> str | None:
+    """A tumour group code from the reference data (404 for any other value)."""
+    if not value:
+        return None
+    if value not in set(data.tumour_groups(con)["tumour_group"]):
+        raise HTTPException(404, "There is no such tumour group.")
+    return value

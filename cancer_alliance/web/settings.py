@@ -47,3 +47,8 @@ class WebSettings:
     secure_cookies: bool = True
     oidc: OIDCConfig | None = field(default_factory=OIDCConfig.from_env)
     census: str | None = None  # a fixed census date for the PTL (tests, demos); else today
+    #: prepare the navigation pages after each change of data and at start (web/warm.py);
+    #: ``serve`` turns it on, tests that build an app leave it off unless they test it
+    warm_pages: bool = False
+    #: seconds ``serve`` waits for the first warm-up before serving (it then carries on)
+    warm_budget_s: float = 20.0

@@ -128,3 +128,43 @@ def test_label_refuses_an_unknown_grain():
 ])
 def test_first_day(label, day):
     assert periods.first_day(label) == day
+
+
+@pytest.mark.parametrize("kind, month, first, last", [
+    ("month", "2024-05", "2024-05", "2024-05"),
+    # a quarter is a whole one ending on or before the month
+    ("quarter", "2024-03", "2024-01", "2024-03"),
+    ("quarter", "2024-05", "2024-01", "2024-03"),
+    ("quarter", "2024-06", "2024-04", "2024-06"),
+    ("quarter", "2024-01", "2023-10", "2023-12"),
+    # the financial year runs from April
+    ("fytd", "2024-04", "2024-04", "2024-04"),
+    ("fytd", "2025-02", "2024-04", "2025-02"),
+    ("fytd", "2024-03", "2023-04", "2024-03"),
+    ("rolling12", "2024-05", "2023-06", "2024-05"),
+    ("rolling12", "2024-12", "2024-01", "2024-12"),
+])
+def test_windows_by_hand(kind, month, first, last):
+    assert periods.window(kind, month) == (first, last)
+
+
+@pytest.mark.parametrize("kind, month, first, last", [
+    ("month", "2024-01", "2023-12", "2023-12"),
+    ("quarter", "2024-05", "2023-10", "2023-12"),
+    ("fytd", "2025-02", "2023-04", "2024-02"),
+    ("rolling12", "2024-05", "2022-06", "2023-05"),
+])
+def test_previous_windows_by_hand(kind, month, first, last):
+    assert periods.previous_window(kind, month) == (first, last)
+
+
+def test_window_labels_and_refusals():
+    assert periods.window_label("month", "2024-05") == "2024-05"
+    assert periods.window_label("quarter", "2024-05") == "2024-Q1 (2024-01 to 2024-03)"
+    assert periods.window_label("fytd", "2024-09") == "2024/25 to date (2024-04 to 2024-09)"
+    assert periods.window_label("rolling12", "2024-09") == (
+        "12 months to 2024-09 (2023-10 to 2024-09)")
+    with pytest.raises(UsageError, match="unknown span"):
+        periods.window("week", "2024-05")
+    with pytest.raises(UsageError, match="not a month"):
+        periods.window("month", "2024-05-31")

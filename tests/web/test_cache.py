@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import duckdb
 import pytest
 from fastapi import APIRouter, Depends, FastAPI
@@ -74,6 +76,60 @@ def test_outside_a_request_nothing_is_cached(tmp_path):
     for _ in range(2):
         data.cached(con, ("k",), lambda: calls.append(1))
     assert len(calls) == 2
+
+
+def test_concurrent_requests_for_one_key_compute_it_once(tmp_path):
+    con = _store(tmp_path / "a.duckdb", "x")
+    cache = data.ResultCache()
+    cache.data_version(con)  # looked up once here: the threads share no connection
+    release, calls, results = threading.Event(), [], []
+
+    def compute():
+        calls.append(threading.current_thread().name)
+        release.wait(10)
+        return "value"
+
+    threads = [threading.Thread(target=lambda: results.append(cache.get(con, ("k",), compute)))
+               for _ in range(5)]
+    for t in threads:
+        t.start()
+    while not calls:  # the first thread is computing; the others arrive and wait on it
+        threading.Event().wait(0.01)
+    threading.Event().wait(0.2)
+    release.set()
+    for t in threads:
+        t.join(10)
+    assert results == ["value"] * 5 and len(calls) == 1
+
+
+def test_when_the_computing_thread_fails_a_waiter_computes(tmp_path):
+    con = _store(tmp_path / "a.duckdb", "x")
+    cache = data.ResultCache()
+    cache.data_version(con)
+    started, release, results, errors = threading.Event(), threading.Event(), [], []
+
+    def failing():
+        started.set()
+        release.wait(10)
+        raise RuntimeError("boom")
+
+    def first():
+        try:
+            cache.get(con, ("k",), failing)
+        except RuntimeError as exc:
+            errors.append(str(exc))
+
+    a = threading.Thread(target=first)
+    a.start()
+    started.wait(10)
+    b = threading.Thread(target=lambda: results.append(cache.get(con, ("k",), lambda: "ok")))
+    b.start()
+    threading.Event().wait(0.2)
+    release.set()
+    a.join(10)
+    b.join(10)
+    assert errors == ["boom"] and results == ["ok"]
+    assert cache.contains(con, ("k",))
 
 
 @pytest.fixture(autouse=True)

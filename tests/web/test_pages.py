@@ -50,7 +50,7 @@ def test_standard_page_has_spc_funnel_breakdowns_and_definition(clients):
     for label in ("provider", "commissioner", "tumour group", "referral route", "modality"):
         assert any(label in c for c in captions), label
     links = [a["href"] for a in s.select("a.download")]
-    assert "/standards/FDS/provider.csv?period=2024-06" in links
+    assert "/standards/FDS/provider.csv?window=month&period=2024-06" in links
     assert "Clock starts" in s.text and "Thresholds" in s.text
 
 
@@ -179,7 +179,7 @@ def test_outcome_export_is_the_engines_pathways_inside_the_callers_scope(clients
     assert sorted(r["pathway_id"] for r in provider) == sorted(
         engine.loc[engine["provider_code"] == "RAA", "pathway_id"])
     assert "nhs_number" not in analyst[0]
-    link = "/standards/FDS/outcomes.csv?period=2024-06"
+    link = "/standards/FDS/outcomes.csv?window=month&period=2024-06"
     assert link in [a["href"] for a in soup(clients["analyst"].get("/standards/FDS"))
                     .select("a.download")]
     assert link not in [a["href"] for a in soup(clients["board"].get("/standards/FDS"))

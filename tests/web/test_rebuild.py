@@ -162,3 +162,32 @@ def test_a_trust_downloads_the_rows_allocated_to_it_that_another_trust_sent(site
     audited = con.execute("SELECT count(*) FROM audit_log WHERE username = 'r-provider' AND"
                           " resource LIKE '%outcomes.csv'").fetchall()[0][0]
     assert audited >= 1
+
+
+LEVELS = ("", "tumour_group=LUNG", "tumour_group=LUNG&provider=RAA")
+KINDS = ("month", "quarter", "fytd", "rolling12")
+
+
+@pytest.mark.parametrize("level", LEVELS)
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_drill_level_and_period_rebuilds_from_its_download(site, level, kind):
+    """Standard -> tumour group -> trust, for each period kind and every role allowed the
+    rows: the figure on the page is the sum of the download its own link gives."""
+    con, clients = site
+    for role, org in ROLES.items():
+        query = f"window={kind}&period=2024-06" + (f"&{level}" if level else "")
+        html = clients[role].get(f"/standards/62_DAY?{query}").text
+        table, unit = (("commissioner", org) if role == "commissioner"
+                       else ("provider", org or ("RAA" if "provider=" in level else "Total")))
+        total, within, link = _page_row(html, table, unit)
+        for part in query.split("&"):
+            assert part in link, (role, part, link)  # the download keeps every filter
+        got_total, got_within, rows = _sums(clients[role].get(link).text)
+        assert got_total == pytest.approx(total) and got_within == pytest.approx(within), (
+            role, level, kind, (got_total, got_within), (total, within))
+        if "tumour_group" in level:
+            assert {r["tumour_group"] for r in rows} <= {"LUNG"}
+        # the pathways page lists the same rows and says the same figure
+        page = clients[role].get(link.replace("/outcomes.csv", "/pathways"))
+        assert page.status_code == 200
+        assert f"{total:.1f}</strong> patients" in page.text

@@ -58,8 +58,11 @@ def own_app(store, tmp_path):
                              " AND database_name = current_database()").fetchall()
     shutil.copyfile(path, db)
     con = connect(db)
-    app = create_app(WebSettings(secret=SECRET, oidc=None, census="2024-06-30"), con=con)
+    # the pages are prepared after each job, as in ``serve``: uploads must work alongside it
+    app = create_app(WebSettings(secret=SECRET, oidc=None, census="2024-06-30",
+                                 warm_pages=True), con=con)
     yield app
+    assert app.state.warmer.stop()
     app.state.jobs.stop()
     con.close()
 
@@ -134,3 +137,22 @@ def test_a_long_file_name_is_a_400_not_a_500(own_app):
     assert r.status_code == 400 and "p" * 50 not in r.text
     spool = own_app.state.jobs.spool_root
     assert not spool.exists() or not any(spool.iterdir())  # no orphan folder
+
+
+def test_after_an_upload_the_pages_are_prepared_before_anyone_asks(own_app):
+    c = TestClient(own_app, base_url="https://testserver")
+    assert login(c, "t-analyst").status_code == 303
+    token = csrf_from(c.get("/submissions").text)
+    r = c.post("/submissions", data={"provider": "RAA", "period": "2024-06",
+                                     "csrf_token": token},
+               files={"files": ("pathways.csv", _csv(), "text/csv")}, follow_redirects=False)
+    assert r.status_code == 303
+    assert own_app.state.jobs.wait_idle()
+    assert own_app.state.warmer.wait_idle(300)
+    run = own_app.state.warmer.last_run
+    assert run and all(status == 200 for _, _, _, status in run), run
+    cache = own_app.state.results
+    prepared = len(cache)
+    for path in ("/", "/standards/62_DAY_BACKLOG", "/standards/62_DAY", "/outcomes", "/equity"):
+        assert c.get(path).status_code == 200
+    assert len(cache) == prepared  # every figure of those pages was ready: none computed

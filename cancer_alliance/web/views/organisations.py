@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 
 from cancer_alliance.auth.model import Actor
 from cancer_alliance.auth.policy import aggregates_protected
-from cancer_alliance.web import data, params
+from cancer_alliance.web import data, params, selection
 from cancer_alliance.web.deps import get_con, render, require
 from cancer_alliance.web.views.overview import headline_rows
 from cancer_alliance.web.views.standards import breakdown_table
@@ -32,31 +32,32 @@ def _org_index(request: Request, con, kind: str):
 
 def _org_page(request: Request, con, actor: Actor, kind: str, code: str,
               period: str | None, standard: str):
-    period, standard = params.period(period), params.standard(standard)
+    standard = params.standard(standard)
     name = data.org_name(con, code)
     if name is None:  # never echo an unknown code back: it could be anything typed in a URL
         raise HTTPException(404)
-    key = ("org-page", kind, code, period, standard, aggregates_protected(actor))
-    ctx = data.cached(con, key, lambda: _org_context(con, actor, kind, code, name, period,
+    sel = selection.select(request, con)
+    key = ("org-page", kind, code, sel.kind, sel.month, standard, aggregates_protected(actor))
+    ctx = data.cached(con, key, lambda: _org_context(con, actor, kind, code, name, sel,
                                                      standard))
     return render(request, "organisation.html", **ctx)
 
 
-def _org_context(con, actor: Actor, kind: str, code: str, name: str, period: str | None,
-                 standard: str) -> dict:
+def _org_context(con, actor: Actor, kind: str, code: str, name: str,
+                 sel: selection.Selection, standard: str) -> dict:
     org_type, col, label, breakdown = KINDS[kind]
     ctx: dict = {"title": f"{label} {name}", "name": name, "code": code, "label": label,
                  "unavailable": None, "headlines": [], "rows": [], "standard": standard,
-                 "period": period, "standard_names": _standard_names()}
+                 "period": sel.range, "standard_names": _standard_names()}
     try:
         filters = {col: code}
-        ctx["headlines"] = headline_rows(con, actor, filters)
+        ctx["headlines"] = headline_rows(con, actor, filters, sel)
         if kind == "providers":  # drill from the trust's row to the standard's SPC for it
             for h in ctx["headlines"]:
                 h["href"] = f"{h['href']}?provider={code}"
         ctx["breakdown_label"] = data.BREAKDOWNS[breakdown][1]
         ctx["breakdown_col"] = data.BREAKDOWNS[breakdown][0]
-        ctx["rows"] = breakdown_table(con, actor, standard, breakdown, period,
+        ctx["rows"] = breakdown_table(con, actor, standard, breakdown, sel.range,
                                       filters).to_dict("records")
     except data.DataUnavailable as exc:
         ctx["unavailable"] = str(exc)
@@ -99,19 +100,20 @@ def tumour_groups(request: Request, con=Depends(get_con),
 def tumour_group_page(request: Request, group: str, period: str | None = None,
                       standard: str = "62_DAY", con=Depends(get_con),
                       actor: Actor = Depends(require("view_operations"))):
-    period, standard = params.period(period), params.standard(standard)
+    standard = params.standard(standard)
+    sel = selection.select(request, con)
     labels = dict(data.tumour_groups(con)[["tumour_group", "label"]].itertuples(index=False))
     if group not in labels:
         raise HTTPException(404)
     ctx: dict = {"title": labels[group], "name": labels[group], "code": group,
                  "label": "Tumour group", "unavailable": None, "headlines": [], "rows": [],
                  "standard": standard,
-                 "period": period, "standard_names": _standard_names()}
+                 "period": sel.range, "standard_names": _standard_names()}
     try:
         filters = {"tumour_group": group}
-        ctx["headlines"] = headline_rows(con, actor, filters)
+        ctx["headlines"] = headline_rows(con, actor, filters, sel)
         ctx["breakdown_label"], ctx["breakdown_col"] = "Provider", "provider_code"
-        ctx["rows"] = breakdown_table(con, actor, standard, "provider", period,
+        ctx["rows"] = breakdown_table(con, actor, standard, "provider", sel.range,
                                       filters).to_dict("records")
     except data.DataUnavailable as exc:
         ctx["unavailable"] = str(exc)
@@ -122,16 +124,17 @@ def tumour_group_page(request: Request, group: str, period: str | None = None,
 def rare_cancers(request: Request, period: str | None = None, standard: str = "62_DAY",
                  con=Depends(get_con), actor: Actor = Depends(require("view_operations"))):
     """Rare and less common cancers: small groups, so protection matters most here."""
-    period, standard = params.period(period), params.standard(standard)
+    standard = params.standard(standard)
+    sel = selection.select(request, con)
     ctx: dict = {"title": "Rare and less common cancers", "name": "Rare and less common cancers",
                  "code": "", "label": "", "unavailable": None, "headlines": [], "rows": [],
                  "standard": standard,
-                 "period": period, "standard_names": _standard_names()}
+                 "period": sel.range, "standard_names": _standard_names()}
     try:
         filters = {"rare_less_common": True}
-        ctx["headlines"] = headline_rows(con, actor, filters)
+        ctx["headlines"] = headline_rows(con, actor, filters, sel)
         ctx["breakdown_label"], ctx["breakdown_col"] = "Tumour group", "tumour_group"
-        ctx["rows"] = breakdown_table(con, actor, standard, "tumour_group", period,
+        ctx["rows"] = breakdown_table(con, actor, standard, "tumour_group", sel.range,
                                       filters).to_dict("records")
     except data.DataUnavailable as exc:
         ctx["unavailable"] = str(exc)

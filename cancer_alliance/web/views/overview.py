@@ -10,9 +10,10 @@ from fastapi import APIRouter, Depends, Request
 from cancer_alliance.auth.model import Actor
 from cancer_alliance.auth.policy import aggregates_protected
 from cancer_alliance.dataset import periods
-from cancer_alliance.web import analysis, data
+from cancer_alliance.web import analysis, data, selection
 from cancer_alliance.web.deps import check, current_actor, get_con, render
 from cancer_alliance.web.protect import exact, for_actor
+from cancer_alliance.web.selection import Selection
 
 router = APIRouter()
 
@@ -48,16 +49,76 @@ def _series(con, actor: Actor | None, code: str, filters: dict | None) -> pd.Dat
     return out.sort_values("period").reset_index(drop=True)
 
 
-def headline_rows(con, actor: Actor, filters: dict | None = None) -> list[dict]:
+def headline_rows(con, actor: Actor, filters: dict | None = None,
+                  sel: Selection | None = None) -> list[dict]:
+    """One row per headline standard: the latest complete month, or the chosen span."""
     rows = []
     for code in data.HEADLINE:
         if code in data.standard_defs():
+            if sel is not None and sel.month:
+                rows.append(window_headline(con, actor, code, filters, sel))
+                continue
             series = standard_series(con, actor, code, filters)
             truth = true_series(con, code, filters)
             row = analysis.headline(series, code, truth)
             row["edition"] = data.edition(con, row["period"])
             rows.append(row)
     return rows
+
+
+def window_figure(con, actor: Actor | None, code: str, filters: dict | None,
+                  span: str | None) -> dict | None:
+    """Patients, within and performance over a span (``YYYY-MM`` or ``first..last``) as
+    ``actor`` may see them (``None``: the true counts); None when nothing counts in it."""
+    if span is None:
+        return None
+    df = data.metric(con, code, by=(), period=span, filters=filters)
+    if df.empty or float(df["total"].sum()) == 0:
+        return None
+    pcts = {"performance": ("within", "total")}
+    out = (exact(df, COUNTS, ["period"], False, pcts) if actor is None
+           else for_actor(actor, df, COUNTS, ["period"], total_col="total", percentages=pcts))
+    return out.iloc[0].to_dict() if len(out) else None
+
+
+def window_headline(con, actor: Actor, code: str, filters: dict | None,
+                    sel: Selection) -> dict:
+    """The headline row over the chosen span: the span's figure and its change since the
+    span before (both from true counts, the change withheld with a withheld figure), the
+    threshold in force in its last month; SPC icons and the trend from the monthly series
+    up to the span's end (SPC is monthly whatever the span)."""
+    series = standard_series(con, actor, code, filters)
+    truth = true_series(con, code, filters)
+    series = series[series["period"].astype(str) <= sel.last]
+    truth = truth[truth["period"].astype(str) <= sel.last]
+    row = analysis.headline(series, code, truth)
+    defn = data.standard_defs()[code]
+    shown = window_figure(con, actor, code, filters, sel.range)
+    true_now = window_figure(con, None, code, filters, sel.range)
+    true_before = window_figure(con, None, code, filters, sel.previous)
+    on = periods.month_start(sel.last)
+    applies, threshold = defn.applicable(on), defn.threshold_on(on)
+    perf = analysis.as_float(shown["performance"]) if shown else float("nan")
+    true_perf = analysis.as_float(true_now["performance"]) if true_now else float("nan")
+    change = float("nan")
+    if true_before is not None and perf == perf:
+        change = true_perf - analysis.as_float(true_before["performance"])
+    row.update(
+        period=sel.label, span=sel.range, performance=None if perf != perf else perf,
+        total=shown["total"] if shown else None,
+        change=None if change != change else change, threshold=threshold,
+        objective=applies.objective.value_percent if applies.objective else None,
+        applies=applies.words, edition=sel.edition,
+        met=(true_perf >= threshold) if threshold is not None and perf == perf else None)
+    return row
+
+
+def census_for(request: Request, sel: Selection) -> date:
+    """The census for a chosen span: the end of its last month (a fixed census, if one is
+    configured, as :func:`census_date`), never after today."""
+    if request.app.state.settings.census or not sel.last:
+        return census_date(request)
+    return min(periods.month_end(sel.last), date.today())
 
 
 def census_date(request: Request) -> date:
@@ -99,22 +160,24 @@ def overview(request: Request, con=Depends(get_con), actor: Actor = Depends(curr
 
         return RedirectResponse("/public", status_code=302)
     check(request, actor, "view_operations")
-    census = census_date(request)
-    key = ("overview-page", census.isoformat(), aggregates_protected(actor))
-    ctx = data.cached(con, key, lambda: overview_context(con, actor, census))
+    sel = selection.select(request, con)
+    census = census_for(request, sel)
+    key = ("overview-page", census.isoformat(), aggregates_protected(actor), sel.kind,
+           sel.month)
+    ctx = data.cached(con, key, lambda: overview_context(con, actor, census, sel))
     return render(request, "overview.html", **ctx)
 
 
-def overview_context(con, actor: Actor, census: date) -> dict:
+def overview_context(con, actor: Actor, census: date, sel: Selection | None = None) -> dict:
     """Everything the overview shows; the same for every actor with the same protection."""
     ctx: dict = {"title": "Alliance overview", "unavailable": None}
     try:
-        ctx["headlines"] = headline_rows(con, actor)
+        ctx["headlines"] = headline_rows(con, actor, sel=sel)
         ctx["backlog"] = backlog_summary(con, actor, census).to_dict("records")
         ctx["census"] = census.isoformat()
     except data.DataUnavailable as exc:
         ctx.update(headlines=[], backlog=[], unavailable=str(exc))
-    ctx["measures"] = measure_rows(con, actor)
+    ctx["measures"] = measure_rows(con, actor, sel)
     fresh = data.freshness(con)
     ctx["freshness"] = for_actor(actor, fresh, ["accepted", "rejected"],
                                  ["provider_code", "latest_period", "last_submitted"]
@@ -129,27 +192,31 @@ def overview_context(con, actor: Actor, census: date) -> dict:
 KEY_MEASURES = ("EARLY_STAGE", "HNA_COVERAGE", "CARE_PLAN_COVERAGE", "TREATMENT_SUMMARY_COVERAGE")
 
 
-def measure_rows(con, actor: Actor) -> list[dict]:
-    """Early stage and Recovery Package measures (latest month), if the measures layer has them."""
+def measure_rows(con, actor: Actor, sel: Selection | None = None) -> list[dict]:
+    """Early stage and Recovery Package measures (latest month, or the chosen span), if
+    the measures layer has them."""
     out = []
     defs = data.measure_defs()
+    span = sel.range if sel is not None else None
     for code in KEY_MEASURES:
         defn = defs.get(code)
         if defn is None:
             continue
         try:
-            df = data.measure(con, code, by=("month",))
+            df = data.measure(con, code, by=() if span else ("month",), period=span)
         except Exception:  # noqa: BLE001 - one broken measure must not hide the overview
             continue
         if df.empty:
             continue
         t = for_actor(actor, df, ["numerator", "denominator"], ["period"],
                       percentages={"value": ("numerator", "denominator")})
-        t = data.upto_latest(con, t.sort_values("period"))
+        if not span:
+            t = data.upto_latest(con, t.sort_values("period"))
         if t.empty:
             continue
         last = t.iloc[-1]
-        out.append({"code": code, "name": getattr(defn, "name", code), "period": last["period"],
+        out.append({"code": code, "name": getattr(defn, "name", code),
+                    "period": sel.label if span else last["period"],
                     "numerator": last["numerator"], "denominator": last["denominator"],
                     "value": last["value"]})
     return out

@@ -10,7 +10,7 @@ from cancer_alliance.auth.model import Actor
 from cancer_alliance.auth.policy import aggregates_protected
 from cancer_alliance.charts import builders
 from cancer_alliance.charts.svg import SERIES_COLOURS
-from cancer_alliance.web import data, params
+from cancer_alliance.web import data, params, selection
 from cancer_alliance.web.deps import get_con, render, require
 from cancer_alliance.web.protect import exact, for_actor
 
@@ -83,7 +83,9 @@ def equity_table(con, actor: Actor, code: str, dimension: str,
 def equity(request: Request, standard: str = "FDS", period: str | None = None,
            con=Depends(get_con), actor: Actor = Depends(require("view_operations"))):
     defs = data.standard_defs()
-    standard, period = params.standard(standard), params.period(period)
+    standard = params.standard(standard)
+    sel = selection.select(request, con)
+    period = sel.range
     key = ("equity-page", standard, period, aggregates_protected(actor))
     ctx = data.cached(con, key, lambda: _equity_context(con, actor, standard, period))
     return render(request, "equity.html", defs=defs, **ctx)
@@ -106,12 +108,13 @@ def outcomes(request: Request, group: str | None = None, con=Depends(get_con),
              actor: Actor = Depends(require("view_operations"))):
     ctx: dict = {"title": "Outcomes", "measures": [], "survival": None, "unavailable": None,
                  "group": group or "", "groups": []}
+    span = selection.select(request, con).range
     defs = data.measure_defs()
     if not defs:
         ctx["unavailable"] = "the outcome measures (stage, survival, Recovery Package)"
     for code, defn in defs.items():
         try:
-            df = data.measure(con, code, by=("provider_code",))
+            df = data.measure(con, code, by=("provider_code",), period=span)
         except Exception:  # noqa: BLE001 - a measure that fails is listed as unavailable
             ctx["measures"].append((code, getattr(defn, "name", code), None))
             continue

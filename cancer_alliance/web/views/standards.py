@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+from urllib.parse import urlencode
 
 import pandas as pd
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -15,11 +16,12 @@ from cancer_alliance.auth.model import Actor
 from cancer_alliance.auth.policy import aggregates_protected
 from cancer_alliance.charts import builders
 from cancer_alliance.dataset import periods
+from cancer_alliance.metrics.contribution import breach_contribution
 from cancer_alliance.metrics.definition import Era
 from cancer_alliance.metrics.output import neutralise_frame
 from cancer_alliance.operations import trajectories
 from cancer_alliance.operations.actuals import ALLIANCE
-from cancer_alliance.web import analysis, data, params
+from cancer_alliance.web import analysis, data, paging, params, selection
 from cancer_alliance.web.deps import get_con, render, require
 from cancer_alliance.web.protect import exact, for_actor, is_protected
 from cancer_alliance.web.views.overview import COUNTS, standard_series, true_series
@@ -45,7 +47,8 @@ def _definition(code: str):
 
 def breakdown_table(con, actor: Actor, code: str, breakdown: str, period: str | None,
                     filters: dict | None = None) -> pd.DataFrame:
-    """One breakdown for one period, protected for the actor, with 95% intervals if allowed."""
+    """One breakdown for one period (a month, or a span ``first..last`` summed over its
+    months), protected for the actor, with 95% intervals if allowed."""
     if breakdown not in data.BREAKDOWNS:
         raise HTTPException(404)
     protected = aggregates_protected(actor)
@@ -69,7 +72,7 @@ def true_breakdown(con, code: str, breakdown: str, period: str | None,
 def _breakdown(con, actor: Actor | None, code: str, breakdown: str, period: str | None,
                filters: dict | None) -> pd.DataFrame:
     col = data.BREAKDOWNS[breakdown][0]
-    df = data.metric(con, code, by=(col, "month"), period=period, filters=filters)
+    df = data.metric(con, code, by=(col,), period=period, filters=filters)
     if df.empty:
         return pd.DataFrame(columns=[col, *COUNTS, "performance"])
     df[col] = df[col].astype(object).where(df[col].notna(), "Not known")
@@ -101,16 +104,19 @@ def standards_index(request: Request, actor: Actor = Depends(require("view_opera
 @router.get("/standards/{code}", include_in_schema=False)
 def standard_page(
     request: Request, code: str, period: str | None = None, provider: str | None = None,
-    funnel_by: str = "provider", con=Depends(get_con),
+    funnel_by: str = "provider", tumour_group: str | None = None, con=Depends(get_con),
     actor: Actor = Depends(require("view_operations")),
 ):
     defn = _definition(code)
-    period, provider = params.period(period), params.org_code(provider)
+    provider = params.org_code(provider)
     funnel_by = params.breakdown(funnel_by)
-    key = ("standard-page", code, period, provider, funnel_by, aggregates_protected(actor),
+    tumour_group = params.tumour_group(con, tumour_group)
+    sel = selection.select(request, con)
+    key = ("standard-page", code, sel.kind, sel.month, provider, tumour_group, funnel_by,
+           aggregates_protected(actor),
            data.published_version(con))  # England's figures change with a published load
-    ctx = data.cached(con, key, lambda: standard_context(con, actor, defn, period, provider,
-                                                         funnel_by))
+    ctx = data.cached(con, key, lambda: standard_context(con, actor, defn, sel, provider,
+                                                         funnel_by, tumour_group))
     # Outside the cache: the page is shared by actors with the same protection, the link
     # only shown to those the policy lets see patient-level rows.
     can_export = defn.era != Era.OPEN and policy.decide(actor, "view_patient").allowed
@@ -131,16 +137,40 @@ def _with_plan(con, ctx: dict, code: str, provider: str | None) -> dict:
     return {**ctx, "spc": dataclasses.replace(spc, series=(*spc.series, plan))}
 
 
-def standard_context(con, actor: Actor, defn, period: str | None, provider: str | None,
-                     funnel_by: str) -> dict:
-    """What a standard's page shows; the same for every actor with the same protection."""
+def drill_filters(provider: str | None, tumour_group: str | None) -> dict | None:
+    """The drill-down's filters (standard -> tumour group -> trust) as metric filters."""
+    out = {k: v for k, v in (("tumour_group", tumour_group), ("provider_code", provider)) if v}
+    return out or None
+
+
+def drill_href(code: str, **chosen: str | None) -> str:
+    """A link one level down the drill, keeping the levels above (the period travels in
+    the chooser's cookie)."""
+    query = urlencode({k: v for k, v in chosen.items() if v})
+    return f"/standards/{code}" + (f"?{query}" if query else "")
+
+
+def standard_context(con, actor: Actor, defn, sel: selection.Selection,
+                     provider: str | None, funnel_by: str,
+                     tumour_group: str | None = None) -> dict:
+    """What a standard's page shows for the chosen span; the same for every actor with the
+    same protection. The SPC chart is monthly up to the span's end; tables, funnel and the
+    download cover the span. Drilled to a tumour group and/or a trust, the chart and tables
+    are theirs; the funnel and the contribution table compare the trusts within the
+    tumour group."""
     code = defn.code
     ctx: dict = {"title": defn.short_name, "defn": defn, "unavailable": None, "tables": [],
-                 "ipt": None, "provider": provider, "funnel_by": funnel_by}
+                 "ipt": None, "provider": provider, "funnel_by": funnel_by,
+                 "tumour_group": tumour_group, "contribution": None,
+                 "crumbs": _crumbs(con, defn, tumour_group, provider)}
     try:
-        filters = {"provider_code": provider} if provider else None
+        filters = drill_filters(provider, tumour_group)
+        group_only = drill_filters(None, tumour_group)
         series = standard_series(con, actor, code, filters)
         truth = true_series(con, code, filters)
+        if sel.last:  # the chart ends where the chosen span ends
+            series = series[series["period"].astype(str) <= sel.last].reset_index(drop=True)
+            truth = truth[truth["period"].astype(str) <= sel.last].reset_index(drop=True)
         ctx["providers"] = data.organisations(con, "PROVIDER")["org_code"].tolist()
         if series.empty:  # say so, rather than draw empty axes and tables for month "None"
             ctx["no_data"] = no_data_message(defn, provider)
@@ -148,35 +178,89 @@ def standard_context(con, actor: Actor, defn, period: str | None, provider: str 
         result = analysis.spc_for(truth, code)  # the verdict from true counts, for all
         target = defn.threshold_on(periods.month_start(str(series["period"].iloc[-1]))) if len(
             series) else None
-        name = f"{defn.short_name}, {provider or 'alliance'}"
+        below = [words for words, _ in ctx["crumbs"][2:]] or ["alliance"]
+        name = ", ".join([defn.short_name, *below])
         ctx["spc"] = builders.spc_chart(name, series["period"].tolist(),
                                         series["performance"].tolist(), result, target=target)
-        ctx["period"] = period = latest_or(con, code, period)
-        ctx["edition"] = data.edition(con, period)
-        ctx["applies"] = defn.applicable(periods.month_start(period)) if period else None
+        ctx["period"] = period = sel.range
+        ctx["period_label"] = sel.label
+        ctx["edition"] = sel.edition
+        ctx["applies"] = defn.applicable(periods.month_start(sel.last)) if period else None
         ctx["data_start"] = data.data_start(con)
         ctx["provisional"] = data.provisional_months(con)
         unit_col = data.BREAKDOWNS.get(funnel_by, data.BREAKDOWNS["provider"])[0]
-        tables = {b: breakdown_table(con, actor, code, b, period) for b in table_breakdowns(defn)}
+        tables = {b: breakdown_table(con, actor, code, b, period, filters)
+                  for b in table_breakdowns(defn)}
         funnel_key = funnel_by if funnel_by in tables else "provider"
-        shown = tables[funnel_key]
-        fun_df = true_breakdown(con, code, funnel_key, period)
+        shown = breakdown_table(con, actor, code, funnel_key, period, group_only)
+        fun_df = true_breakdown(con, code, funnel_key, period, group_only)
         fun_df = fun_df[fun_df[unit_col] != "Total"].dropna(subset=["within", "total"])
         funnel = analysis.funnel(fun_df, unit_col,
                                  shown if aggregates_protected(actor) else None)
         if funnel is not None:
             ctx["funnel"] = builders.funnel_chart(
-                f"{defn.short_name} by {funnel_by}, {period}", *funnel,
+                f"{defn.short_name} by {funnel_by}, {sel.label}", *funnel,
                 unit_label=data.BREAKDOWNS[funnel_by][1] if funnel_by in data.BREAKDOWNS
                 else "Provider")
         ctx["comparators"] = comparators(con, code, series, period)
         ctx["tables"] = [(b, data.BREAKDOWNS[b][0], data.BREAKDOWNS[b][1],
-                          t.to_dict("records")) for b, t in tables.items()]
+                          _drillable(code, b, t.to_dict("records"), provider, tumour_group))
+                         for b, t in tables.items()]
+        threshold = defn.threshold_on(periods.month_start(sel.last)) if period else None
+        if threshold is not None and not aggregates_protected(actor):
+            ctx["contribution"] = contribution_rows(con, code, period, group_only, threshold)
         if defn.has_transfer_phases:
             ctx["ipt"] = ipt_table(con, actor, period).to_dict("records")
     except data.DataUnavailable as exc:
         ctx["unavailable"] = str(exc)
     return ctx
+
+
+def _crumbs(con, defn, tumour_group: str | None, provider: str | None
+            ) -> list[tuple[str, str]]:
+    """(words, link) from the standards list down to where the page is."""
+    out = [("Standards", "/standards"), (defn.short_name, f"/standards/{defn.code}")]
+    if tumour_group:
+        labels = dict(data.tumour_groups(con)[["tumour_group", "label"]]
+                      .itertuples(index=False))
+        out.append((labels.get(tumour_group, tumour_group),
+                    drill_href(defn.code, tumour_group=tumour_group)))
+    if provider:
+        out.append((provider, drill_href(defn.code, tumour_group=tumour_group,
+                                         provider=provider)))
+    return out
+
+
+def _drillable(code: str, breakdown: str, rows: list[dict], provider: str | None,
+               tumour_group: str | None) -> list[dict]:
+    """Rows of the tumour-group and provider tables linked one level down the drill
+    (the Total row and groups not known stay text)."""
+    if breakdown not in ("tumour_group", "provider"):
+        return rows
+    col = data.BREAKDOWNS[breakdown][0]
+    out = []
+    for row in rows:
+        value = row.get(col)
+        if isinstance(value, str) and value not in ("Total", "Not known"):
+            chosen = {"tumour_group": tumour_group, "provider": provider}
+            chosen["tumour_group" if breakdown == "tumour_group" else "provider"] = value
+            row = {**row, col: (value, drill_href(code, **chosen))}
+        out.append(row)
+    return out
+
+
+def contribution_rows(con, code: str, period: str, filters: dict | None,
+                      threshold: float) -> list[dict]:
+    """Each trust's breaches above what it would have at the threshold, worst first
+    (:func:`cancer_alliance.metrics.contribution.breach_contribution`), from true counts:
+    shown only to roles that see exact counts (excesses would undo small-number
+    protection)."""
+    df = data.metric(con, code, by=("provider_code",), period=period, filters=filters)
+    if df.empty:
+        return []
+    out = breach_contribution(df, "provider_code", threshold)
+    out["allowed_shown"] = [f"{v:.1f}" for v in out["allowed"]]
+    return out.to_dict("records")
 
 
 COMPARATOR_MONTHS = 12
@@ -226,8 +310,10 @@ def ipt_table(con, actor: Actor, period: str | None) -> pd.DataFrame:
     df = data.transfer_phases(con, period)
     if df.empty:
         return df
-    if period and "period" in df.columns:
-        df = df[df["period"].astype(str).str.slice(0, 7) == period]
+    rng = periods.month_range(period)
+    if rng and "period" in df.columns:
+        months = df["period"].astype(str).str.slice(0, 7)
+        df = df[(months >= rng[0]) & (months <= rng[1])]
     return for_actor(actor, df, COUNTS, ["phase", "provider_code"], total_col="total",
                      percentages={"performance": ("within", "total")})
 
@@ -240,7 +326,8 @@ EXPORT_COLUMNS = ("standard", "provider_code", "commissioner_code", "pathway_id"
 """The pathway-level trace of a figure; no demographic columns (not needed to check one)."""
 
 
-def figure_rows(df: pd.DataFrame, actor: Actor, provider: str | None = None) -> pd.DataFrame:
+def figure_rows(df: pd.DataFrame, actor: Actor, provider: str | None = None,
+                tumour_group: str | None = None) -> pd.DataFrame:
     """The outcome rows behind the figure ``actor`` sees (optionally one accountable
     provider's), so that summing ``share`` over included rows gives the figure.
 
@@ -255,6 +342,8 @@ def figure_rows(df: pd.DataFrame, actor: Actor, provider: str | None = None) -> 
         df = df[df[column] == value]
     if provider:
         df = df[df["accountable_provider_code"] == provider]
+    if tumour_group:
+        df = df[df["tumour_group"] == tumour_group]
     df = df.copy()
     if actor.role == "provider":
         others = df["provider_code"] != actor.org_code
@@ -264,31 +353,79 @@ def figure_rows(df: pd.DataFrame, actor: Actor, provider: str | None = None) -> 
     return df
 
 
+def behind_figure(request: Request, con, actor: Actor, code: str, provider: str | None,
+                  tumour_group: str | None) -> tuple[pd.DataFrame, str]:
+    """The pathway rows behind the figure the page shows for the chosen span, drill-down
+    filters and the actor's scope (:func:`figure_rows`), and the span."""
+    defn = _definition(code)
+    if defn.era == Era.OPEN:
+        raise HTTPException(400, "This standard counts open pathways: use the patient "
+                            "tracking list.")
+    period = selection.select(request, con).range
+    if period is None:
+        raise HTTPException(404, "No month has data for this standard yet.")
+    df = metrics.outcomes(con, standard=code, period=period, wide=True)
+    out = figure_rows(df, actor, params.org_code(provider),
+                      params.tumour_group(con, tumour_group))
+    return out[[c for c in EXPORT_COLUMNS if c in out.columns]], period
+
+
 @router.get("/standards/{code}/outcomes.csv", include_in_schema=False)
 def outcomes_csv(
     request: Request, code: str, period: str | None = None, provider: str | None = None,
-    con=Depends(get_con),
+    tumour_group: str | None = None, con=Depends(get_con),
     actor: Actor = Depends(require("view_patient", org_param="provider",
                                    org_roles=("provider",))),
 ):
-    """The pathways behind a month's figure (as ``cancer-alliance outcomes``): patient-level,
+    """The pathways behind a figure (as ``cancer-alliance outcomes``): patient-level,
     so only for roles allowed it, only inside their scope, and audited (by ``require``).
 
     Rows are the figure's own: by *accountable* provider with transfer shares, so the sum
     of ``share`` over included rows is the figure on the page (and ``within`` rows its
     numerator), to the half-patient."""
+    out, period = behind_figure(request, con, actor, code, provider, tumour_group)
+    who = "".join(f"-{v}" for v in (tumour_group, provider) if v)
+    return csv_response(out, f"{code}-outcomes-{period.replace('..', '-to-')}{who}.csv")
+
+
+PATHWAY_COLUMNS = (("pathway_id", "Pathway", "text"), ("provider_code", "Submitted by", "text"),
+                   ("accountable_provider_code", "Accountable", "text"),
+                   ("share", "Share", "text"), ("included", "Counted", "text"),
+                   ("outcome", "Outcome", "text"), ("days", "Days", "num"),
+                   ("clock_start", "Clock start", "text"), ("clock_stop", "Clock stop", "text"),
+                   ("reporting_period", "Month", "text"), ("tumour_group", "Tumour group", "text"),
+                   ("exclusion_reason", "Excluded because", "text"))
+
+
+@router.get("/standards/{code}/pathways", include_in_schema=False)
+def pathways_page(
+    request: Request, code: str, provider: str | None = None,
+    tumour_group: str | None = None, con=Depends(get_con),
+    actor: Actor = Depends(require("view_patient", org_param="provider",
+                                   org_roles=("provider",))),
+):
+    """The bottom of the drill-down: the pathways behind the figure, a page at a time,
+    scoped and audited as the download is (the same rows, in the same order)."""
+    out, period = behind_figure(request, con, actor, code, provider, tumour_group)
     defn = _definition(code)
-    if defn.era == Era.OPEN:
-        raise HTTPException(400, "This standard counts open pathways: use the patient "
-                            "tracking list.")
-    period = latest_or(con, code, params.period(period))
-    if period is None:
-        raise HTTPException(404, "No month has data for this standard yet.")
-    df = metrics.outcomes(con, standard=code, period=period, wide=True)
-    out = figure_rows(df, actor, params.org_code(provider))
-    out = out[[c for c in EXPORT_COLUMNS if c in out.columns]]
-    who = f"-{params.org_code(provider)}" if provider else ""
-    return csv_response(out, f"{code}-outcomes-{period}{who}.csv")
+    pager = paging.paginate(out, request, keep=("provider", "tumour_group", "window",
+                                                "period"))
+    included = out[out["included"].fillna(False).astype(bool)]
+    return render(request, "pathways.html", title=f"{defn.short_name}: pathways",
+                  defn=defn, pager=pager, columns=PATHWAY_COLUMNS,
+                  crumbs=[*_crumbs(con, defn, params.tumour_group(con, tumour_group),
+                                   params.org_code(provider)), ("Pathways", "")],
+                  patients=float(included["share"].sum()),
+                  within=float(included.loc[included["outcome"] == "within", "share"].sum()),
+                  download=f"/standards/{code}/outcomes.csv?" + urlencode(
+                      {k: v for k, v in (("tumour_group", tumour_group), ("provider", provider))
+                       if v} | _span_query(request)))
+
+
+def _span_query(request: Request) -> dict[str, str]:
+    """The chosen span as query values (for links that must not depend on the cookie)."""
+    sel = getattr(request.state, "selection", None)
+    return {"window": sel.kind, "period": sel.month} if sel and sel.month else {}
 
 
 @router.get("/standards/{code}/{breakdown}.csv", include_in_schema=False)
@@ -299,16 +436,18 @@ def standard_csv(
     """Any breakdown as CSV, through the same protection as the page (public gets it too)."""
     _definition(code)
     params.breakdown(breakdown)
-    period = latest_or(con, code, params.period(period))
+    sel = selection.select(request, con)
+    period = sel.range
     table = breakdown_table(con, actor, code, breakdown, period)
     table.insert(0, "period", period)
     table.insert(0, "standard", code)
     if period:  # the same rule as the page: standard judged against, objective beside it
-        applies = _definition(code).applicable(periods.month_start(period))
+        applies = _definition(code).applicable(periods.month_start(sel.last))
         table["threshold"] = applies.standard.value_percent if applies.standard else None
         table["objective"] = applies.objective.value_percent if applies.objective else None
-        table["edition"] = data.edition(con, period)
-    return csv_response(table, f"{code}-{breakdown}-{period}.csv")
+        table["edition"] = sel.edition
+    name = (period or "none").replace("..", "-to-")
+    return csv_response(table, f"{code}-{breakdown}-{name}.csv")
 
 
 def csv_response(df: pd.DataFrame, filename: str) -> Response:
