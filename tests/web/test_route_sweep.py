@@ -157,6 +157,7 @@ class Sweep:
         return {
             "/standards/{code}": [{"code": "62_DAY"}, {"code": "FDS"}],
             "/standards/{code}/outcomes.csv": [{"code": "FDS"}],
+            "/standards/{code}/pathways": [{"code": "FDS"}, {"code": "62_DAY"}],
             "/standards/{code}/{breakdown}.csv": [{"code": "62_DAY", "breakdown": "provider"}],
             "/providers/{code}": [{"code": op}, {"code": p}],
             "/commissioners/{code}": [{"code": oc}, {"code": c}],
