@@ -11,12 +11,21 @@ from __future__ import annotations
 from pathlib import Path
 
 
-def load_generated(con, folder: Path) -> int:
-    """Load reference data and the latest version of every row; return pathways loaded."""
+def load_generated(con, folder: Path, periods: set[str] | None = None,
+                   link: bool = False) -> int:
+    """Load reference data and the latest version of every row (of the submissions of
+    ``periods`` only, when given); return pathways loaded. With ``link`` each row carries
+    the id of the submission (provider and month) whose file it came from, as after an
+    ingest (a lake then partitions it by that month), else 0."""
     from cancer_alliance.dataset import TABLES
     from cancer_alliance.reference.loaders import KINDS, load_reference_data, load_reference_file
 
     load_reference_data(con)
+    rows = [(sub.parent.name, sub.name) for sub in sorted(folder.glob("submissions/*/*"))
+            if periods is None or sub.name in periods]
+    con.executemany(
+        "INSERT INTO submissions VALUES (nextval('submission_id_seq'), ?, ?, 'bench', now(),"
+        " 'loaded', NULL, 1, 0, 0, 0, NULL)", [list(r) for r in rows])
     for f in sorted((folder / "reference").glob("*.csv")):
         if f.stem in KINDS:
             load_reference_file(con, f.stem, f)
@@ -24,6 +33,8 @@ def load_generated(con, folder: Path) -> int:
         stem = Path(table.file_name).stem
         files = sorted(folder.glob(f"submissions/*/*/{stem}.csv")) or sorted(
             folder.glob(f"submissions/*/*/{stem}.parquet"))
+        if periods is not None:
+            files = [f for f in files if f.parent.name in periods]
         if not files:
             continue
         names = [str(f) for f in files]
@@ -35,13 +46,16 @@ def load_generated(con, folder: Path) -> int:
             f"TRY_CAST(NULLIF(CAST({c} AS VARCHAR), '') AS {types[c]}) AS {c}" for c in types)
         # within one provider the paths differ only in the period folder (YYYY-MM), so the
         # greatest path is the latest version
+        sid = "0"
+        if link:
+            source = (f"(SELECT src.*, s.submission_id AS _sid FROM {source} src JOIN "
+                      "submissions s ON s.provider_code = regexp_extract(src.filename, "
+                      "'submissions/([^/]+)/([^/]+)/', 1) AND s.period = regexp_extract("
+                      "src.filename, 'submissions/([^/]+)/([^/]+)/', 2))")
+            sid = "_sid"
         con.execute(
-            f"INSERT INTO {table.name} SELECT {select}, 0 FROM {source}"
+            f"INSERT INTO {table.name} SELECT {select}, {sid} FROM {source}"
             f" QUALIFY row_number() OVER (PARTITION BY {', '.join(table.key)}"
             f" ORDER BY filename DESC) = 1")
-    rows = [(sub.parent.name, sub.name) for sub in sorted(folder.glob("submissions/*/*"))]
-    con.executemany(
-        "INSERT INTO submissions VALUES (nextval('submission_id_seq'), ?, ?, 'bench', now(),"
-        " 'loaded', NULL, 1, 0, 0, 0, NULL)", [list(r) for r in rows])
     (n,), = con.execute("SELECT count(*) FROM pathways").fetchall()
     return n

@@ -1,17 +1,30 @@
-"""Dashboard page response times under load: locust, headless, 20 users, loopback.
+"""Dashboard page speed: cold and warm visits of every navigation page, the warm-up after
+a submission, 20 users under load, and pack render times (issue 16). Prints figures only.
 
-Builds (or reuses) a store holding three years of the synthetic alliance, starts
-``cancer-alliance serve`` on it in a subprocess, warms each page once, then runs locust
-for ``--seconds`` with 20 logged-in users (think time 0.5-2 s) and prints the median and
-95th percentile per page. The goal is a p95 under 150 ms for dashboard pages.
+Builds (or reuses, ``--db``) a store holding the synthetic alliance, then
+
+1. **in-process** (a copy of the store, the app as ``serve`` makes it, one analyst):
+   * *cold*: each route visited with the app's result cache emptied first, as a new
+     submission empties it, warm-up off: what a page costs to compute (median and max of
+     ``--rounds``);
+   * *warm*: the same route visited again (median and max of ``--rounds``);
+   * *after a submission, warmed*: the cache emptied, the warm-up (``web/warm.py``) run to
+     the end (its length printed), then each route's first visit;
+   * the provider pack's web view (cold, once: it is not cached);
+2. **the provider pack from the command line** (``cancer-alliance report provider``);
+3. **20 users for 60 s**: ``cancer-alliance serve`` in a subprocess (it prepares the pages
+   at start), locust headless with logged-in users (think time 0.5-2 s): p50, p95, p99.
+
+The goals: a page's first visit after a submission under 1 s; warm p95 under 150 ms at
+20 users; packs under 10 s. Print ``uptime`` alongside: the machine is shared.
 
 Usage:
     python benchmarks/bench_web.py [--db PATH] [--months 36] [--seconds 60] [--users 20]
+                                   [--rounds 5] [--skip-load] [--skip-pack]
 
 Loading: by default each provider's latest submitted version of every row is loaded
 straight from the generated CSVs (no validation: a benchmark shortcut, said in the
 output); ``--ingest`` runs ``cancer_alliance.ingest.ingest_submission`` per provider-month.
-Not a test: prints figures only.
 """
 
 from __future__ import annotations
@@ -21,6 +34,7 @@ import csv
 import os
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -41,7 +55,17 @@ PAGES = {
     "ptl (filtered)": "/ptl?band=63-104",
     "public": "/public",
     "csv download": "/standards/FDS/provider.csv",
+    "backlog": "/standards/62_DAY_BACKLOG",
+    "outcomes": "/outcomes",
 }
+#: Every page of the navigation an alliance analyst has, and the pages behind its links
+ROUTES = [
+    "/", "/standards", "/standards/62_DAY", "/standards/FDS", "/standards/31_DAY",
+    "/standards/62_DAY_BACKLOG", "/standards/62_DAY_BACKLOG?provider={provider}",
+    "/providers", "/providers/{provider}", "/tumour-groups", "/tumour-groups/LUNG",
+    "/equity", "/outcomes", "/looking-ahead", "/ptl", "/harm-review", "/submissions",
+    "/completeness", "/reconciliation", "/operations", "/public", "/definitions",
+]
 PASSWORD = "benchmark-password-1"
 USER = "bench-analyst"
 
@@ -81,6 +105,8 @@ class DashboardUser(HttpUser):
         self.client.get("/equity", name="equity")
         self.client.get("/public", name="public")
         self.client.get("/standards/FDS/provider.csv", name="csv download")
+        self.client.get("/standards/62_DAY_BACKLOG", name="backlog")
+        self.client.get("/outcomes", name="outcomes")
 
 
 def build_store(db: Path, months: int, use_ingest: bool = False) -> str:
@@ -132,75 +158,167 @@ def _port() -> int:
         return s.getsockname()[1]
 
 
+def _stats(times: list[float]) -> str:
+    return f"{1000 * statistics.median(times):8.0f} {1000 * max(times):8.0f}"
+
+
+def _ensure_user(db: Path) -> None:
+    from cancer_alliance.auth import users
+    from cancer_alliance.store import connect
+
+    con = connect(db)
+    try:
+        if not con.execute("SELECT count(*) FROM users WHERE username = ?",
+                           [USER]).fetchall()[0][0]:
+            users.add_user(con, USER, "analyst", None, PASSWORD)
+    finally:
+        con.close()
+
+
+def in_process(db: Path, provider: str, month: str, rounds: int) -> None:
+    """Cold, warm and after-submission (warmed) visits of every route, and the pack view."""
+    from fastapi.testclient import TestClient
+
+    from cancer_alliance.store import connect
+    from cancer_alliance.web.app import create_app
+    from cancer_alliance.web.settings import WebSettings
+
+    copy = db.with_name(db.stem + "-inproc.duckdb")
+    shutil.copyfile(db, copy)
+    con = connect(copy)
+    app = create_app(WebSettings(secret="benchmark-secret-0123456789", oidc=None,
+                                 secure_cookies=False, warm_pages=True), con=con)
+    client = TestClient(app, base_url="http://testserver")
+    page = client.get("/login").text
+    token = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    client.post("/login", data={"username": USER, "password": PASSWORD,
+                                "csrf_token": token, "next": "/standards"})
+    routes = [r.format(provider=provider) for r in ROUTES]
+    cache = app.state.results
+
+    def visit(path: str) -> float:
+        t0 = time.perf_counter()
+        r = client.get(path)
+        assert r.status_code == 200, (path, r.status_code)
+        return time.perf_counter() - t0
+
+    print(f"\n{'route':<44} {'cold med':>8} {'max':>8}   {'warm med':>8} {'max':>8}  (ms,"
+          f" {rounds} rounds; cold = cache emptied, no warm-up)")
+    for path in routes:
+        cold, warm = [], []
+        for _ in range(rounds):
+            cache.clear()
+            cold.append(visit(path))
+            warm.append(visit(path))
+        print(f"{path:<44} {_stats(cold)}   {_stats(warm)}", flush=True)
+
+    cache.clear()
+    t0 = time.perf_counter()
+    app.state.warmer.request()
+    app.state.warmer.wait_idle()
+    pages = len(app.state.warmer.last_run)
+    print(f"\nafter a submission: the warm-up prepared {pages} pages in "
+          f"{time.perf_counter() - t0:.0f} s; then each route's first visit:")
+    firsts = []
+    for path in routes:
+        firsts.append(visit(path))
+        print(f"{path:<44} {1000 * firsts[-1]:8.0f} ms")
+    print(f"{'slowest first visit after the warm-up':<44} {1000 * max(firsts):8.0f} ms")
+
+    pack = f"/operations/packs/view/{provider}/{month}"
+    print(f"\nprovider pack, web view ({pack}), cold: {visit(pack):.1f} s", flush=True)
+    app.state.warmer.stop()
+    con.close()
+    copy.unlink(missing_ok=True)
+
+
+def pack_cli(db: Path, provider: str, month: str) -> None:
+    copy = db.with_name(db.stem + "-pack.duckdb")
+    shutil.copyfile(db, copy)
+    out = Path(tempfile.mkdtemp(prefix="bench-web-pack-")) / "pack.html"
+    cli = str(Path(sys.executable).parent / "cancer-alliance")
+    t0 = time.perf_counter()
+    subprocess.run([cli, "report", "provider", provider, "--period", month, "--out", str(out),
+                    "--db", str(copy)], check=True, capture_output=True)
+    print(f"provider pack, command line (HTML, whole process): "
+          f"{time.perf_counter() - t0:.1f} s")
+    copy.unlink(missing_ok=True)
+
+
+def load_test(db: Path, provider: str, n: int, users: int, seconds: int) -> None:
+    port = _port()
+    host = f"http://127.0.0.1:{port}"
+    cli = str(Path(sys.executable).parent / "cancer-alliance")
+    env = dict(os.environ, CANCER_ALLIANCE_SECRET="benchmark-secret-0123456789",
+               BENCH_PROVIDER=provider)
+    t0 = time.perf_counter()
+    server = subprocess.Popen([cli, "serve", "--db", str(db), "--port", str(port),
+                               "--insecure-cookies"], env=env)
+    try:
+        for _ in range(1200):
+            try:
+                urllib.request.urlopen(host + "/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.5)
+        print(f"\nserve up (with its start-up warm-up budget) in "
+              f"{time.perf_counter() - t0:.0f} s")
+        out = Path(tempfile.mkdtemp(prefix="bench-web-locust-"))
+        subprocess.run(
+            [str(Path(sys.executable).parent / "locust"), "-f", __file__, "--headless",
+             "-u", str(users), "-r", str(users), "-t", f"{seconds}s",
+             "--host", host, "--csv", str(out / "run"), "--only-summary", "--loglevel",
+             "WARNING"], env=env, check=True, capture_output=True)
+        with open(out / "run_stats.csv") as fh:
+            rows = list(csv.DictReader(fh))
+        print(f"\n{n:,} pathways · {users} users · {seconds} s · loopback")
+        print(f"{'page':<20} {'requests':>9} {'failures':>9} {'p50 ms':>8} {'p95 ms':>8}"
+              f" {'p99 ms':>8}")
+        for r in rows:
+            if r["Name"] in ("Aggregated",) or r["Name"].startswith("login"):
+                continue
+            print(f"{r['Name']:<20} {r['Request Count']:>9} {r['Failure Count']:>9} "
+                  f"{r['50%']:>8} {r['95%']:>8} {r['99%']:>8}")
+        agg = next(r for r in rows if r["Name"] == "Aggregated")
+        print(f"{'all pages':<20} {agg['Request Count']:>9} {agg['Failure Count']:>9} "
+              f"{agg['50%']:>8} {agg['95%']:>8} {agg['99%']:>8}"
+              f"   ({float(agg['Requests/s']):.1f} req/s)")
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--db", default=str(Path(tempfile.gettempdir()) / "bench-web.duckdb"))
     ap.add_argument("--months", type=int, default=36)
     ap.add_argument("--seconds", type=int, default=60)
     ap.add_argument("--users", type=int, default=20)
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--skip-load", action="store_true", help="no 20-user run")
+    ap.add_argument("--skip-pack", action="store_true", help="no pack render times")
     ap.add_argument("--ingest", action="store_true",
                     help="load through the validating ingest (slower) instead of directly")
     args = ap.parse_args()
     db = Path(args.db)
     if not db.exists():
         build_store(db, args.months, args.ingest)
+    _ensure_user(db)
     from cancer_alliance.store import connect
 
     con = connect(db, read_only=True)
     (provider,), = con.execute(
         "SELECT provider_code FROM pathways GROUP BY 1 ORDER BY count(*) DESC LIMIT 1").fetchall()
     (n,), = con.execute("SELECT count(*) FROM pathways").fetchall()
+    (month,), = con.execute("SELECT max(period) FROM submissions").fetchall()
     con.close()
-    port = _port()
-    host = f"http://127.0.0.1:{port}"
-    cli = str(Path(sys.executable).parent / "cancer-alliance")
-    env = dict(os.environ, CANCER_ALLIANCE_SECRET="benchmark-secret-0123456789",
-               BENCH_PROVIDER=provider)
-    server = subprocess.Popen([cli, "serve", "--db", str(db), "--port", str(port),
-                               "--insecure-cookies"], env=env)
-    try:
-        for _ in range(600):
-            try:
-                urllib.request.urlopen(host + "/healthz", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.5)
-        t0 = time.perf_counter()
-        import http.cookiejar
-
-        jar = http.cookiejar.CookieJar()
-        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-        page = opener.open(host + "/login").read().decode()
-        token = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
-        data = f"username={USER}&password={PASSWORD}&csrf_token={token}&next=/".encode()
-        opener.open(host + "/login", data=data)
-        for path in PAGES.values():  # warm the cache, as the first visitor after a load does
-            t1 = time.perf_counter()
-            opener.open(host + path.format(provider=provider)).read()
-            print(f"first (cold) load of {path.format(provider=provider):<32}"
-                  f" {1000 * (time.perf_counter() - t1):7.0f} ms")
-        print(f"warm-up took {time.perf_counter() - t0:.0f} s")
-        out = Path(tempfile.mkdtemp(prefix="bench-web-locust-"))
-        subprocess.run(
-            [str(Path(sys.executable).parent / "locust"), "-f", __file__, "--headless",
-             "-u", str(args.users), "-r", str(args.users), "-t", f"{args.seconds}s",
-             "--host", host, "--csv", str(out / "run"), "--only-summary", "--loglevel",
-             "WARNING"], env=env, check=True, capture_output=True)
-        with open(out / "run_stats.csv") as fh:
-            rows = list(csv.DictReader(fh))
-        print(f"\n{n:,} pathways · {args.users} users · {args.seconds} s · loopback")
-        print(f"{'page':<20} {'requests':>9} {'failures':>9} {'median ms':>10} {'p95 ms':>8}")
-        for r in rows:
-            if r["Name"] in ("Aggregated",) or r["Name"].startswith("login"):
-                continue
-            print(f"{r['Name']:<20} {r['Request Count']:>9} {r['Failure Count']:>9} "
-                  f"{r['50%']:>10} {r['95%']:>8}")
-        agg = next(r for r in rows if r["Name"] == "Aggregated")
-        print(f"{'all pages':<20} {agg['Request Count']:>9} {agg['Failure Count']:>9} "
-              f"{agg['50%']:>10} {agg['95%']:>8}   ({float(agg['Requests/s']):.1f} req/s)")
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    print(f"{n:,} pathways; load average at start: {os.getloadavg()}")
+    in_process(db, provider, month, args.rounds)
+    if not args.skip_pack:
+        pack_cli(db, provider, month)
+    if not args.skip_load:
+        load_test(db, provider, n, args.users, args.seconds)
+    print(f"load average at the end: {os.getloadavg()}")
 
 
 if __name__ == "__main__":

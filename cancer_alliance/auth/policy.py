@@ -20,6 +20,7 @@ from cancer_alliance.auth.model import Actor
 ACTIONS: tuple[str, ...] = (
     "view_aggregate",
     "view_patient",
+    "view_patient_identifier",
     "submit_data",
     "edit_operations",
     "view_operations",
@@ -73,6 +74,18 @@ def decide(actor: Actor, action: str, org_code: str | None = None) -> Decision:
         if role == "commissioner":
             return _scoped(actor, org_code, "view patient-level data", audit=True)
         return Decision(False, f"{role} users never see patient-level data")
+    if action == "view_patient_identifier":  # org_code: the provider whose patients
+        # The NHS number and the trust's own pathway id identify a person: only the trust
+        # caring for them needs them to act on a tracking list. The alliance team and
+        # commissioners work from the list without them (issue 16, item 6).
+        if role == "provider" and org_code is not None and org_code == actor.org_code:
+            return Decision(True, f"identifiers of own trust {actor.org_code}'s patients",
+                            audit=True)
+        if role == "provider":
+            return Decision(False, f"provider users see identifiers only of "
+                                   f"{actor.org_code}'s patients")
+        return Decision(False, f"{role} users never see patient identifiers; only the "
+                               "patient's own trust does")
     if action == "submit_data":
         if role in ALLIANCE_WIDE:
             return Decision(True, "alliance team may submit for any provider")

@@ -146,7 +146,8 @@ def metrics_command(
     spark_conf_file: ConfFileOption = None,
     spark_timeout: TimeoutOption = 60.0,
 ) -> None:
-    """Aggregate one standard: total, within, breaches, performance %, threshold, met.
+    """Aggregate one standard: total, within, breaches, performance %, threshold, met,
+    and edition (final or provisional, from the reporting calendar; blank with no calendar).
 
     Months before the alliance's data start (its first complete month, or the configured
     start) are left out, as on every page; stderr says so.
@@ -166,6 +167,10 @@ def metrics_command(
                                      filters=filters or None, engine=eng)
     finally:
         eng.stop()
+    from cancer_alliance.metrics.api import BREAKDOWNS
+    from cancer_alliance.metrics.editions import with_edition
+
+    df = with_edition(con, df, BREAKDOWNS.parse_by(by)[1])
     _echo(df, fmt)
     from cancer_alliance.metrics.data_start import data_start
 

@@ -25,6 +25,7 @@ CALIBRATION_RUN = {"scale": "alliance", "start": "2024-01", "months": 24, "seed"
 
 
 def _views(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
+    con.execute("SET enable_progress_bar = false")
     sub = (folder / "submissions").as_posix()
     con.execute(f"""
         CREATE TEMP TABLE raw AS
@@ -39,8 +40,12 @@ def _views(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
             first_treatment_provider_code AS treat_provider, transfer_received_date,
             pathway_closed_reason AS closed_reason, date_of_birth::DATE AS dob,
             coalesce(referral_received_date, upgrade_date)::DATE AS start,
-            coalesce(first_seen_clock_reset_date, referral_received_date,
-                     upgrade_date)::DATE AS clock,
+            -- A1: an upgrade's reset counts only when upgraded on or before first seen
+            CASE WHEN referral_route <> 'UPGRADE'
+                THEN coalesce(first_seen_clock_reset_date, referral_received_date)
+                WHEN first_seen_clock_reset_date > upgrade_date
+                    AND first_seen_date >= upgrade_date THEN first_seen_clock_reset_date
+                ELSE upgrade_date END::DATE AS clock,
             first_seen_clock_reset_date IS NOT NULL AS dna,
             diagnosis_communicated_date::DATE AS told, diagnosis_date::DATE AS diagnosed,
             decision_to_treat_date::DATE AS dtt, first_treatment_date::DATE AS treated,
@@ -69,18 +74,11 @@ def measure(folder: Path) -> dict[str, float]:
     usc = one(f"SELECT count(*) FROM p WHERE route = 'USC' AND {window}")
     people = one(f"SELECT avg(people) FROM pop WHERE year BETWEEN {first[:4]} AND {last[:4]}")
     out["usc_referrals_per_year"] = usc / months * 12 / people * 57_000_000
-    out["conversion_rate"] = one(f"""SELECT avg((fds_outcome = 'CONFIRMED' OR treated IS NOT
-        NULL)::INT) FROM p WHERE route = 'USC' AND {window} AND closed IS NOT NULL""")
-    out["fds_performance"] = one(f"""SELECT avg((least(told, coalesce(dtt, told)) - clock
-        <= 28)::INT) FROM p WHERE route IN ('USC', 'BS', 'SCREEN') AND told IS NOT NULL
-        AND fds_exclusion IS NULL AND strftime(least(told, coalesce(dtt, told)), '%Y-%m')
-        BETWEEN '{first}' AND '{last}'""")
+    # among referrals with an outcome (told): cancers take longer to close than ruled-out
+    # referrals, so a share of closed pathways would undercount them at the end of a run
+    out["conversion_rate"] = one(f"""SELECT avg((fds_outcome = 'CONFIRMED')::INT) FROM p
+        WHERE route = 'USC' AND {window} AND fds_outcome IS NOT NULL""")
     stop_window = f"strftime(treated, '%Y-%m') BETWEEN '{first}' AND '{last}'"
-    out["d31_performance"] = one(f"""SELECT avg((treated - dtt - adj <= 31)::INT) FROM p
-        WHERE treated IS NOT NULL AND {stop_window}""")
-    out["d62_performance"] = one(f"""SELECT avg((treated - clock - adj <= 62)::INT) FROM p
-        WHERE route IN ('USC', 'BS', 'SCREEN', 'UPGRADE') AND treated IS NOT NULL
-        AND {stop_window}""")
     out["transfer_share"] = one(f"""SELECT avg((transfer_received_date IS NOT NULL)::INT)
         FROM p WHERE route <> 'OTHER' AND treated IS NOT NULL AND {stop_window}""")
     out["dna_share"] = one(f"SELECT avg(dna::INT) FROM p WHERE clock IS NOT NULL AND {window}"
@@ -107,6 +105,57 @@ def measure(folder: Path) -> dict[str, float]:
     return out
 
 
+#: The month-by-month counts :func:`cwt_counts` returns, one row per (month, measure): the
+#: published Cancer Waiting Times breakdowns the synthetic alliance is compared with.
+CWT_MEASURES = ("FDS", "31_FIRST", "31_SUBSEQUENT", "62_USC", "62_BS", "62_SCREEN", "62_UPGRADE")
+
+
+def cwt_counts(folder: Path) -> list[tuple[str, str, int, int]]:
+    """(month, measure, total, within) of each month's clock stops, as NHS England publishes.
+
+    The post-October-2023 rules of ``shared/domain/metrics-reference.md`` section 2: FDS for
+    USC, BS and screening (stop = told, or the decision to treat if earlier; exclusions
+    left out; A1 reset); 31-day first treatments from any route and subsequent treatments
+    other than active monitoring and palliative care (DTT to treatment less A2 days); 62-day
+    by route (A1 reset, for an upgrade only when upgraded on or before first seen and reset
+    after the upgrade). An inter-provider transfer within the alliance counts once (its two
+    halves), as in an alliance total. Only months the run submitted are counted.
+    """
+    con = duckdb.connect()
+    _views(con, Path(folder))
+    sub = (Path(folder) / "submissions").as_posix()
+    first, last = con.execute("SELECT min(period), max(period) FROM raw").fetchone()
+    con.execute(f"""
+        CREATE TEMP TABLE subs AS SELECT * EXCLUDE (rn) FROM (
+            SELECT *, row_number() OVER (PARTITION BY provider_code, pathway_id,
+                treatment_number ORDER BY regexp_extract(filename, '/(\\d{{4}}-\\d{{2}})/', 1)
+                DESC) AS rn
+            FROM read_csv('{sub}/*/*/subsequent_treatments.csv', all_varchar=true,
+                          filename=true, header=true)) WHERE rn = 1""")
+    rows = con.execute(f"""
+        WITH stops AS (
+            SELECT 'FDS' AS measure, least(told, coalesce(dtt, told)) AS stop,
+                least(told, coalesce(dtt, told)) - clock <= 28 AS ok
+            FROM p WHERE route IN ('USC', 'BS', 'SCREEN') AND told IS NOT NULL
+                AND fds_exclusion IS NULL
+            UNION ALL
+            SELECT '31_FIRST', treated, treated - dtt - adj <= 31 FROM p
+            WHERE treated IS NOT NULL
+            UNION ALL
+            SELECT '31_SUBSEQUENT', treatment_date::DATE, treatment_date::DATE
+                - decision_to_treat_date::DATE - coalesce(adjustment_days, '0')::INT <= 31
+            FROM subs WHERE treatment_date IS NOT NULL
+                AND modality NOT IN ('ACTIVE_MONITORING', 'PALLIATIVE')
+            UNION ALL
+            SELECT '62_' || route, treated, treated - clock - adj <= 62
+            FROM p WHERE route IN ('USC', 'BS', 'SCREEN', 'UPGRADE') AND treated IS NOT NULL)
+        SELECT strftime(stop, '%Y-%m') AS month, measure, count(*), count(*) FILTER (ok)
+        FROM stops WHERE strftime(stop, '%Y-%m') BETWEEN '{first}' AND '{last}'
+        GROUP BY ALL ORDER BY ALL""").fetchall()
+    con.close()
+    return [(m, k, int(t), int(w)) for m, k, t, w in rows]
+
+
 def variation(folder: Path) -> list[tuple[str, float, float]]:
     """62-day and FDS performance of each trust (62-day by treating trust)."""
     con = duckdb.connect()
@@ -129,7 +178,7 @@ def report(folder: Path) -> str:
     got = measure(folder)
     lines = ["| figure | national target | synthetic |", "| --- | ---: | ---: |"]
     for name, (target, words) in P.NATIONAL_FIGURES.items():
-        if name not in got:
+        if got.get(name) is None:  # too few months for this figure
             continue
         fmt = "{:,.0f}" if target > 10 else "{:.1%}"
         lines.append(f"| {words} | {fmt.format(target)} | {fmt.format(got[name])} |")

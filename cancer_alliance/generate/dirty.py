@@ -65,6 +65,13 @@ CORRUPTIONS: tuple[Corruption, ...] = (
     Corruption("required", "commissioner_code", _any, lambda r, c: None),
     Corruption("required_when", "suspected_cancer_type", lambda r: r["referral_route"] == "USC",
                lambda r, c: None),
+    # An urgent referral sent without its clock start (the referral date).
+    Corruption("required_when", "referral_received_date",
+               lambda r: r["referral_route"] == "USC" and r["first_seen_clock_reset_date"] is None,
+               lambda r, c: None),
+    # A treated cancer sent without its diagnosis code.
+    Corruption("required_when", "primary_diagnosis_icd10",
+               lambda r: r["first_treatment_date"] is not None, lambda r, c: None),
     # A century slip: after any period end and after today, so no clock is needed.
     Corruption("date_of_birth_in_future", "date_of_birth", _any, lambda r, c: "2095-03-14"),
     Corruption("date_of_birth_too_old", "date_of_birth", _any, lambda r, c: "1890-06-15"),
@@ -97,6 +104,7 @@ class Corrupter:
         self.rng = rng
         self.next_rule = 0
         self.unknown_count = 0
+        self.pending: list[Corruption] = []
 
     def corrupt(self, tables: dict[str, pa.Table], pathway_rows: np.ndarray,
                 child_pathways: np.ndarray, ctx: dict) -> tuple[dict[str, pa.Table], list[dict]]:
@@ -113,42 +121,70 @@ class Corrupter:
         order = self.rng.permutation(n)
         used: set[int] = set()
         injected: list[dict] = []
+        failed: list[Corruption] = []  # found no row in this submission: not tried again
         for _ in range(k):
-            corruption = CORRUPTIONS[self.next_rule % len(CORRUPTIONS)]
-            self.next_rule += 1
-            if corruption.rule == "unknown_pathway":
-                name = UNKNOWN_PATHWAY_FILES[self.unknown_count % len(UNKNOWN_PATHWAY_FILES)]
-                self.unknown_count += 1
-                child = children[name]
-                row = _unknown_child(name, f"{ctx['provider']}X{self.unknown_count:08d}", ctx)
-                for col, value in row.items():
-                    child[col].append(value)
-                injected.append({"file": name, "row": len(child["pathway_id"]) + 1,
-                                 "column": "pathway_id", "rule": corruption.rule})
-                continue
-            pick = next((int(i) for i in order if eligible[i] and i not in used
-                         and corruption.applies({c: data[c][i] for c in names})), None)
-            if pick is None:
-                continue
-            used.add(pick)
-            row = {c: data[c][pick] for c in names}
-            if corruption.rule == "duplicate_key":
-                for c in names:
-                    data[c].append(row[c])
-                used.add(len(data[names[0]]) - 1)
-                injected.append({"file": "pathways", "row": pick + 2, "column": "pathway_id",
-                                 "rule": corruption.rule})
-                injected.append({"file": "pathways", "row": len(data[names[0]]) + 1,
-                                 "column": "pathway_id", "rule": corruption.rule})
-                continue
-            data[corruption.column][pick] = corruption.change(row, ctx)
-            injected.append({"file": "pathways", "row": pick + 2, "column": corruption.column,
-                             "rule": corruption.rule})
+            for corruption in self._candidates():
+                if corruption in failed:
+                    continue
+                if self._apply(corruption, data, names, children, eligible, order, used,
+                               injected, ctx):
+                    if corruption in self.pending:
+                        self.pending.remove(corruption)
+                    break
+                failed.append(corruption)
+                if corruption not in self.pending:
+                    self.pending.append(corruption)  # no row fits here: first in line later
         out = dict(tables)
         out["pathways"] = pa.table(data, schema=pathways.schema)
         for name, child in children.items():
             out[name] = pa.table(child, schema=tables[name].schema)
         return out, injected
+
+    def _candidates(self):
+        """Rules that found no row earlier (oldest first), then the next rules of the cycle.
+
+        A rule whose rows are rare (a treated pathway with no child rows) would otherwise be
+        skipped in every small submission and never be injected at all."""
+        yield from list(self.pending)
+        for _ in range(len(CORRUPTIONS)):
+            corruption = CORRUPTIONS[self.next_rule % len(CORRUPTIONS)]
+            self.next_rule += 1
+            if corruption not in self.pending:
+                yield corruption
+
+    def _apply(self, corruption: Corruption, data: dict, names: list[str], children: dict,
+               eligible: np.ndarray, order: np.ndarray, used: set[int], injected: list[dict],
+               ctx: dict) -> bool:
+        """Apply one corruption to a fitting row; False when no row fits."""
+        if corruption.rule == "unknown_pathway":
+            name = UNKNOWN_PATHWAY_FILES[self.unknown_count % len(UNKNOWN_PATHWAY_FILES)]
+            self.unknown_count += 1
+            child = children[name]
+            row = _unknown_child(name, f"{ctx['provider']}X{self.unknown_count:08d}", ctx)
+            for col, value in row.items():
+                child[col].append(value)
+            injected.append({"file": name, "row": len(child["pathway_id"]) + 1,
+                             "column": "pathway_id", "rule": corruption.rule})
+            return True
+        pick = next((int(i) for i in order if eligible[i] and i not in used
+                     and corruption.applies({c: data[c][i] for c in names})), None)
+        if pick is None:
+            return False
+        used.add(pick)
+        row = {c: data[c][pick] for c in names}
+        if corruption.rule == "duplicate_key":
+            for c in names:
+                data[c].append(row[c])
+            used.add(len(data[names[0]]) - 1)
+            injected.append({"file": "pathways", "row": pick + 2, "column": "pathway_id",
+                             "rule": corruption.rule})
+            injected.append({"file": "pathways", "row": len(data[names[0]]) + 1,
+                             "column": "pathway_id", "rule": corruption.rule})
+            return True
+        data[corruption.column][pick] = corruption.change(row, ctx)
+        injected.append({"file": "pathways", "row": pick + 2, "column": corruption.column,
+                         "rule": corruption.rule})
+        return True
 
 
 def _unknown_child(name: str, pathway_id: str, ctx: dict) -> Row:

@@ -26,7 +26,7 @@ FOLLOW_ON = np.array([
     [0.30, 0.30, 0.30, 0.0, 0.09, 0.01],
 ])
 EVENTS_WITH_SFU = ("breast", "colorectal", "prostate")
-SUBSEQUENT_SCALE = 0.92  # tuned so ~40% of treated patients have a subsequent treatment
+SUBSEQUENT_SCALE = 1.05  # tuned so ~40% of treated patients have a subsequent treatment
 STRATA = ("SUPPORTED_SELF_MANAGEMENT", "SHARED_CARE", "PROFESSIONAL_LED")
 
 
@@ -56,7 +56,7 @@ def subsequent_treatments(pw: Pathways, rng: np.random.Generator) -> Subsequent:
     for i, s in enumerate(P.SITE_NAMES):
         share[pw.site == i] = P.SITES[s]["sub"]
     has = (pw.treat != NA) & (rng.random(n) < share * SUBSEQUENT_SCALE)
-    extra = np.minimum(rng.geometric(0.55, n), P.SUBSEQUENT_MAX - 1)
+    extra = np.minimum(rng.geometric(P.SUBSEQUENT_MORE, n), P.SUBSEQUENT_MAX - 1)
     parts = []
     prev_treat = pw.treat.copy()
     prev_mod = pw.modality.astype(np.int64)
@@ -69,7 +69,8 @@ def subsequent_treatments(pw: Pathways, rng: np.random.Generator) -> Subsequent:
         cdf = np.cumsum(FOLLOW_ON, axis=1)[np.clip(prev_mod[rows], 0, 5)]
         mod = np.minimum((u[:, None] > cdf).sum(axis=1), 5)
         adj = np.where(rng.random(len(rows)) < 0.015, rng.integers(5, 15, len(rows)), 0)
-        treat = dtt + lognormal_days(rng, np.full(len(rows), 9.0), 0.6) + adj
+        treat = dtt + lognormal_days(rng, np.full(len(rows), P.SUBSEQUENT_GAP_MEDIAN),
+                                     P.SUBSEQUENT_GAP_SIGMA) + adj
         death = pw.death[rows]
         dead_first = (death != NA) & (death <= dtt)
         treat_ok = (death == NA) | (treat < death)

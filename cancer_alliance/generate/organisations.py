@@ -84,6 +84,16 @@ def _spread(rng: np.random.Generator, n: int, lo: float, hi: float) -> np.ndarra
     return rng.permutation(np.linspace(lo, hi, n))
 
 
+def _centred(speed: np.ndarray, share: np.ndarray) -> np.ndarray:
+    """Trust speeds scaled so the alliance's patient-weighted average is the range's middle.
+
+    Which trusts happen to be large would otherwise move the whole alliance's performance
+    by several points from one seed to the next; centred, every alliance (and the demo) is
+    calibrated to the national figures while its trusts still differ as widely.
+    """
+    return speed * (sum(P.PROVIDER_SPEED_RANGE) / 2) / float(speed @ share)
+
+
 def build_alliances(scale: Scale, rng: np.random.Generator) -> list[Alliance]:
     """All alliances of a run, with deterministic codes and names."""
     alliances = []
@@ -119,6 +129,7 @@ def build_alliances(scale: Scale, rng: np.random.Generator) -> list[Alliance]:
         flow = np.tile(size / size.sum() * 0.35, (n_comm, 1))
         flow[np.arange(n_comm), np.arange(n_comm) % n_prov] += 0.65
         flow /= flow.sum(axis=1, keepdims=True)
+        share = population @ flow / population.sum()  # each trust's share of patients
         # Deprivation: each commissioner's LSOAs centre on its own level.
         n_lsoa = np.maximum(3, np.round(population / 1600)).astype(np.int64)
         shift = rng.normal(0.0, 0.6, n_comm)
@@ -134,8 +145,8 @@ def build_alliances(scale: Scale, rng: np.random.Generator) -> list[Alliance]:
             index=a, code=f"E5600{a + 1:04d}", name=f"{place} and {PLACES[(a + 13) % 30]} "
             "Cancer Alliance", region=REGIONS[a % len(REGIONS)],
             provider_codes=prov_codes, provider_names=prov_names,
-            diag_speed=_spread(rng, n_prov, *P.PROVIDER_SPEED_RANGE),
-            treat_speed=_spread(rng, n_prov, *P.PROVIDER_SPEED_RANGE),
+            diag_speed=_centred(_spread(rng, n_prov, *P.PROVIDER_SPEED_RANGE), share),
+            treat_speed=_centred(_spread(rng, n_prov, *P.PROVIDER_SPEED_RANGE), share),
             recovery_coverage=_spread(rng, n_prov, *P.RECOVERY_COVERAGE_RANGE),
             commissioner_codes=np.array(comm_codes), commissioner_names=comm_names,
             commissioner_icb=comm_icb, icbs=icbs, population=population,

@@ -21,7 +21,7 @@ from cancer_alliance.generate import parameters as P
 from cancer_alliance.generate.calendar import NA, month_start, weekday
 from cancer_alliance.generate.organisations import Alliance
 
-LEAD_MONTHS = 6  # referrals simulated before the first period, so the first PTL is not empty
+LEAD_MONTHS = 12  # referrals simulated before the first period, so the first PTL is not empty
 BASE_MONTH = 2023 * 12  # volumes grow from January 2023 levels
 ROUTES = codes.REFERRAL_ROUTE
 TYPES = codes.CANCER_TYPE
@@ -241,21 +241,30 @@ def _diagnostics(pw: Pathways, alliance: Alliance, rng) -> None:
     for i, s in enumerate(P.SITE_NAMES):
         site_speed[pw.site == i] = P.SITE_SPEED[s]
     diag_speed = np.where(pw.cancer, site_speed, type_speed) * speed
+    diag_speed[upgrade] *= P.UPGRADE_DIAGNOSIS_SPEED
 
     seen_offset = lognormal_days(rng, P.FIRST_SEEN_MEDIAN * np.sqrt(speed), 0.45)
-    dna = fds_route & (rng.random(n) < P.DNA_SHARE)
-    pw.reset = np.where(dna, pw.start + seen_offset, NA).astype(np.int32)
+    dna = (fds_route | upgrade) & (rng.random(n) < P.DNA_SHARE)
     rebook = rng.integers(5, 15, n, dtype=np.int32)
-    clock = np.where(dna, pw.reset, pw.start)
-    pw.first_seen = np.where(fds_route, np.where(dna, pw.reset + rebook, pw.start + seen_offset),
-                             NA).astype(np.int32)
+    # Most upgrades follow a first attendance on a routine pathway (seen before the upgrade);
+    # some are upgraded at triage and then seen. A DNA before the upgrade cannot shorten the
+    # upgrade's clock (metrics reference A1); one after it resets the clock like any other.
+    seen_after = upgrade & (rng.random(n) < P.UPGRADE_BEFORE_FIRST_SEEN)
+    seen_before = upgrade & ~seen_after
+    before = pw.start - rng.integers(3, 60, n, dtype=np.int32)
+    forward = fds_route | seen_after
+    pw.reset = np.where(dna & forward, pw.start + seen_offset,
+                        np.where(dna & seen_before, before - rebook, NA)).astype(np.int32)
+    clock = np.where(dna & forward, pw.reset, pw.start)
+    pw.first_seen = np.where(forward, np.where(dna, pw.reset + rebook, pw.start + seen_offset),
+                             np.where(seen_before, before, NA)).astype(np.int32)
 
     median = np.where(pw.cancer, P.CONFIRMED_MEDIAN, P.RULED_OUT_MEDIAN) * diag_speed
     wait = lognormal_days(rng, median, P.DIAGNOSIS_SIGMA)
     lost = rng.random(n) < P.LOST_SHARE
     wait = wait + np.where(lost, rng.integers(40, 200, n), 0).astype(np.int32)
     told = clock + wait
-    told = np.where(fds_route, np.maximum(told, pw.first_seen), told)
+    told = np.where(forward, np.maximum(told, pw.first_seen), told)
     told = np.where(other, NA, told)
     pw.told = told.astype(np.int32)
 
@@ -284,7 +293,7 @@ def _diagnosis_details(pw: Pathways, rng) -> None:
     in_situ = np.char.startswith(pw.icd10, "D0")
     pw.stage = np.where(in_situ & pw.cancer, 0, pw.stage).astype(np.int8)
     back = rng.integers(0, 8, n, dtype=np.int32)
-    floor = np.where(pw.first_seen != NA, pw.first_seen, pw.start)
+    floor = np.maximum(np.where(pw.first_seen != NA, pw.first_seen, pw.start), pw.start)
     diag = np.maximum(pw.told - back, floor)
     pw.diagnosis = np.where(pw.cancer & (pw.told != NA), diag, NA).astype(np.int32)
 

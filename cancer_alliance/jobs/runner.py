@@ -175,4 +175,29 @@ def run_pack(con, job: queue.Job, root: Path, say: Say) -> dict[str, Any]:
             "format": p.get("fmt", "pdf")}
 
 
-HANDLERS: dict[str, Callable[..., dict[str, Any]]] = {"ingest": run_ingest, "pack": run_pack}
+def run_scenarios(con, job: queue.Job, root: Path, say: Say) -> dict[str, Any]:
+    """Fit the alliance's baseline and simulate it beside the chosen ready-made scenarios
+    (:mod:`cancer_alliance.outlook.scenario_presets`); the result is the comparison's rows."""
+    from cancer_alliance.outlook.scenario_presets import compare
+    from cancer_alliance.outlook.simulation_fit import fit_baseline
+
+    p = job.params
+    months, replications = int(p["months"]), int(p["replications"])
+    say("fitting the baseline to the alliance's pathways", 0.05)
+    baseline = fit_baseline(con, forecast_months=months)
+    df = compare(baseline, list(p["presets"]), months, replications, say)
+    return {"presets": list(p["presets"]), "months": months, "replications": replications,
+            "fitted_on": list(baseline.fitted_on or ()),
+            "rows": [[r.scenario, r.month, r.measure, _figure(r.mean), _figure(r.lower),
+                      _figure(r.upper)] for r in df.itertuples()]}
+
+
+def _figure(value: float) -> float | None:
+    """A simulated figure for JSON: rounded, or None where there is none (no pathway in
+    the month's denominator gives no percentage)."""
+    v = float(value)
+    return None if v != v else round(v, 3)
+
+
+HANDLERS: dict[str, Callable[..., dict[str, Any]]] = {
+    "ingest": run_ingest, "pack": run_pack, "scenarios": run_scenarios}

@@ -44,9 +44,9 @@ METRIC_COLUMNS = ["total", "within", "breaches", "performance", "threshold", "me
 GROUP_COLUMNS = ("provider_code", *BREAKDOWN_COLUMNS)
 #: What a standard can be broken down and filtered by (parsed in one place).
 BREAKDOWNS = Vocabulary("a standard", GROUP_COLUMNS)
-_DATE_COLUMNS = ("clock_start", "clock_stop")
+_DATE_COLUMNS = ("clock_start", "clock_stop", "next_step_due")
 _INT_COLUMNS = ("treatment_number", "adjustment_days", "days", "limit_days", "days_waited",
-                "days_to_breach", "imd_quintile")
+                "days_to_breach", "days_to_next_step", "imd_quintile")
 
 
 def threshold_for(code: str, on: date) -> float | None:
@@ -80,7 +80,7 @@ def _tidy(df: pd.DataFrame) -> pd.DataFrame:
         elif col in _INT_COLUMNS:
             df[col] = pd.array(df[col], dtype="Int64")
         elif col in ("included", "in_62_day_backlog", "in_104_day_subset", "transferred",
-                     "rare_less_common"):
+                     "rare_less_common", "diagnosed"):
             df[col] = df[col].astype("boolean")
     return df
 

@@ -61,6 +61,27 @@ BACKLOG_AFTER_DAYS = 62
 #: The long-wait subset: more than 104 days waited (day 105 on), matching the ">104" band.
 LONG_WAIT_AFTER_DAYS = 104
 
+#: §5 (platform rule; issue 16, item 6): a PTL pathway's next step is the first of these not
+#: yet recorded on the census date, and it is due on the clock start (as on the census, C1)
+#: plus these days: first seen by day 14 (the retired two-week-wait standard, still
+#: published as first-seen counts, §2), told the diagnosis by day 28 (FDS, §2.1), decision
+#: to treat by day 38 (the end of §4's investigative phase, leaving the 24-day treatment
+#: phase) and treated by day 62 (§2.3). A treatment is also due within 31 days of the
+#: decision to treat (31-day standard, §2.2): whichever comes first. Targets for a team to
+#: act on, never a standard: upgrades and rare cancers get the same days; A2 treatment
+#: adjustments are not applied (days waited does not apply them either). Applied in
+#: ``metrics.ptl`` and the oracle's ``ptl``; ``days_to_next_step`` = due - census
+#: (negative: overdue).
+NEXT_STEPS = ("first_seen", "diagnosis", "decision_to_treat", "treatment")
+NEXT_STEP_DUE_DAY = {"first_seen": 14, "diagnosis": 28, "decision_to_treat": 38,
+                     "treatment": 62}
+TREATMENT_AFTER_DTT_DAYS = 31
+
+#: §5 (platform rule): ``diagnosed`` on the PTL: cancer confirmed on or before the census
+#: (``fds_outcome`` CONFIRMED told by then, or a ``diagnosis_date`` by then). Until then the
+#: list shows the referral's suspected cancer type, since a diagnosis recorded later must not
+#: show on an earlier census.
+
 #: Thresholds: ``met`` compares performance with the *operational standard* in force on the
 #: first day of the period; interim planning objectives (62-day 70%/75%, FDS 77%) are listed
 #: beside it and shown, but are not what ``met`` means. An objective "by March 2025" applies

@@ -4,7 +4,9 @@ Implements metrics reference §5 (platform rule): USC, BS, screening and upgrade
 on the census date had started (clock start on or before it) and were not yet treated, told
 cancer was ruled out, or closed for any reason. Days waited = census - clock start (C1),
 with the A1 DNA reset used once it had happened. Bands ``0-28``, ``29-62``, ``63-104``,
-``>104``; the backlog is day 63 on and the long-wait subset day 105 on.
+``>104``; the backlog is day 63 on and the long-wait subset day 105 on. The next step, its
+due date and whether cancer was diagnosed by the census follow the platform rules
+(``NEXT_STEP_DUE_DAY``), as the oracle's ``reference_impl.ptl`` does.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ PTL_COLUMNS = [
     "provider_code", "pathway_id", "referral_route", "clock_start", "days_waited", "band",
     "in_62_day_backlog", "in_104_day_subset", "suspected_cancer_type", "tumour_group",
     "next_step", "days_to_breach", "transferred", "commissioner_code",
+    # appended (issue 16): the contract's columns above keep their order
+    "diagnosed", "next_step_due", "days_to_next_step",
 ]
 BANDS = ("0-28", "29-62", "63-104", ">104")
 
@@ -54,19 +58,28 @@ def open_on(p: ibis.Table, c: Any) -> ibis.Table:
     waited = c.delta(p.clock_start, unit="day").cast("int32")
     p = p.mutate(days_waited=waited)
     w = p.days_waited
-    return p.mutate(
+    first, diagnosis, dtt, treatment = rules.NEXT_STEPS
+    p = p.mutate(
         band=ibis.cases((w <= 28, "0-28"), (w <= 62, "29-62"), (w <= 104, "63-104"),
                         else_=">104"),
         in_62_day_backlog=w > rules.BACKLOG_AFTER_DAYS,
         in_104_day_subset=w > rules.LONG_WAIT_AFTER_DAYS,
         next_step=ibis.cases(
-            (~_by(p.first_seen_date, c), "first_seen"),
-            (~_by(p.diagnosis_communicated_date, c), "diagnosis"),
-            (~_by(p.decision_to_treat_date, c), "decision_to_treat"),
-            else_="treatment"),
+            (~_by(p.first_seen_date, c), first),
+            (~_by(p.diagnosis_communicated_date, c), diagnosis),
+            (~_by(p.decision_to_treat_date, c), dtt),
+            else_=treatment),
         days_to_breach=(ibis.literal(rules.BACKLOG_AFTER_DAYS) - w).cast("int32"),
         transferred=_by(p.transfer_received_date, c),
+        diagnosed=((p.fds_outcome == "CONFIRMED") & _by(p.diagnosis_communicated_date, c))
+        .fill_null(False) | _by(p.diagnosis_date, c),
     )
+    due = ibis.cases(*((p.next_step == step, _plus(p.clock_start, days))
+                       for step, days in rules.NEXT_STEP_DUE_DAY.items()))
+    after_dtt = _plus(p.decision_to_treat_date, rules.TREATMENT_AFTER_DTT_DAYS)
+    due = ibis.cases((p.next_step == treatment, ibis.least(due, after_dtt)), else_=due)
+    return p.mutate(next_step_due=due,
+                    days_to_next_step=due.delta(c, unit="day").cast("int32"))
 
 
 def ptl_table(backend: Any, census: date) -> ibis.Table:
@@ -99,3 +112,8 @@ def census_table(backend: Any, censuses: Mapping[str, date]) -> ibis.Table:
     j = p.join(calendar, [calendar.census_date >= p._earliest,
                           calendar.census_date < p._ends])
     return open_on(j, j.census_date).drop("_earliest", "_ends")
+
+
+def _plus(d: Any, days: int) -> Any:
+    """``d`` plus a whole number of days (a date)."""
+    return (d + ibis.interval(days=days)).cast("date")

@@ -12,7 +12,7 @@ compiler reads it, so a standard is still stated once. Never use it for real vol
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from cancer_alliance.metrics.definition import (
@@ -26,7 +26,10 @@ from cancer_alliance.metrics.platform_rules import (
     ERA_CHANGE,
     IPT_INVESTIGATION_LIMIT,
     IPT_TREATMENT_LIMIT,
+    NEXT_STEP_DUE_DAY,
+    NEXT_STEPS,
     PTL_ROUTES,
+    TREATMENT_AFTER_DTT_DAYS,
     UPGRADE_REFERRED_BY_SUBMITTER,
 )
 from cancer_alliance.metrics.standards import STANDARDS
@@ -232,8 +235,34 @@ def ptl(pathways: list[Row], census: date) -> list[Row]:
         waited = (census - start).days
         band = ("0-28" if waited <= 28 else "29-62" if waited <= 62
                 else "63-104" if waited <= 104 else ">104")
+        step, due = next_step(p, start, census)
         out.append({"provider_code": p["provider_code"], "pathway_id": p["pathway_id"],
                     "referral_route": p["referral_route"], "clock_start": start,
                     "days_waited": waited, "band": band,
-                    "in_62_day_backlog": waited > 62, "in_104_day_subset": waited > 104})
+                    "in_62_day_backlog": waited > 62, "in_104_day_subset": waited > 104,
+                    "next_step": step, "diagnosed": diagnosed_by(p, census),
+                    "next_step_due": due, "days_to_next_step": (due - census).days})
     return out
+
+
+def _by(d: date | None, census: date) -> bool:
+    return d is not None and d <= census
+
+
+def next_step(p: Row, start: date, census: date) -> tuple[str, date]:
+    """The first step not recorded by the census and the day it is due (platform rule)."""
+    recorded = (p.get("first_seen_date"), p.get("diagnosis_communicated_date"),
+                p.get("decision_to_treat_date"))
+    step = next((s for s, d in zip(NEXT_STEPS, recorded, strict=False)
+                 if not _by(d, census)), NEXT_STEPS[-1])
+    due = start + timedelta(days=NEXT_STEP_DUE_DAY[step])
+    if step == NEXT_STEPS[-1]:
+        due = min(due, p["decision_to_treat_date"] + timedelta(days=TREATMENT_AFTER_DTT_DAYS))
+    return step, due
+
+
+def diagnosed_by(p: Row, census: date) -> bool:
+    """Cancer confirmed on or before the census (told CONFIRMED, or a diagnosis date)."""
+    told = p.get("fds_outcome") == "CONFIRMED" and _by(p.get("diagnosis_communicated_date"),
+                                                       census)
+    return told or _by(p.get("diagnosis_date"), census)

@@ -19,6 +19,8 @@ from cancer_alliance.operations.actuals import ALLIANCE
 from cancer_alliance.operations.db import rows
 from cancer_alliance.reports import patients
 from cancer_alliance.reports import sections as s
+from cancer_alliance.reports.capacity_section import capacity_section
+from cancer_alliance.reports.summary import board_summary
 
 
 def provider_name(con, code: str) -> str:
@@ -81,10 +83,9 @@ def board_pack(con, period: str) -> dict:
     period = periods.check_month(period)
     as_of = periods.month_end(period)
     provs = providers(con)
-    league = []
-    for code in s.PACK_STANDARDS:
-        sec = s.standard_section(con, code, period, None, protect=True)
-        league.append(sec)
+    # the standards, backlog and executive summary the board's web page shows too
+    one_page = board_summary(con, period)
+    league = one_page["standards"]
     by_provider = []
     for code in s.PACK_STANDARDS:
         try:
@@ -104,7 +105,8 @@ def board_pack(con, period: str) -> dict:
         "providers": provs,
         "standards": league,
         "by_provider": by_provider,
-        "backlog": s.backlog_section(con, period, None, protect=True),
+        "summary": one_page["summary"],
+        "backlog": one_page["backlog"],
         "hotspots": s.hotspot_section(con, period, None, protect=True),
         "trajectories": s.trajectory_section(con, trajectories_org(), period),
         "plan": {"vision": plan.vision(con), "deliverables": plan.deliverables(con)},
@@ -112,6 +114,7 @@ def board_pack(con, period: str) -> dict:
         "voice": [r for r in voice.results(con) if r["group_type"] == "ALL"][:12],
         "actions": s.actions_section(con, None, as_of),
         "outlook": s.outlook_section(con, period),
+        "capacity": capacity_section(con, period),
     }
 
 

@@ -82,7 +82,8 @@ class ResultCache:
                 "SELECT count(*), coalesce(max(submission_id), 0), max(submitted_at),"
                 " (SELECT count(*) FROM month_finalisations),"
                 " (SELECT max(set_at) FROM calendar_settings),"
-                " (SELECT max(set_at) FROM calendar_providers) FROM submissions"
+                " (SELECT max(set_at) FROM calendar_providers),"
+                " (SELECT max(submission_id) FROM capacity_submissions) FROM submissions"
             ).fetchall()
             version = tuple(rows[0])
             with self._lock:
@@ -308,6 +309,26 @@ def ptl_with_risk(con: duckdb.DuckDBPyConnection, census: date,
     df = cached(con, ("ptl_risk", census.isoformat()),
                 lambda: with_breach_risk(con, full, census))
     return _scoped(con, df, scope)
+
+
+def cancer_type_labels(con: duckdb.DuckDBPyConnection) -> tuple[dict, dict]:
+    """Names of tumour groups and of suspected cancer types, from the reference data."""
+    def load() -> tuple[dict, dict]:
+        groups = dict(con.execute("SELECT tumour_group, label FROM tumour_groups").fetchall())
+        types = dict(con.execute("SELECT code, label FROM cancer_types").fetchall())
+        return groups, types
+    return cached(con, ("cancer_type_labels",), load)
+
+
+def patient_identifiers(con: duckdb.DuckDBPyConnection, provider: str) -> pd.DataFrame:
+    """``provider_code``, ``pathway_id``, ``nhs_number`` of one provider's pathways.
+
+    Patient identifiers: callers show them only when ``auth.policy`` allows
+    ``view_patient_identifier`` for ``provider``. Never cached (nothing identifying is kept
+    in the shared result cache)."""
+    return con.execute(
+        "SELECT provider_code, pathway_id, nhs_number FROM pathways WHERE provider_code = ?",
+        [provider]).df()
 
 
 def _scoped(con: duckdb.DuckDBPyConnection, df: pd.DataFrame,

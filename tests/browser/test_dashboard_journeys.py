@@ -16,6 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from cancer_alliance.auth.model import Actor
+from cancer_alliance.web.views.landing import landing_path
+
 pytestmark = pytest.mark.browser
 
 HERE = Path(__file__).parent
@@ -93,7 +96,10 @@ def log_in(page, server: str, role: str) -> None:
     page.fill("#username", f"b-{role}")
     page.fill("#password", PASSWORD)
     page.click("form.stack button[type=submit]")
-    page.wait_for_url(f"{server}/")
+    actor = Actor(username=f"b-{role}", role=role, org_code=ROLES[role])
+    page.wait_for_url(f"{server}{landing_path(actor)}")
+    if page.url != f"{server}/":  # the role's own landing page; the journey starts at the overview
+        page.goto(f"{server}/")
 
 
 def axe_violations(page) -> list[dict]:

@@ -27,6 +27,9 @@ INTEGER = re.compile(r"^-?[0-9]+$")
 CLOCK_DATES = ("first_seen_date", "first_seen_clock_reset_date", "diagnosis_communicated_date",
                "diagnosis_date", "decision_to_treat_date", "first_treatment_date",
                "transfer_received_date", "pathway_closed_date")
+# A consultant upgrade's patient may be seen (and DNA) before the upgrade: only its
+# treatment steps must follow the upgrade date (spec "Checks", as the validator applies it).
+UPGRADE_CLOCK_DATES = ("decision_to_treat_date", "first_treatment_date", "transfer_received_date")
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -122,7 +125,7 @@ def check_file(table, frame: pd.DataFrame, provider: str, period_end: dt.date,
             clock = values["upgrade_date"] if route == "UPGRADE" else (
                 values["referral_received_date"] if route in ("USC", "BS", "SCREEN") else None)
             if clock is not None:
-                for name in CLOCK_DATES:
+                for name in UPGRADE_CLOCK_DATES if route == "UPGRADE" else CLOCK_DATES:
                     if values[name] is not None and values[name] < clock:
                         found.add((r, name, "date_before_clock_start"))
             if values["first_treatment_date"] and values["decision_to_treat_date"] and (

@@ -1,4 +1,7 @@
-"""The synthetic alliance looks like England: checks with tolerances on a small run."""
+"""The synthetic alliance looks like England: checks with tolerances on a small run.
+
+Waiting-time performance is held to NHS England's real published figures, with computed
+tolerances, in ``test_generate_national_calibration.py``."""
 
 from __future__ import annotations
 
@@ -29,12 +32,6 @@ def _all_pathways(out) -> pd.DataFrame:
 
 def test_conversion_near_six_in_a_hundred(figures):
     assert 0.04 <= figures["conversion_rate"] <= 0.08
-
-
-def test_waiting_time_performance_near_national(figures):
-    assert 0.68 <= figures["fds_performance"] <= 0.86
-    assert 0.84 <= figures["d31_performance"] <= 0.97
-    assert 0.55 <= figures["d62_performance"] <= 0.82
 
 
 def test_dnas(figures):

@@ -22,8 +22,9 @@ from cancer_alliance.store import connect
 Row = dict[str, Any]
 
 _EXPECTED_TYPES = {"treatment_number": int, "days": int, "limit_days": int,
-                   "adjustment_days": int, "days_waited": int, "share": float}
-_BOOLS = ("included", "in_62_day_backlog", "in_104_day_subset")
+                   "adjustment_days": int, "days_waited": int, "share": float,
+                   "days_to_next_step": int}
+_BOOLS = ("included", "in_62_day_backlog", "in_104_day_subset", "diagnosed")
 
 
 def parse(text: str) -> list[dict[str, str | None]]:
@@ -109,7 +110,7 @@ def expected(text: str, prefix: str = "") -> list[Row]:
                 r[k] = _EXPECTED_TYPES[k](v)
             elif k == "pathway_id":
                 r[k] = prefix + v
-            elif k in ("clock_start", "clock_stop"):
+            elif k in ("clock_start", "clock_stop", "next_step_due"):
                 r[k] = date.fromisoformat(v)
             else:
                 r[k] = v

@@ -356,4 +356,35 @@ PTL_CASES = [
         I          | 2024-04-01  | 60          | false
         J          | 2024-03-01  | 91          | true
     """),
+    # §5 platform rule (NEXT_STEP_DUE_DAY): the next step is the first not recorded by the
+    # census, due on clock start + 14 (first seen), 28 (told the diagnosis), 38 (decision to
+    # treat), 62 (treatment, or DTT + 31 if earlier). Census 2024-05-31 (May has 31 days).
+    # A: 05-20 + 14 = 06-03, 3 days left.   B: 05-01 + 28 = 05-29, 2 days overdue.
+    # C: 04-01 + 38 = 05-09 (April has 30), 22 overdue; diagnosed (told CONFIRMED 05-02).
+    # D: min(04-01 + 62 = 06-02, DTT 05-10 + 31 = 06-10) = 06-02.
+    # E: min(04-20 + 62 = 06-21, DTT 05-03 + 31 = 06-03) = 06-03: the 31 days bind.
+    # F: told CONFIRMED on 06-03, after the census: not yet diagnosed; 05-10 + 28 = 06-07.
+    # G: a diagnosis date (05-20) but not yet told: diagnosed, next step still the telling.
+    # H: an upgrade seen before it was upgraded: clock from 05-01, diagnosis due 05-29.
+    PtlCase("ptl_next_step_and_due_date", "§5", date(2024, 5, 31), """
+        pathway_id | referral_route | suspected_cancer_type | referral_received_date | upgrade_date | first_seen_date | diagnosis_communicated_date | fds_outcome | diagnosis_date | decision_to_treat_date
+        A          | USC            | LUNG                  | 2024-05-20             |              |                 |                             |             |                |
+        B          | USC            | LUNG                  | 2024-05-01             |              | 2024-05-10      |                             |             |                |
+        C          | USC            | LUNG                  | 2024-04-01             |              | 2024-04-10      | 2024-05-02                  | CONFIRMED   |                |
+        D          | USC            | LUNG                  | 2024-04-01             |              | 2024-04-10      | 2024-05-02                  | CONFIRMED   | 2024-04-30     | 2024-05-10
+        E          | USC            | LUNG                  | 2024-04-20             |              | 2024-04-25      | 2024-05-01                  | CONFIRMED   | 2024-05-01     | 2024-05-03
+        F          | USC            | LUNG                  | 2024-05-10             |              | 2024-05-15      | 2024-06-03                  | CONFIRMED   | 2024-06-03     |
+        G          | USC            | LUNG                  | 2024-05-01             |              | 2024-05-05      |                             |             | 2024-05-20     |
+        H          | UPGRADE        |                       |                        | 2024-05-01   | 2024-04-20      |                             |             |                |
+    """, """
+        pathway_id | next_step         | next_step_due | days_to_next_step | diagnosed
+        A          | first_seen        | 2024-06-03    | 3                 | false
+        B          | diagnosis         | 2024-05-29    | -2                | false
+        C          | decision_to_treat | 2024-05-09    | -22               | true
+        D          | treatment         | 2024-06-02    | 2                 | true
+        E          | treatment         | 2024-06-03    | 3                 | true
+        F          | diagnosis         | 2024-06-07    | 7                 | false
+        G          | diagnosis         | 2024-05-29    | -2                | true
+        H          | diagnosis         | 2024-05-29    | -2                | false
+    """),
 ]

@@ -21,6 +21,7 @@ def _store(path, label: str) -> duckdb.DuckDBPyConnection:
     con.execute("CREATE TABLE month_finalisations (period VARCHAR)")
     con.execute("CREATE TABLE calendar_settings (set_at TIMESTAMP)")
     con.execute("CREATE TABLE calendar_providers (set_at TIMESTAMP)")
+    con.execute("CREATE TABLE capacity_submissions (submission_id INTEGER)")  # and this
     con.execute("CREATE TABLE label AS SELECT ? AS label", [label])
     return con
 

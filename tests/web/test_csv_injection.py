@@ -82,7 +82,10 @@ def test_analyst_downloads_of_a_trusts_formulas_are_neutralised(loaded):
     web = create_app(WebSettings(secret=SECRET, oidc=None, census="2024-06-30"), con=con)
     c = TestClient(web, base_url="https://testserver")
     assert login(c, "t-analyst").status_code == 303
-    ptl = c.get("/ptl.csv?provider=RAA")
+    # the pathway ids are on the trust's own list only (identifiers: own trust)
+    own = TestClient(web, base_url="https://testserver")
+    assert login(own, "t-provider").status_code == 303
+    ptl = own.get("/ptl.csv?provider=RAA")
     assert ptl.status_code == 200
     rows = _cells(ptl.text)
     _assert_neutralised(rows)

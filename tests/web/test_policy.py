@@ -26,6 +26,16 @@ EXPECTED = {
     ("commissioner", "view_patient", "QBB"): False,
     ("board", "view_patient", None): False,
     ("public", "view_patient", None): False,
+    # identifiers (NHS number, the trust's pathway id): the patient's own trust only
+    ("provider", "view_patient_identifier", "RAA"): True,
+    ("provider", "view_patient_identifier", "RBB"): False,
+    ("provider", "view_patient_identifier", None): False,
+    ("admin", "view_patient_identifier", "RBB"): False,
+    ("analyst", "view_patient_identifier", "RBB"): False,
+    ("commissioner", "view_patient_identifier", "RBB"): False,
+    ("commissioner", "view_patient_identifier", "QAA"): False,
+    ("board", "view_patient_identifier", None): False,
+    ("public", "view_patient_identifier", None): False,
     ("provider", "submit_data", "RAA"): True,
     ("provider", "submit_data", "RBB"): False,
     ("commissioner", "submit_data", "QAA"): False,
@@ -67,6 +77,7 @@ def test_patient_views_are_audited_and_nothing_else_is():
     assert decide(A["analyst"], "view_patient").audit
     assert not decide(A["analyst"], "view_aggregate").audit
     assert not decide(A["provider"], "view_patient", "RBB").audit
+    assert decide(A["provider"], "view_patient_identifier", "RAA").audit
 
 
 def test_protection_and_scope():

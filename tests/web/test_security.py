@@ -74,13 +74,15 @@ def test_no_patient_identifier_in_any_link(clients, store):
     ids = {r[0] for r in cur.execute("SELECT nhs_number FROM pathways").fetchall()}
     ids |= {r[0] for r in cur.execute("SELECT pathway_id FROM pathways").fetchall()}
     cur.close()
-    for path in PAGES:
-        soup = BeautifulSoup(clients["admin"].get(path).text, "html.parser")
+    for role, path in [("admin", p) for p in PAGES] + [("provider", "/ptl"),
+                                                       ("provider", "/harm-review")]:
+        soup = BeautifulSoup(clients[role].get(path).text, "html.parser")
         for tag in soup.find_all(["a", "form"]):
             url = tag.get("href") or tag.get("action") or ""
             assert not any(i in url for i in ids if i), f"identifier in link on {path}: {url}"
-    # but the tracking list does show pathway ids to someone allowed to see them
-    assert any(i in clients["admin"].get("/ptl").text for i in ids)
+    # but the tracking list does show identifiers to the patient's own trust, and only it
+    assert any(i in clients["provider"].get("/ptl").text for i in ids)
+    assert not any(i in clients["admin"].get("/ptl").text for i in ids if i)
 
 
 def test_crash_logs_and_pages_hold_no_patient_data(app, clients, caplog, monkeypatch):

@@ -16,6 +16,7 @@ from cancer_alliance.web.deps import (
     sign_session,
 )
 from cancer_alliance.web.security import safe_next
+from cancer_alliance.web.views.landing import landing_path
 
 router = APIRouter()
 
@@ -24,6 +25,8 @@ def start_session(request: Request, con, actor: Actor, target: str) -> RedirectR
     """Open a fresh session (a new id at each login: no session fixation) and redirect."""
     sid = sessions.create(con, actor)
     audit.record(con, actor, "login", resource="session")
+    if safe_next(target) == "/":  # no page asked for: the role's own landing page
+        target = landing_path(actor)
     response = RedirectResponse(safe_next(target), status_code=303)
     response.set_cookie(
         SESSION_COOKIE, sign_session(request, sid), httponly=True, samesite="lax",

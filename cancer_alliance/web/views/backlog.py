@@ -27,7 +27,13 @@ from cancer_alliance.web import data, params
 from cancer_alliance.web.deps import get_con, render, require
 from cancer_alliance.web.protect import for_actor
 from cancer_alliance.web.views.overview import census_date
-from cancer_alliance.web.views.ptl import COLUMNS, filtered, validate
+from cancer_alliance.web.views.ptl import (
+    audit_identifiers,
+    columns_for,
+    display,
+    filtered,
+    validate,
+)
 from cancer_alliance.web.views.standards import csv_response
 
 router = APIRouter()
@@ -111,14 +117,12 @@ def harm_review(
     """Every patient waiting more than 104 days on the census (the harm-review list)."""
     validate(provider, None, route, sort)
     ctx: dict = {"title": "104-day waits: harm review", "unavailable": None, "rows": [],
-                 "columns": COLUMNS, "census": census_date(request).isoformat(),
+                 "columns": columns_for(actor), "census": census_date(request).isoformat(),
                  "filters": {"provider": provider or "", "route": route or ""}}
     try:
         df = _over_104(con, actor, request, provider, route, sort, desc)
-        ctx.update(total=len(df), rows=df.assign(
-            clock_start=df["clock_start"].astype(str),
-            transferred=df["transferred"].map({True: "Yes", False: "No"}).fillna("")
-        ).to_dict("records"))
+        audit_identifiers(request, actor)
+        ctx.update(total=len(df), rows=display(df))
     except data.DataUnavailable as exc:
         ctx["unavailable"] = str(exc)
     return render(request, "harm_review.html", **ctx)
@@ -133,12 +137,13 @@ def harm_review_csv(
 ):
     validate(provider, None, route, sort)
     df = _over_104(con, actor, request, provider, route, sort, desc)
-    return csv_response(df[[c for c, _, _ in COLUMNS if c in df.columns]],
+    audit_identifiers(request, actor)
+    return csv_response(df[[c for c, _, _ in columns_for(actor) if c in df.columns]],
                         f"harm-review-{census_date(request).isoformat()}.csv")
 
 
 def _over_104(con, actor, request, provider, route, sort, desc) -> pd.DataFrame:
-    df = filtered(con, actor, request, provider, None, route, False, sort, desc)
+    df = filtered(con, actor, census_date(request), provider, None, route, False, sort, desc)
     if "in_104_day_subset" not in df.columns:
         raise HTTPException(503, "The tracking list has no 104-day flag yet.")
     return df[df["in_104_day_subset"].fillna(False).astype(bool)]

@@ -33,7 +33,7 @@ def job_page(request: Request, job_id: int, con=Depends(get_con),
     job = queue.get_job(con, job_id)
     if job is None or not may_see(actor, job):
         raise HTTPException(404, "There is no such job.")
-    what = "Upload" if job.kind == "ingest" else "Pack"
+    what = {"ingest": "Upload", "scenarios": "Scenario comparison"}.get(job.kind, "Pack")
     return render(request, "job.html", title=f"{what} {job_id}: {job.state}", job=job,
                   refresh=None if job.finished else REFRESH_S,
                   percent=round(100 * job.progress))

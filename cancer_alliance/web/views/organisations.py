@@ -8,7 +8,8 @@ from cancer_alliance.auth.model import Actor
 from cancer_alliance.auth.policy import aggregates_protected
 from cancer_alliance.web import data, params, selection
 from cancer_alliance.web.deps import get_con, render, require
-from cancer_alliance.web.views.overview import headline_rows
+from cancer_alliance.web.protect import for_actor
+from cancer_alliance.web.views.overview import KEY_MEASURES, census_for, headline_rows
 from cancer_alliance.web.views.standards import breakdown_table
 
 router = APIRouter()
@@ -37,14 +38,16 @@ def _org_page(request: Request, con, actor: Actor, kind: str, code: str,
     if name is None:  # never echo an unknown code back: it could be anything typed in a URL
         raise HTTPException(404)
     sel = selection.select(request, con)
-    key = ("org-page", kind, code, sel.kind, sel.month, standard, aggregates_protected(actor))
+    census = census_for(request, sel)
+    key = ("org-page", kind, code, sel.kind, sel.month, standard, aggregates_protected(actor),
+           census.isoformat())
     ctx = data.cached(con, key, lambda: _org_context(con, actor, kind, code, name, sel,
-                                                     standard))
+                                                     standard, census))
     return render(request, "organisation.html", **ctx)
 
 
 def _org_context(con, actor: Actor, kind: str, code: str, name: str,
-                 sel: selection.Selection, standard: str) -> dict:
+                 sel: selection.Selection, standard: str, census=None) -> dict:
     org_type, col, label, breakdown = KINDS[kind]
     ctx: dict = {"title": f"{label} {name}", "name": name, "code": code, "label": label,
                  "unavailable": None, "headlines": [], "rows": [], "standard": standard,
@@ -59,9 +62,38 @@ def _org_context(con, actor: Actor, kind: str, code: str, name: str,
         ctx["breakdown_col"] = data.BREAKDOWNS[breakdown][0]
         ctx["rows"] = breakdown_table(con, actor, standard, breakdown, sel.range,
                                       filters).to_dict("records")
+        if kind == "commissioners" and census is not None:
+            ctx["population"] = population(con, actor, code, sel, census)
     except data.DataUnavailable as exc:
         ctx["unavailable"] = str(exc)
     return ctx
+
+
+def population(con, actor: Actor, code: str, sel: selection.Selection, census) -> dict:
+    """A commissioner's residents beyond the waiting times: who is waiting (the backlog
+    at the census, by the trust treating them), and stage at diagnosis and the Recovery
+    Package over the chosen span; protected for the actor like every aggregate."""
+    ptl = data.ptl(con, census, {"commissioner_code": code})
+    backlog = []
+    if not ptl.empty:
+        ptl = ptl.assign(open=1, backlog_62=ptl["in_62_day_backlog"].astype(int),
+                         over_104=ptl["in_104_day_subset"].astype(int))
+        backlog = for_actor(actor, ptl, ["open", "backlog_62", "over_104"],
+                            ["provider_code"], total_row=True).to_dict("records")
+    measures = []
+    defs = data.measure_defs()
+    for m in KEY_MEASURES:
+        if m not in defs:
+            continue
+        df = data.measure(con, m, by=(), period=sel.range, filters={"commissioner_code": code})
+        if df.empty:
+            continue
+        t = for_actor(actor, df, ["numerator", "denominator"], ["period"],
+                      percentages={"value": ("numerator", "denominator")})
+        if len(t):
+            row = t.iloc[0].to_dict()
+            measures.append({"name": getattr(defs[m], "name", m), **row})
+    return {"census": census.isoformat(), "backlog": backlog, "measures": measures}
 
 
 @router.get("/providers", include_in_schema=False)
