@@ -320,8 +320,9 @@ async def score_bid(request: Request, bid_id: str, con=Depends(get_con),
                     actor: Actor = Depends(EDIT)):
     form = await request.form()
     crit = bids.criteria(con)
-    scores = {c: float(form[f"score_{c}"]) for c in crit if form.get(f"score_{c}") not in
-              (None, "")}
+    # a score that is not a number is a 400 naming the criterion, never a 500
+    scores = {c: parse_number(str(form[f"score_{c}"]), f"score for {c}") for c in crit
+              if form.get(f"score_{c}") not in (None, "")}
     bids.score_bid(con, bid_id, actor.username, scores, str(form.get("comment") or "") or None)
     _audit(request, actor, "edit_operations", "bid", f"scored bid {bid_id} ({len(scores)})")
     return _back(f"/operations/bids/{bid_id}")
