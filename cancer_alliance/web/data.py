@@ -154,6 +154,15 @@ def cached(con: duckdb.DuckDBPyConnection, key: tuple, compute: Callable[[], Any
     return compute() if cache is None else cache.get(con, key, compute)
 
 
+def within(cache: ResultCache, compute: Callable[[], Any]) -> Any:
+    """``compute()`` with ``cache`` as the current one, outside a request (the warm-up)."""
+    token = _current.set(cache)
+    try:
+        return compute()
+    finally:
+        _current.reset(token)
+
+
 def clear_cache() -> None:
     """Forget the current app's results (after an upload through the app)."""
     cache = _current.get()
@@ -374,6 +383,12 @@ def organisations(con: duckdb.DuckDBPyConnection, org_type: str) -> pd.DataFrame
         "SELECT org_code, org_name FROM organisations WHERE org_type = ? ORDER BY org_name",
         [org_type],
     ).df()
+
+
+def org_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Organisation code -> name from the reference data (what pages show for a code)."""
+    return cached(con, ("org-names",), lambda: dict(
+        con.execute("SELECT org_code, org_name FROM organisations").fetchall()))
 
 
 def org_name(con: duckdb.DuckDBPyConnection, code: str) -> str | None:

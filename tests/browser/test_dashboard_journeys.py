@@ -138,8 +138,8 @@ def test_role_journey(page, server, shots, role):
         bands = page.locator("table.data tbody tr td:nth-child(7)").all_inner_texts()
         assert bands and set(bands) == {"29-62"}
         providers = set(page.locator("table.data tbody tr td:nth-child(1)").all_inner_texts())
-        if role == "provider":
-            assert providers == {"RAA"}
+        if role == "provider":  # its own trust only, named (the code in brackets)
+            assert providers == {"Alpha Hospitals NHS Trust (RAA)"}
         page.screenshot(path=str(shots / f"{role}-ptl.png"), full_page=True)
     page.click("header >> text=Log out")
     page.wait_for_url(f"{server}/public")

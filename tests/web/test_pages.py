@@ -90,8 +90,9 @@ def test_admin_reads_the_audit_log_of_patient_views(clients):
 def test_submissions_page_shows_history_and_completeness(clients):
     s = soup(clients["provider"].get("/submissions"))
     history = s.select("section table.data")[0]
-    providers = {tr.select("td")[1].get_text() for tr in history.select("tbody tr")}
-    assert providers == {"RAA"}
+    cells = [tr.select("td")[1] for tr in history.select("tbody tr")]
+    assert {td["data-value"] for td in cells} == {"RAA"}
+    assert {td.get_text() for td in cells} == {"Alpha Hospitals NHS Trust (RAA)"}  # a name
     assert "NHS number present" in s.text
     assert [o["value"] for o in s.select("#u-provider option")] == ["RAA"]
 

@@ -42,7 +42,8 @@ def _rows(html: str) -> list[dict[str, str]]:
     heads = [th.get_text(strip=True) for th in table.select("thead th")]
     out = []
     for tr in table.select("tbody tr"):
-        cells = [td.get_text(strip=True) for td in tr.select("td")]
+        # a coded cell shows words (a trust's name, "Differs") and keeps its code in data-value
+        cells = [td.get("data-value") or td.get_text(strip=True) for td in tr.select("td")]
         out.append(dict(zip([f"{i}:{h}" for i, h in enumerate(heads)], cells, strict=False)))
     return out
 
@@ -65,6 +66,7 @@ def test_differences_are_listed_first_with_local_and_published_side_by_side(clie
 def test_a_provider_user_sees_its_own_trust_only(clients, published):
     page = clients["provider"].get(f"/reconciliation?standard=62_DAY&period={MONTH}")
     assert {r["0:Provider"] for r in _rows(page.text)} == {"RAA"}
+    assert "Alpha Hospitals NHS Trust (RAA)" in page.text
     assert clients["provider"].get("/reconciliation?provider=RBB").status_code == 403
 
 

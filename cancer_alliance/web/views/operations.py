@@ -35,6 +35,7 @@ from cancer_alliance.operations import (
 from cancer_alliance.operations.actuals import ALLIANCE
 from cancer_alliance.reports import archive, packs
 from cancer_alliance.reports import render as render_pack
+from cancer_alliance.web import data
 from cancer_alliance.web.deps import Forbidden, get_con, render, require
 from cancer_alliance.web.protect import for_actor
 from cancer_alliance.web.security import csp_with_style_hashes
@@ -475,9 +476,11 @@ def pack_view(request: Request, provider_code: str, period: str, con=Depends(get
     if see:
         _audit(request, actor, "view_patient", "pack",
                f"high-risk pathways in the {month} pack view")
+    # the breach-risk model is fitted once per census and data version, shared with the PTL
+    risk = data.ptl_with_risk(con, periods.month_end(month), {}) if see else None
     html = render_pack.render_html(packs.provider_pack(
         con, provider_code, month, protect=policy.aggregates_protected(actor),
-        with_patients=see))
+        with_patients=see, risk_ptl=risk))
     return Response(html, media_type="text/html; charset=utf-8",
                     headers={"content-security-policy": csp_with_style_hashes(html)})
 
