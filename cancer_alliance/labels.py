@@ -134,6 +134,12 @@ def standard(code: object) -> str:
     return sentence(key)
 
 
+def standard_short(code: object) -> str:
+    """A standard's short name ("62-day combined"), for chart titles; else :func:`standard`."""
+    d = metrics.STANDARDS.get(str(code)) if code is not None else None
+    return d.short_name if d is not None else standard(code)
+
+
 def status(code: object) -> str:
     return STATUSES.get(str(code), sentence(code)) if code is not None else ""
 

@@ -155,6 +155,15 @@ def cached(con: duckdb.DuckDBPyConnection, key: tuple, compute: Callable[[], Any
     return compute() if cache is None else cache.get(con, key, compute)
 
 
+def within(cache: ResultCache, compute: Callable[[], Any]) -> Any:
+    """``compute()`` with ``cache`` as the current one, outside a request (the warm-up)."""
+    token = _current.set(cache)
+    try:
+        return compute()
+    finally:
+        _current.reset(token)
+
+
 def clear_cache() -> None:
     """Forget the current app's results (after an upload through the app)."""
     cache = _current.get()

@@ -10,7 +10,7 @@ import pandas as pd
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
 
-from cancer_alliance import metrics
+from cancer_alliance import labels, metrics
 from cancer_alliance.auth import policy
 from cancer_alliance.auth.model import Actor
 from cancer_alliance.auth.policy import aggregates_protected
@@ -183,6 +183,7 @@ def standard_context(con, actor: Actor, defn, sel: selection.Selection,
         result = analysis.spc_for(truth, code)  # the verdict from true counts, for all
         target = defn.threshold_on(periods.month_start(str(series["period"].iloc[-1]))) if len(
             series) else None
+        names = data.org_names(con)
         below = [words for words, _ in ctx["crumbs"][2:]] or ["alliance"]
         name = ", ".join([defn.short_name, *below])
         ctx["spc"] = builders.spc_chart(name, series["period"].tolist(),
@@ -206,7 +207,7 @@ def standard_context(con, actor: Actor, defn, sel: selection.Selection,
             ctx["funnel"] = builders.funnel_chart(
                 f"{defn.short_name} by {funnel_by}, {sel.label}", *funnel,
                 unit_label=data.BREAKDOWNS[funnel_by][1] if funnel_by in data.BREAKDOWNS
-                else "Provider")
+                else "Provider", names={c: labels.org(c, names) for c in names})
         ctx["comparators"] = comparators(con, code, series, period)
         ctx["tables"] = [(b, data.BREAKDOWNS[b][0], data.BREAKDOWNS[b][1],
                           _drillable(code, b, t.to_dict("records"), provider, tumour_group))
@@ -226,13 +227,13 @@ def _crumbs(con, defn, tumour_group: str | None, provider: str | None
     """(words, link) from the standards list down to where the page is."""
     out = [("Standards", "/standards"), (defn.short_name, f"/standards/{defn.code}")]
     if tumour_group:
-        labels = dict(data.tumour_groups(con)[["tumour_group", "label"]]
-                      .itertuples(index=False))
-        out.append((labels.get(tumour_group, tumour_group),
+        group_labels = dict(data.tumour_groups(con)[["tumour_group", "label"]]
+                            .itertuples(index=False))
+        out.append((group_labels.get(tumour_group, tumour_group),
                     drill_href(defn.code, tumour_group=tumour_group)))
     if provider:
-        out.append((provider, drill_href(defn.code, tumour_group=tumour_group,
-                                         provider=provider)))
+        out.append((labels.org(provider, data.org_names(con)),
+                    drill_href(defn.code, tumour_group=tumour_group, provider=provider)))
     return out
 
 
