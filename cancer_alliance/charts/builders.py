@@ -69,31 +69,45 @@ def line_chart(title: str, periods: Sequence[str], values: Sequence[float],
 
 
 def funnel_chart(title: str, points: pd.DataFrame, curve: pd.DataFrame,
-                 unit_label: str = "Provider") -> ChartSpec:
-    """Funnel plot from :func:`cancer_alliance.stats.funnel_plot_data` outputs (0-1 → %)."""
+                 unit_label: str = "Provider", names: Mapping[str, str] | None = None,
+                 tagged: bool = True) -> ChartSpec:
+    """Funnel plot from :func:`cancer_alliance.stats.funnel_plot_data` outputs (0-1 → %).
+
+    ``names`` maps a unit's code to the words shown for it (a trust's name); each point is
+    tagged on the chart with its unit's code (``tagged=False`` leaves the tags off, as a
+    pack does for the unnamed other providers). The 95% and 99.8% limits carry their
+    level, so they are drawn differently."""
+    names = names or {}
     flags = []
     for f in points["flag"]:
         flags.append({"high": "improvement", "low": "concern"}.get(str(f)))
+    flag_words = {"high": "above the limits", "low": "below the limits",
+                  "not significant": "within the limits"}
     labels = [
-        f"{u}: {p * 100:.1f}% of {int(d):,} ({fl})"
+        f"{names.get(str(u), u)}: {p * 100:.1f}% of {int(d):,} "
+        f"({flag_words.get(str(fl), str(fl))})"
         for u, p, d, fl in zip(points["unit"], points["proportion"], points["denominator"],
                                points["flag"], strict=True)
     ]
+    tags = [str(u) for u in points["unit"]] if tagged else None
     series = [Series.of(unit_label + "s", points["denominator"].tolist(),
-                        (points["proportion"] * 100).tolist(), flags=flags, labels=labels)]
+                        (points["proportion"] * 100).tolist(), flags=flags, labels=labels,
+                        tags=tags)]
     series.append(Series.of("Alliance average", curve["denominator"].tolist(),
                             (curve["baseline"] * 100).tolist(), role="centre"))
     for col in curve.columns:
         if col.startswith(("lower_", "upper_")):
-            level = col.split("_", 1)[1].replace("_", ".") + "%"
-            name = f"{'Lower' if col.startswith('lower') else 'Upper'} limit ({level})"
+            level = col.split("_", 1)[1].replace("_", ".")
+            name = f"{'Lower' if col.startswith('lower') else 'Upper'} limit ({level}%)"
             series.append(Series.of(name, curve["denominator"].tolist(),
-                                    (curve[col] * 100).tolist(), role="limit"))
+                                    (curve[col] * 100).tolist(), role="limit",
+                                    level=float(level)))
     return ChartSpec(
         kind="funnel", title=title, series=tuple(series), x_title="Number of patients",
         y_title="Performance", unit="%",
         description=f"{title}: each {unit_label.lower()} against funnel limits around the "
-        "alliance average; squares are above the limits, triangles below.",
+        "alliance average (95% limits short dashes, 99.8% limits long dashes); squares are "
+        "above the limits, triangles below.",
     )
 
 

@@ -1,8 +1,9 @@
 """The in-page form of a chart: the same SVG, focusable points, and a data table.
 
-Interactivity comes from ``static/js/dashboard.js`` (tooltips on hover and keyboard
-focus); with scripts off the chart still shows, points carry native SVG ``<title>``
-tooltips, and the data table under the chart gives every value to screen readers.
+Interactivity comes from ``static/js/dashboard.js`` (tooltips on hover); with scripts off
+the chart still shows, points carry native SVG ``<title>`` tooltips, and the data table
+under the chart gives every value to keyboard and screen-reader users (points are not tab
+stops, so a keyboard user does not tab through every point to reach the page).
 """
 
 from __future__ import annotations
@@ -17,8 +18,32 @@ from cancer_alliance.charts.spec import ChartSpec
 from cancer_alliance.charts.svg import _fmt, render_svg
 
 
+def _funnel_table(spec: ChartSpec) -> str:
+    """A funnel's points, one row each (two units may share a denominator): the unit, its
+    patients, its value and where it lies against the limits."""
+    rows = []
+    for s in spec.data_series():
+        for p in sorted(s.points, key=lambda p: float(p.x)):
+            if p.y is None:
+                continue
+            words = p.label or p.tag or ""
+            rows.append(f'<tr><th scope="row">{escape(words)}</th>'
+                        f"<td>{escape(_fmt(float(p.x)))}</td>"
+                        f"<td>{escape(_fmt(p.y, spec.unit))}</td></tr>")
+    unit = spec.data_series()[0].name if spec.data_series() else ""
+    return (
+        f'<table class="data"><caption>{escape(spec.title)}: data</caption>'
+        f'<thead><tr><th scope="col">{escape(unit)}</th>'
+        f'<th scope="col">{escape(spec.x_title)}</th><th scope="col">{escape(spec.y_title)}</th>'
+        f"</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
 def data_table(spec: ChartSpec) -> str:
-    """Every plotted value as an HTML table (one row per x, one column per series)."""
+    """Every plotted value as an HTML table (one row per x, one column per series; a
+    funnel one row per unit)."""
+    if spec.kind == "funnel":
+        return _funnel_table(spec)
     xs: dict[str, None] = {}
     for s in spec.series:
         for p in s.points:
@@ -46,7 +71,7 @@ def data_table(spec: ChartSpec) -> str:
 
 @lru_cache(maxsize=512)
 def render_interactive(spec: ChartSpec, *, width: int = 720, height: int = 320) -> Markup:
-    """The chart for a page: SVG with focusable points, a tooltip slot and a data table.
+    """The chart for a page: SVG with hover points, a tooltip slot and a data table.
 
     Pure in the spec (ids come from its content), so repeated pages reuse the drawing.
     """

@@ -23,12 +23,15 @@ class Point:
 
     ``flag`` marks Making Data Count special cause; it changes shape as well as colour.
     ``label`` is the words a tooltip and the data table show (defaults to x and y).
+    ``tag`` is a short name written beside the point on the chart itself (a funnel's
+    provider), so a reader need not hover to know which point is which.
     """
 
     x: str | float
     y: float | None
     label: str | None = None
     flag: Flag = None
+    tag: str | None = None
 
 
 @dataclass(frozen=True)
@@ -38,18 +41,25 @@ class Series:
     name: str
     points: tuple[Point, ...]
     role: Role = "data"
+    #: The confidence level (per cent) of a limit line: 95 and 99.8 are drawn differently.
+    level: float | None = None
+    #: The one series the reader is looking for (a pack's own provider): drawn larger,
+    #: outlined and labelled whatever its points' flags.
+    highlight: bool = False
 
     @classmethod
-    def of(cls, name: str, xs, ys, role: Role = "data", flags=None, labels=None) -> Series:
+    def of(cls, name: str, xs, ys, role: Role = "data", flags=None, labels=None,
+           tags=None, level: float | None = None) -> Series:
         """Build a series from parallel sequences (None or NaN y values become gaps)."""
         flags = list(flags) if flags is not None else [None] * len(xs)
         labels = list(labels) if labels is not None else [None] * len(xs)
+        tags = list(tags) if tags is not None else [None] * len(xs)
         pts = []
-        for x, y, f, lab in zip(xs, ys, flags, labels, strict=True):
+        for x, y, f, lab, tag in zip(xs, ys, flags, labels, tags, strict=True):
             yv = None if y is None or y != y else float(y)
             xv = x if isinstance(x, str) else float(x)
-            pts.append(Point(xv, yv, lab, f))
-        return cls(name, tuple(pts), role)
+            pts.append(Point(xv, yv, lab, f, tag))
+        return cls(name, tuple(pts), role, level)
 
 
 @dataclass(frozen=True)

@@ -71,14 +71,22 @@ class _Frame:
             lo = min(lo, spec.y_min) if ys else spec.y_min
         if spec.y_max is not None:
             hi = max(hi, spec.y_max) if ys else spec.y_max
+        data_ys = [p.y for d in spec.data_series() for p in d.points if p.y is not None]
+        from_zero = spec.unit != "%" and bool(data_ys) and min(data_ys) >= 0
         if spec.kind == "bar":
             lo = min(lo, 0.0)
+        if from_zero:
+            # a count axis starts at 0 (a lower process limit below 0 is clipped, never
+            # drawn as an axis running to -200); the top still reaches every value
+            lo = 0.0
         if hi == lo:
             hi, lo = hi + 1, lo - 1
         pad = 0 if compact else (hi - lo) * 0.05
         lo, hi = lo - pad, hi + pad
         if spec.unit == "%":  # a percentage axis never runs below 0 or above 100
             lo, hi = max(lo, 0.0), min(hi, 100.0)
+        if from_zero:
+            lo = 0.0
         pad = 0
         self.ticks = _nice_ticks(lo, hi)
         self.lo, self.hi = (lo - pad, hi + pad) if compact else (self.ticks[0], self.ticks[-1])
@@ -105,20 +113,57 @@ class _Frame:
         return self.y0 - (y - self.lo) / (self.hi - self.lo) * (self.y0 - self.y1)
 
 
-def _marker(p: Point, cx: float, cy: float, colour: str, r: float) -> str:
-    """Circle for common cause; square up (improvement) or triangle (concern): shape + colour."""
+#: How a highlighted point is outlined (whatever its flag's fill), so it stays findable.
+HIGHLIGHT_STROKE = ' stroke="#000" stroke-width="2.2"'
+
+
+def _marker(p: Point, cx: float, cy: float, colour: str, r: float,
+            highlight: bool = False) -> str:
+    """Circle for common cause; square up (improvement) or triangle (concern): shape + colour.
+    A highlighted point is larger and outlined in black, flagged or not."""
+    stroke = HIGHLIGHT_STROKE if highlight else ' stroke="#fff" stroke-width="0.8"'
+    if highlight:
+        r *= 1.5
     if p.flag == "improvement":
         c = COLOURS["improvement"]
         return (
             f'<rect x="{cx - r:.1f}" y="{cy - r:.1f}" width="{2 * r:.1f}" height="{2 * r:.1f}" '
-            f'fill="{c}" stroke="#fff" stroke-width="0.8"'
+            f'fill="{c}"{stroke}'
         )
     if p.flag == "concern":
         c = COLOURS["concern"]
         top, left, right = (cx, cy - r * 1.3), (cx - r * 1.2, cy + r), (cx + r * 1.2, cy + r)
         pts = " ".join(f"{a:.1f},{b:.1f}" for a, b in (top, left, right))
-        return f'<polygon points="{pts}" fill="{c}" stroke="#fff" stroke-width="0.8"'
-    return f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{r:.1f}" fill="{colour}"'
+        return f'<polygon points="{pts}" fill="{c}"{stroke}'
+    return f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{r:.1f}" fill="{colour}"' + (
+        stroke if highlight else "")
+
+
+def line_style(s: Series) -> tuple[str, float]:
+    """(dash attribute, stroke width) of a series' line, from its role and level: a 99.8%
+    limit is a long heavy dash, a 95% limit a short light one, a target dotted."""
+    if s.role == "limit":
+        if s.level is not None and s.level >= 99:
+            return ' stroke-dasharray="10 3"', 1.8
+        if s.level is not None:
+            return ' stroke-dasharray="3 3"', 1.0
+        return ' stroke-dasharray="6 4"', 1.2
+    if s.role == "target":
+        return ' stroke-dasharray="2 3"', 1.6
+    if s.role == "centre":
+        return "", 1.2
+    return "", 2.0
+
+
+def _tag(f: _Frame, p: Point, cx: float, cy: float, bold: bool) -> str:
+    """A point's short name beside it (left of it near the right edge)."""
+    if not p.tag:
+        return ""
+    right = cx + 7 + _text_width(p.tag) * 0.85 < f.x1
+    x, anchor = (cx + 7, "start") if right else (cx - 7, "end")
+    weight = ' font-weight="bold"' if bold else ""
+    return (f'<text class="pt-tag" x="{x:.1f}" y="{cy - 5:.1f}" font-size="10" '
+            f'text-anchor="{anchor}" fill="#231f20"{weight}>{escape(p.tag)}</text>')
 
 
 def _tip(spec: ChartSpec, s: Series, p: Point) -> str:
@@ -172,8 +217,7 @@ def _series_svg(f: _Frame, spec: ChartSpec, s: Series, colour: str, interactive:
             )
         out.append("</g>")
         return "".join(out)
-    dash = {"limit": ' stroke-dasharray="6 4"', "target": ' stroke-dasharray="2 3"'}.get(s.role, "")
-    width = 1.2 if s.role in ("limit", "target", "centre") else 2
+    dash, width = line_style(s)
     draw_line = not (spec.kind == "funnel" and s.role == "data")
     if draw_line:
         d = _path(f, pts, step=spec.kind == "survival")
@@ -188,7 +232,8 @@ def _series_svg(f: _Frame, spec: ChartSpec, s: Series, colour: str, interactive:
                 continue
             if spec.kind == "survival" and interactive:
                 r = 2.0
-            m = _marker(p, f.sx(p.x), f.sy(p.y), colour, r)
+            cx, cy = f.sx(p.x), f.sy(p.y)
+            m = _marker(p, cx, cy, colour, r, s.highlight)
             attrs = _point_attrs(spec, s, p, interactive)
             out.append(f"{m}{attrs}><title>{escape(_tip(spec, s, p))}</title>")
             out.append(
@@ -198,14 +243,18 @@ def _series_svg(f: _Frame, spec: ChartSpec, s: Series, colour: str, interactive:
                 if p.flag == "concern"
                 else "</circle>"
             )
+            out.append(_tag(f, p, cx, cy, s.highlight))
     out.append("</g>")
     return "".join(out)
 
 
 def _point_attrs(spec: ChartSpec, s: Series, p: Point, interactive: bool) -> str:
+    """Hover data for the page script. Points are not tab stops: a keyboard or screen
+    reader user reads the same values in the chart's data table (tabbing through every
+    point of every chart stood between them and the page's tables)."""
     if not interactive:
         return ""
-    return f' class="pt" tabindex="0" data-tip="{escape(_tip(spec, s, p))}"'
+    return f' class="pt" data-tip="{escape(_tip(spec, s, p))}"'
 
 
 def _axes(f: _Frame, spec: ChartSpec) -> str:
@@ -255,12 +304,21 @@ def _text_width(text: str) -> float:
 def _legend(spec: ChartSpec, colours: list[str], width: int) -> str:
     """Name every series and marker, wrapping onto a second row above the plot rather than
     cutting an entry off (a reader must be able to decode every line style)."""
-    items = [(s.name, c, s.role) for s, c in zip(spec.series, colours, strict=True)
-             if s.name != UPPER_LIMIT]  # drawn like "Process limits": one entry says both
+    items, levels = [], set()
+    for s, c in zip(spec.series, colours, strict=True):
+        if s.name == UPPER_LIMIT:  # drawn like "Process limits": one entry says both
+            continue
+        if s.role == "limit" and s.level is not None:  # one entry per level, both sides
+            if s.level in levels:
+                continue
+            levels.add(s.level)
+            items.append((f"{s.level:g}% limits", c, s.role, s))
+            continue
+        items.append((s.name, c, s.role, s))
     if spec.kind == "spc":
         items += [
-            ("special cause: improvement (square)", COLOURS["improvement"], "imp"),
-            ("special cause: concern (triangle)", COLOURS["concern"], "con"),
+            ("special cause: improvement (square)", COLOURS["improvement"], "imp", None),
+            ("special cause: concern (triangle)", COLOURS["concern"], "con", None),
         ]
     rows: list[list[tuple[int, tuple]]] = [[]]
     x = MARGIN["left"]
@@ -276,18 +334,22 @@ def _legend(spec: ChartSpec, colours: list[str], width: int) -> str:
     out = ['<g class="legend" font-size="11" fill="#231f20">']
     for r, row in enumerate(rows):
         base = MARGIN["top"] - 10 - 14 * (len(rows) - 1 - r)  # text baseline of this row
-        for x, (name, colour, role) in row:
+        for x, (name, colour, role, series) in row:
             y = base - 4
-            if role == "imp":
+            if series is not None and series.role == "data" and series.highlight:
+                out.append(f'<circle cx="{x + 8}" cy="{y}" r="5" fill="{colour}"'
+                           f'{HIGHLIGHT_STROKE}/>')
+            elif series is not None and spec.kind == "funnel" and series.role == "data":
+                out.append(f'<circle cx="{x + 8}" cy="{y}" r="4" fill="{colour}"/>')
+            elif role == "imp":
                 out.append(f'<rect x="{x}" y="{y - 4}" width="8" height="8" fill="{colour}"/>')
             elif role == "con":
                 out.append(f'<polygon points="{x + 4},{y - 5} {x},{y + 4} {x + 8},{y + 4}" '
                            f'fill="{colour}"/>')
             else:
-                dash = {"limit": ' stroke-dasharray="6 4"',
-                        "target": ' stroke-dasharray="2 3"'}.get(role, "")
+                dash, lw = line_style(series) if series is not None else ("", 2.0)
                 out.append(f'<line x1="{x}" x2="{x + 16}" y1="{y}" y2="{y}" stroke="{colour}" '
-                           f'stroke-width="2"{dash}/>')
+                           f'stroke-width="{max(lw, 1.5)}"{dash}/>')
             out.append(f'<text x="{x + 20}" y="{base}">{escape(name)}</text>')
     out.append("</g>")
     return "".join(out)

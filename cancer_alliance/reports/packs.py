@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pandas as pd
+
 from cancer_alliance import metrics
 from cancer_alliance.dataset import periods
 from cancer_alliance.errors import NotFound
@@ -38,6 +40,14 @@ def provider_name(con, code: str) -> str:
     return r[0]
 
 
+def org_names(con) -> dict[str, str]:
+    """Organisation code -> name (reference data, then alliance members): what the pack
+    writes for a code (``labels.org``)."""
+    names = dict(con.execute("SELECT org_code, org_name FROM alliance_members").fetchall())
+    names.update(con.execute("SELECT org_code, org_name FROM organisations").fetchall())
+    return names
+
+
 def providers(con) -> list[dict]:
     return rows(con, "SELECT DISTINCT p.provider_code AS code,"
                      " coalesce(o.org_name, p.provider_code) AS name FROM pathways p"
@@ -45,14 +55,16 @@ def providers(con) -> list[dict]:
 
 
 def provider_pack(con, provider_code: str, period: str, protect: bool = False,
-                  with_patients: bool = False) -> dict:
+                  with_patients: bool = False, risk_ptl: pd.DataFrame | None = None) -> dict:
     """Everything a provider is shown for ``period``, as aggregates only.
 
     ``protect`` builds it for a board member: every count below the alliance level passes
     the dashboard's small-number protection (metrics reference §8); the provider itself
     gets exact counts. With ``with_patients`` (only for a reader ``auth.policy`` lets see
     this provider's patients, audited by the caller) it also lists its highest-risk open
-    pathways (:mod:`.patients`)."""
+    pathways (:mod:`.patients`); ``risk_ptl`` is the month-end tracking list with breach
+    risks when the caller already has it (the web keeps it per data version), else it is
+    computed here."""
     period = periods.check_month(period)
     name = provider_name(con, provider_code)
     as_of = periods.month_end(period)
@@ -60,6 +72,7 @@ def provider_pack(con, provider_code: str, period: str, protect: bool = False,
         "kind": "PROVIDER",
         "provider_code": provider_code,
         "provider_name": name,
+        "org_names": org_names(con),
         "period": period,
         "generated_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "edition": s.edition_section(con, period, name_missing=False),
@@ -73,7 +86,8 @@ def provider_pack(con, provider_code: str, period: str, protect: bool = False,
         "data_quality": s.data_quality_section(con, period, provider_code, protect=protect),
         "trajectories": s.trajectory_section(con, provider_code, period),
         "actions": s.actions_section(con, provider_code, as_of),
-        "high_risk": (patients.high_risk_section(con, period, provider_code)
+        "high_risk": (patients.high_risk_section(con, period, provider_code,
+                                                 risk_ptl=risk_ptl)
                       if with_patients else None),
     }
 
@@ -100,6 +114,7 @@ def board_pack(con, period: str) -> dict:
     return {
         "kind": "BOARD",
         "period": period,
+        "org_names": org_names(con),
         "generated_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "edition": s.edition_section(con, period),
         "providers": provs,

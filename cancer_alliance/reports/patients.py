@@ -9,6 +9,8 @@ provider's own pathway reference (never an NHS number or date of birth).
 
 from __future__ import annotations
 
+import pandas as pd
+
 from cancer_alliance import metrics
 from cancer_alliance.dataset import periods
 from cancer_alliance.outlook import breach_risk as br
@@ -19,12 +21,15 @@ COLUMNS = ["pathway_id", "referral_route", "suspected_cancer_type", "tumour_grou
            "days_waited", "next_step", "breach_risk_62", "breach_risk_28"]
 
 
-def high_risk_section(con, period: str, provider: str, limit: int = HIGH_RISK_ROWS) -> dict:
+def high_risk_section(con, period: str, provider: str, limit: int = HIGH_RISK_ROWS,
+                      risk_ptl: pd.DataFrame | None = None) -> dict:
     """The ``limit`` open pathways of ``provider`` at the month-end census most likely to
-    breach 62 days, among those not yet past day 62."""
+    breach 62 days, among those not yet past day 62. ``risk_ptl``: that census's tracking
+    list with breach risks, if the caller has it (fitting the model is the slow part)."""
     census = periods.month_end(period)
-    ptl = metrics.ptl(con, census)
-    ptl = with_breach_risk(con, ptl, census)
+    ptl = risk_ptl
+    if ptl is None:
+        ptl = with_breach_risk(con, metrics.ptl(con, census), census)
     mine = ptl[(ptl["provider_code"] == provider) & (ptl["days_waited"] < br.LIMIT_62)
                & ptl["breach_risk_62"].notna()]
     top = mine.sort_values(["breach_risk_62", "days_waited"], ascending=False).head(limit)

@@ -13,7 +13,7 @@ from datetime import date
 
 import pandas as pd
 
-from cancer_alliance import metrics, stats
+from cancer_alliance import labels, metrics, stats
 from cancer_alliance.calendar import read_calendar
 from cancer_alliance.charts import builders, render_svg
 from cancer_alliance.dataset import periods
@@ -147,7 +147,8 @@ def standard_section(con, code: str, period: str, provider: str | None,
                    breaches=_none(top["breaches"]), performance=_none(top["performance"]))
         if out["performance"] is None:  # a verdict on a withheld figure is withheld too
             out["met"] = None
-    title = f"{code} performance" + (f", {provider}" if provider else ", alliance")
+    title = f"{labels.standard_short(code)} performance, " + (
+        labels.org(provider, _names(con), with_code=False) if provider else "alliance")
     spec = builders.spc_chart(title, df["period"].tolist(), shown_values, result,
                               target=out["threshold"])
     plan_line = builders.plan_line(df["period"].tolist(),
@@ -176,9 +177,11 @@ def _funnel(con, code: str, period: str, provider: str) -> dict:
     })
     points, curve = stats.funnel_plot_data(units)
     me = points[points["unit"] == provider].iloc[0]
-    spec = builders.funnel_chart(f"{code} {period}: {provider} against the alliance", points,
-                                 curve)
-    spec = _highlight(spec, provider)
+    name = labels.org(provider, _names(con))
+    spec = builders.funnel_chart(
+        f"{labels.standard_short(code)} {period}: {name} against the alliance", points, curve,
+        names={provider: name})
+    spec = _highlight(spec, provider, name)
     return {
         "flag": str(me["flag"]), "proportion": float(me["proportion"]) * 100,
         "baseline": float(me["baseline"]) * 100, "denominator": float(me["denominator"]),
@@ -189,17 +192,24 @@ def _funnel(con, code: str, period: str, provider: str) -> dict:
 UNKNOWN_TUMOUR_GROUP = "Not yet known"
 
 
-def _highlight(spec, provider: str):
-    """Draw the pack's own provider as its own series, so the reader can find it on the
-    funnel; the other providers stay one unnamed series."""
+def _highlight(spec, provider: str, name: str | None = None):
+    """Draw the pack's own provider as its own highlighted series (larger, outlined, its
+    code beside it), so the reader finds it on the funnel even when it is an outlier
+    (whose marker takes the outlier's colour); the other providers stay one unnamed,
+    untagged series. The provider's point is found by its tag, the unit's code."""
     data, rest = spec.series[0], spec.series[1:]
-    mine = tuple(p for p in data.points if (p.label or "").startswith(f"{provider}:"))
-    others = tuple(p for p in data.points if p not in mine)
+    mine = tuple(p for p in data.points if p.tag == provider)
+    others = tuple(dataclasses.replace(p, tag=None) for p in data.points if p.tag != provider)
     if not mine:
         return spec
     series = (dataclasses.replace(data, name="Other providers", points=others),
-              dataclasses.replace(data, name=f"{provider} (this provider)", points=mine), *rest)
+              dataclasses.replace(data, name=f"{name or provider} (this provider)",
+                                  points=mine, highlight=True), *rest)
     return dataclasses.replace(spec, series=series)
+
+
+def _names(con) -> dict[str, str]:
+    return dict(con.execute("SELECT org_code, org_name FROM organisations").fetchall())
 
 
 @_safe

@@ -2,68 +2,63 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 from urllib.parse import urlencode
 
-import pandas as pd
-from jinja2 import Environment
+from jinja2 import Environment, pass_context
 
+from cancer_alliance import labels
 from cancer_alliance.charts import render_interactive, render_sparkline
-from cancer_alliance.web import mdc
+from cancer_alliance.web import data, mdc
 
-SUPPRESSED = "*"
+SUPPRESSED = labels.SUPPRESSED
 
 
-def _missing(v: Any) -> bool:
-    """None, NaN, NaT or pandas' NA (a suppressed cell in a nullable column).
+#: Formatting is defined once in :mod:`cancer_alliance.labels` (packs use the same words).
+num = labels.count
+pct = labels.percent
+pts = labels.points
+when = labels.timestamp
+signed = labels.change
 
-    ``pd.NA`` must be tested first: ``NA != NA`` is NA, whose truth value raises.
-    """
-    if v is None or v is pd.NA or v is pd.NaT:
-        return True
+
+def half_in(rows: Any, columns: Any) -> bool:
+    """Whether a table's count columns hold a transfer's half share (so it needs the note)."""
+    keys = [key for key, _heading, kind in columns or [] if kind == "num"]
+    return bool(keys) and labels.has_half(rows, *keys)
+
+
+def _names(ctx: Any) -> dict[str, str]:
+    """Organisation code -> name for this page (cached per store by :func:`data.org_names`)."""
+    names = ctx.get("org_names")
+    if names is not None:
+        return names
+    request = ctx.get("request")
+    if request is None:
+        return {}
     try:
-        return bool(v != v)
-    except (TypeError, ValueError):
-        return False
+        cur = request.app.state.con.cursor()
+    except AttributeError:
+        return {}
+    try:
+        return data.org_names(cur)
+    except Exception:  # noqa: BLE001 - a name is a nicety; the code is still right
+        return {}
+    finally:
+        cur.close()
 
 
-def num(v: Any) -> str:
-    """A count; ``*`` when suppressed (missing)."""
-    if _missing(v):
-        return SUPPRESSED
-    f = float(v)
-    return f"{int(round(f)):,}" if math.isfinite(f) else SUPPRESSED
+@pass_context
+def org(ctx: Any, code: Any, with_code: bool = True) -> str:
+    """An organisation as "Name (CODE)" (:func:`cancer_alliance.labels.org`)."""
+    return labels.org(code, _names(ctx), with_code=with_code)
 
 
-def pct(v: Any, digits: int = 1) -> str:
-    """A percentage already in 0-100; an en dash when not calculable."""
-    if _missing(v):
-        return "–"
-    return f"{float(v):.{digits}f}%"
-
-
-def pts(v: Any) -> str:
-    """A difference in percentage points, signed (a gap is not a percentage of anything)."""
-    if _missing(v):
-        return "–"
-    return f"{float(v):+.1f}"
-
-
-def when(v: Any) -> str:
-    """A stored UTC timestamp to the second (microseconds are noise to a reader)."""
-    if _missing(v):
-        return ""
-    text = v.isoformat(sep=" ") if hasattr(v, "isoformat") else str(v)
-    return text[:19]
-
-
-def signed(v: Any, unit: str = " pts") -> str:
-    if _missing(v):
-        return "–"
-    f = float(v)
-    arrow = "▲" if f > 0 else "▼" if f < 0 else "■"
-    return f"{arrow} {f:+.1f}{unit}"
+@pass_context
+def cell(ctx: Any, v: Any, key: str) -> str:
+    """A table cell of column ``key`` in words (:func:`cancer_alliance.labels.for_column`)."""
+    names = _names(ctx) if key in labels.ORG_COLUMNS else None
+    return labels.for_column(key, v, names)
 
 
 def query_with(request, **changes: Any) -> str:
@@ -78,8 +73,15 @@ def query_with(request, **changes: Any) -> str:
 
 
 def install(env: Environment) -> None:
-    env.filters.update(num=num, pct=pct, pts=pts, when=when, signed=signed)
+    env.filters.update(num=num, pct=pct, pts=pts, when=when, signed=signed, org=org, cell=cell,
+                       tumour_group=labels.tumour_group, cancer_type=labels.cancer_type,
+                       standard_name=labels.standard, status=labels.status,
+                       phase=labels.phase, step=labels.step, words=labels.word)
+    # `{% if v is missing %}`: a suppressed cell (pd.NA) compared in a template would raise
+    env.tests["missing"] = labels.is_missing
     env.globals.update(
+        half_in=half_in,
+        half_note=labels.HALF_NOTE,
         chart=render_interactive,
         sparkline=render_sparkline,
         variation_icon=mdc.variation_icon,

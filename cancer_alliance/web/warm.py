@@ -19,8 +19,11 @@ step with the pages. The request goes through the app's own middleware, so it
   :class:`~cancer_alliance.web.data.ResultCache` computes a key once).
 
 Only aggregate pages are warmed: no patient-level page, so nothing is written to the audit
-log on anyone's behalf. The actor rides in the request's ASGI ``state``, which only code in
-this process can set; no header or cookie can.
+log on anyone's behalf. Last comes the month-end tracking list with breach risks (fitting
+the model takes minutes on a busy machine): kept in the cache, shown to nobody until a
+reader allowed to see it opens a provider pack, whose view audits that reading as before.
+The actor rides in the request's ASGI ``state``, which only code in this process can set;
+no header or cookie can.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ import time
 from typing import Any
 
 from cancer_alliance.auth.model import Actor
+from cancer_alliance.dataset import periods
 from cancer_alliance.web import data
 
 log = logging.getLogger("cancer_alliance.web.warm")
@@ -173,5 +177,19 @@ class Warmer:
                 log.warning("warming %s failed: %s", path, type(exc).__name__)
                 status = 0
             run.append((path, actor.role, time.perf_counter() - t0, status))
+        if not (self._stop.is_set() or self._wanted.is_set()):
+            # last, being the slowest: the breach-risk model of the latest month-end census,
+            # which the provider pack's web view lists its highest-risk pathways from
+            t0 = time.perf_counter()
+            try:
+                with self.app.state.store.using(timeout=60.0) as con:
+                    latest = con.execute("SELECT max(period) FROM submissions").fetchall()[0][0]
+                    if latest:
+                        census = periods.month_end(latest)
+                        data.within(self.app.state.results,
+                                    lambda: data.ptl_with_risk(con, census, {}))
+                run.append(("breach risk (pack view)", "-", time.perf_counter() - t0, 200))
+            except Exception as exc:  # noqa: BLE001
+                log.warning("preparing the breach risks failed: %s", type(exc).__name__)
         self.last_run = run
         log.info("prepared %d pages in %.1f s", len(run), time.perf_counter() - started)

@@ -120,9 +120,12 @@ def test_role_journey(page, server, shots, role):
     page.click("text=62-day (combined)")
     page.wait_for_selector("svg.chart-spc")
     point = page.locator("svg.chart-spc .pt").first
-    point.focus()
+    point.hover()
     tip = page.locator(".chart-tip.visible")
     assert tip.count() == 1 and "62-day" in tip.inner_text()
+    a, b = point.bounding_box(), tip.bounding_box()  # beside the point, not over it
+    assert (b["x"] >= a["x"] + a["width"] or b["x"] + b["width"] <= a["x"]
+            or b["y"] >= a["y"] + a["height"])
     page.screenshot(path=str(shots / f"{role}-standard.png"), full_page=True)
     nav = page.locator("nav.site-nav").inner_text()
     if role == "board":
@@ -135,11 +138,17 @@ def test_role_journey(page, server, shots, role):
         page.click("form.filters button")
         page.wait_for_url("**/ptl?*band=29-62*")
         assert page.locator("main").count() == 1, "the htmx swap must replace, not nest"
-        bands = page.locator("table.data tbody tr td:nth-child(7)").all_inner_texts()
+        heads = [h.strip() for h in page.locator("table.data thead th").all_inner_texts()]
+
+        def column(name: str) -> list[str]:  # by heading: the PTL's columns move by role
+            n = heads.index(name) + 1
+            return page.locator(f"table.data tbody tr td:nth-child({n})").all_inner_texts()
+
+        bands = column("Band")
         assert bands and set(bands) == {"29-62"}
-        providers = set(page.locator("table.data tbody tr td:nth-child(1)").all_inner_texts())
-        if role == "provider":
-            assert providers == {"RAA"}
+        providers = set(column("Provider"))
+        if role == "provider":  # its own trust only, named (the code in brackets)
+            assert providers == {"Alpha Hospitals NHS Trust (RAA)"}
         page.screenshot(path=str(shots / f"{role}-ptl.png"), full_page=True)
     page.click("header >> text=Log out")
     page.wait_for_url(f"{server}/public")
@@ -184,6 +193,25 @@ def test_keyboard_only_and_tablet(browser, server, shots):
         page.screenshot(path=str(shots / "tablet-overview.png"), full_page=True)
     finally:
         context.close()
+
+
+def test_keyboard_users_do_not_tab_through_chart_points(page, server):
+    """Issue 16: 67 tabs reached the first table of the 62-day page, one per chart point.
+    Points are hover targets only; the chart's data table carries the same values."""
+    log_in(page, server, "analyst")
+    page.goto(f"{server}/standards/62_DAY")
+    assert page.locator("svg.chart .pt[tabindex]").count() == 0
+    for _press in range(1, 120):
+        page.keyboard.press("Tab")
+        where = page.evaluate("(() => { const e = document.activeElement;"
+                              " return [e.getAttribute('class') || '', e.tagName,"
+                              " !!e.closest('svg'), !!e.closest('table.sortable')]; })()")
+        assert not where[2], "a chart point took the keyboard focus"
+        if where[3]:
+            break
+    else:
+        raise AssertionError("no table reached from the keyboard")
+    assert page.locator("figure.chart-figure details summary").count() >= 1  # the table
 
 
 def test_tables_sort_from_their_headings(page, server):

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from cancer_alliance import labels
+
 pytestmark = pytest.mark.browser
 
 HERE = Path(__file__).parent
@@ -91,8 +93,10 @@ def test_enter_a_trajectory(page, ops_server, shots):
     page.wait_for_url("**/operations/trajectories/ALLIANCE/31_DAY")
     rows = page.locator("#trajectory-table tbody tr")
     assert rows.count() >= 6
-    assert page.locator("#trajectory-status").inner_text() in ("ON_TRACK", "OFF_TRACK",
-                                                               "NO_YEAR_END_PLAN")
+    status = page.locator("#trajectory-status")
+    code = status.get_attribute("data-status")
+    assert code in ("ON_TRACK", "OFF_TRACK", "NO_YEAR_END_PLAN")
+    assert status.inner_text() == labels.status(code)  # words for people, not the code
     page.screenshot(path=str(shots / "ops-trajectory.png"), full_page=True)
     got = con.execute("SELECT count(*) FROM trajectories WHERE org_code='ALLIANCE'"
                       " AND measure_code='31_DAY'").fetchone()[0]

@@ -235,7 +235,8 @@ def test_funnel_shows_this_provider_apart_and_others_unnamed(built):
     sec = packs.s.standard_section(ops_con, "FDS", latest, me)
     assert "chart_svg" in sec["funnel"], sec["funnel"]
     svg = sec["funnel"]["chart_svg"]
-    assert f'data-series="{me} (this provider)"' in svg
+    name = packs.org_names(ops_con).get(me)
+    assert f'data-series="{name} ({me}) (this provider)"' in svg  # named, with its code
     assert 'data-series="Other providers"' in svg
 
 

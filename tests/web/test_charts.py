@@ -50,10 +50,12 @@ def test_limits_and_target_are_dashed_lines():
     assert limit.get("stroke-dasharray") != target.get("stroke-dasharray")
 
 
-def test_interactive_form_has_focusable_points_and_every_value_in_a_table():
+def test_interactive_form_has_hover_points_not_tab_stops_and_every_value_in_a_table():
+    """Issue 16: keyboard users tabbed through every point (67 tabs on the 62-day page);
+    the points are hover targets only and the data table gives the same values."""
     spec, _ = _spc_spec()
     html = str(render_interactive(spec))
-    assert html.count('tabindex="0"') == 12
+    assert html.count('class="pt"') == 12 and "tabindex" not in html
     assert "<table" in html and "95.0%" in html and "(special cause: improvement)" in html
     same_drawing = render_svg(spec, interactive=True, element_id="x")
     assert same_drawing.count("<circle") == html.count("<circle")
@@ -75,6 +77,9 @@ def test_funnel_and_survival_use_a_numeric_axis():
     svg = render_svg(spec)
     ET.fromstring(svg)
     assert spec.numeric_x and svg.count("<title") == 4  # the chart's own + one per unit
+    root = ET.fromstring(svg)
+    tags = [t.text for t in root.iter(SVG + "text") if t.get("class") == "pt-tag"]
+    assert sorted(tags) == ["A", "B", "C"]  # each point named on the chart, not hover only
     surv = survival_chart("KM", {"Lung": ([0, 30, 200], [1.0, 0.9, 0.7])})
     root = ET.fromstring(render_svg(surv))
     d = root.find(f".//{SVG}g[@data-series='Lung']/{SVG}path").get("d")
@@ -114,3 +119,82 @@ def test_the_axis_reaches_the_highest_point():
     ticks = _nice_ticks(-0.95, 5.25)
     assert ticks[0] <= -0.95 and ticks[-1] >= 5.25
     assert _nice_ticks(0, 100)[-1] == 100 and _nice_ticks(0, 100)[0] == 0
+
+
+def _funnel_spec():
+    units = pd.DataFrame({"unit": ["RA1", "RA2", "RA3", "RA4"],
+                          "numerator": [80, 30, 5, 150], "denominator": [100, 50, 20, 160]})
+    points, curve = stats.funnel_plot_data(units)
+    return funnel_chart("Funnel", points, curve, names={"RA1": "Alpha Trust (RA1)"}), points
+
+
+def test_funnel_95_and_998_limits_look_different_and_are_both_in_the_legend():
+    spec, _ = _funnel_spec()
+    root = ET.fromstring(render_svg(spec))
+    style = {}
+    for g in root.iter(SVG + "g"):
+        name = g.get("data-series") or ""
+        if name.startswith(("Lower limit", "Upper limit")):
+            path = g.find(SVG + "path")
+            style[name] = (path.get("stroke-dasharray"), path.get("stroke-width"))
+    assert style["Lower limit (95%)"] == style["Upper limit (95%)"]
+    assert style["Lower limit (99.8%)"] == style["Upper limit (99.8%)"]
+    assert style["Lower limit (95%)"] != style["Lower limit (99.8%)"]
+    assert style["Lower limit (95%)"][0] != style["Lower limit (99.8%)"][0]  # dash, not width
+    legend = [t.text for t in root.find(f".//{SVG}g[@class='legend']").iter(SVG + "text")]
+    assert "95% limits" in legend and "99.8% limits" in legend
+
+
+def test_funnel_tooltips_name_the_unit_and_its_position_in_words():
+    spec, _ = _funnel_spec()
+    labels = {p.tag: p.label for p in spec.series[0].points}
+    assert labels["RA1"].startswith("Alpha Trust (RA1): 80.0% of 100 (")
+    assert labels["RA2"].startswith("RA2:")  # no name given: the code
+    table = str(render_interactive(spec)).split("<table", 1)[1]
+    assert table.count("<tr>") == 1 + 4  # one row per unit, even at a shared denominator
+
+
+def test_a_count_axis_starts_at_zero_and_reaches_every_value():
+    """Issue 16: a backlog chart's axis ran to -200 (its lower process limit) and cut off
+    values above about 410."""
+    values = [50, 420, 80, 390, 60, 430, 100, 350, 70, 410, 90, 600]
+    result = stats.spc(values, improvement="decrease")
+    spec = spc_chart("Backlog", MONTHS, values, result, unit="", y_title="Patients")
+    assert min(s.lower for s in result.segments) < 0  # the case that drew the axis to -200
+    root = ET.fromstring(render_svg(spec))
+    ticks = [float(t.text.replace(",", "")) for t in root.find(f".//{SVG}g[@class='axes']")
+             .iter(SVG + "text") if t.get("text-anchor") == "end"]
+    assert ticks[0] == 0
+    assert ticks[-1] >= max(values) and ticks[-1] >= max(
+        s.upper for s in result.segments)
+
+
+def test_the_target_is_always_inside_the_axis():
+    """Issue 16: a trust at 60-75% against an 85% target had an axis stopping at 80%."""
+    values = [60, 62, 65, 61, 70, 75, 68, 66, 64, 63, 62, 61]
+    spec = spc_chart("62-day, RA2", MONTHS, values, stats.spc(values, target=85), target=85)
+    root = ET.fromstring(render_svg(spec))
+    ticks = [float(t.text.rstrip("%")) for t in root.find(f".//{SVG}g[@class='axes']")
+             .iter(SVG + "text") if t.get("text-anchor") == "end"]
+    assert ticks[-1] >= 85
+    target = root.find(f".//{SVG}g[@data-series='Target 85%']/{SVG}path")
+    assert target is not None and target.get("d")
+
+
+def test_a_highlighted_outlier_keeps_its_outline():
+    """Issue 16: a pack's own provider lost its highlight when it was an outlier (the
+    outlier's marker took over)."""
+    from cancer_alliance.reports.sections import _highlight
+
+    spec, points = _funnel_spec()
+    flagged = {p.tag: p.flag for p in spec.series[0].points}
+    outlier = next(t for t, f in flagged.items() if f is not None)
+    marked = _highlight(spec, outlier)
+    mine = [s for s in marked.series if s.highlight]
+    assert len(mine) == 1 and [p.tag for p in mine[0].points] == [outlier]
+    others = marked.series[0]
+    assert all(p.tag is None for p in others.points)  # the others stay unnamed
+    root = ET.fromstring(render_svg(marked))
+    group = next(g for g in root.iter(SVG + "g") if g.get("data-series") == mine[0].name)
+    marker = next(el for el in group if el.tag != SVG + "text")
+    assert marker.get("stroke") == "#000"

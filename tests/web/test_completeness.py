@@ -32,7 +32,8 @@ def soup(r):
 def grid(client) -> dict[tuple[str, str], str]:
     s = soup(client.get("/completeness"))
     table = s.select_one("table.completeness-grid")
-    heads = [th.get_text(strip=True) for th in table.select("thead th")]
+    # a provider's column is headed by its name and code; the code itself is data-org
+    heads = [th.get("data-org") or th.get_text(strip=True) for th in table.select("thead th")]
     out = {}
     for tr in table.select("tbody tr"):
         month = tr.th.get_text(strip=True)
@@ -47,6 +48,8 @@ def test_grid_shows_every_provider_and_month_scoped_like_submissions(clients):
     analyst = grid(clients["analyst"])
     assert set(analyst) == {(p, m) for p in synthetic.PROVIDERS for m in synthetic.MONTHS}
     assert set(analyst.values()) == {"Final"}  # 2024 months, judged today
+    heading = soup(clients["analyst"].get("/completeness")).select_one('th[data-org="RAA"]')
+    assert heading.get_text(strip=True) == "Alpha Hospitals NHS Trust (RAA)"  # names not codes
     assert set(grid(clients["provider"])) == {("RAA", m) for m in synthetic.MONTHS}
     for role in ("board", "commissioner"):
         assert clients[role].get("/completeness").status_code == 403

@@ -18,14 +18,15 @@ def analyst(app):
 
 
 def _rows(html: str, heading_id: str) -> dict[str, list]:
-    """First cell's text -> the row's cells (data-sort value if any, else text)."""
+    """First cell's code (data-value: a trust's cell shows its name) or text -> the row's
+    cells (data-sort value if any, else the code or text)."""
     s = BeautifulSoup(html, "html.parser")
     out = {}
     for tr in s.select_one(f"h3#{heading_id}").find_next("table").select("tbody tr"):
         tds = tr.select("td")
-        out[tds[0].get_text(strip=True)] = [
-            float(td["data-sort"]) if td.has_attr("data-sort") else td.get_text(strip=True)
-            for td in tds]
+        out[tds[0].get("data-value") or tds[0].get_text(strip=True)] = [
+            float(td["data-sort"]) if td.has_attr("data-sort")
+            else td.get("data-value") or td.get_text(strip=True) for td in tds]
     return out
 
 

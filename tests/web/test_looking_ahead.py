@@ -24,11 +24,14 @@ def test_looking_ahead_shows_forecast_charts_with_their_backtest(clients):
 
 def test_a_provider_sees_the_alliance_and_its_own_trust_only(clients):
     s = _page(clients["provider"])
-    groups = [f.find("figcaption", recursive=False).get_text(strip=True).split(":")[0]
-              for f in s.select("figure.forecast")]
+    figures = s.select("figure.forecast")
+    groups = [f["data-group"] for f in figures]  # the group's code; its caption names it
     providers = groups[1:]
     assert providers == ["RAA"] or providers == []
     assert "RBB" not in " ".join(groups)
+    if providers:
+        caption = figures[1].find("figcaption", recursive=False).get_text(strip=True)
+        assert caption.startswith("Alpha Hospitals NHS Trust (RAA):")
 
 
 def test_public_cannot_open_it(clients):

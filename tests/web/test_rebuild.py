@@ -96,7 +96,7 @@ def _page_row(html: str, table: str, unit: str) -> tuple[float, float, str]:
     heading = s.select_one(f"h3#t-{table}")
     for tr in heading.find_next("table").select("tbody tr"):
         tds = tr.select("td")
-        if tds[0].get_text(strip=True) == unit:
+        if (tds[0].get("data-value") or tds[0].get_text(strip=True)) == unit:
             return float(tds[1]["data-sort"]), float(tds[2]["data-sort"]), link["href"]
     raise AssertionError(f"no row {unit} in the {table} table")
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 from fastapi import APIRouter, Depends, Request
 
+from cancer_alliance import labels
 from cancer_alliance.auth import policy
 from cancer_alliance.auth.model import Actor
 from cancer_alliance.charts import ChartSpec, Series, render_interactive
@@ -48,6 +49,7 @@ def _chart(group: str, months: list[str], actual, fc: pd.DataFrame) -> ChartSpec
 
 
 def _panels(con, by: str, keep: list[str] | None) -> list[dict]:
+    names = data.org_names(con)
     groups = series.as_arrays(series.monthly_series(con, "referrals", by))
     if keep is not None:
         groups = {g: v for g, v in groups.items() if g in keep}
@@ -61,7 +63,7 @@ def _panels(con, by: str, keep: list[str] | None) -> list[dict]:
         base = scores[scores["method"] == BASELINE]
         panels.append({
             "group": group, "method": mine["method"].iloc[0],
-            "chart": render_interactive(_chart(group, months, values, mine)),
+            "chart": render_interactive(_chart(labels.org(group, names), months, values, mine)),
             "model": model.to_dict("records")[0] if len(model) else None,
             "baseline": base.to_dict("records")[0] if len(base) else None,
         })

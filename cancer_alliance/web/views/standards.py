@@ -10,7 +10,7 @@ import pandas as pd
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
 
-from cancer_alliance import metrics
+from cancer_alliance import labels, metrics
 from cancer_alliance.auth import policy
 from cancer_alliance.auth.model import Actor
 from cancer_alliance.auth.policy import aggregates_protected
@@ -24,7 +24,12 @@ from cancer_alliance.operations.actuals import ALLIANCE
 from cancer_alliance.web import analysis, data, paging, params, selection
 from cancer_alliance.web.deps import get_con, render, require
 from cancer_alliance.web.protect import exact, for_actor, is_protected
-from cancer_alliance.web.views.overview import COUNTS, standard_series, true_series
+from cancer_alliance.web.views.overview import (
+    COUNTS,
+    organisations_phrase,
+    standard_series,
+    true_series,
+)
 
 router = APIRouter()
 
@@ -178,6 +183,7 @@ def standard_context(con, actor: Actor, defn, sel: selection.Selection,
         result = analysis.spc_for(truth, code)  # the verdict from true counts, for all
         target = defn.threshold_on(periods.month_start(str(series["period"].iloc[-1]))) if len(
             series) else None
+        names = data.org_names(con)
         below = [words for words, _ in ctx["crumbs"][2:]] or ["alliance"]
         name = ", ".join([defn.short_name, *below])
         ctx["spc"] = builders.spc_chart(name, series["period"].tolist(),
@@ -201,7 +207,7 @@ def standard_context(con, actor: Actor, defn, sel: selection.Selection,
             ctx["funnel"] = builders.funnel_chart(
                 f"{defn.short_name} by {funnel_by}, {sel.label}", *funnel,
                 unit_label=data.BREAKDOWNS[funnel_by][1] if funnel_by in data.BREAKDOWNS
-                else "Provider")
+                else "Provider", names={c: labels.org(c, names) for c in names})
         ctx["comparators"] = comparators(con, code, series, period)
         ctx["tables"] = [(b, data.BREAKDOWNS[b][0], data.BREAKDOWNS[b][1],
                           _drillable(code, b, t.to_dict("records"), provider, tumour_group))
@@ -221,13 +227,13 @@ def _crumbs(con, defn, tumour_group: str | None, provider: str | None
     """(words, link) from the standards list down to where the page is."""
     out = [("Standards", "/standards"), (defn.short_name, f"/standards/{defn.code}")]
     if tumour_group:
-        labels = dict(data.tumour_groups(con)[["tumour_group", "label"]]
-                      .itertuples(index=False))
-        out.append((labels.get(tumour_group, tumour_group),
+        group_labels = dict(data.tumour_groups(con)[["tumour_group", "label"]]
+                            .itertuples(index=False))
+        out.append((group_labels.get(tumour_group, tumour_group),
                     drill_href(defn.code, tumour_group=tumour_group)))
     if provider:
-        out.append((provider, drill_href(defn.code, tumour_group=tumour_group,
-                                         provider=provider)))
+        out.append((labels.org(provider, data.org_names(con)),
+                    drill_href(defn.code, tumour_group=tumour_group, provider=provider)))
     return out
 
 
@@ -279,20 +285,31 @@ def comparators(con, code: str, series: pd.DataFrame, period: str | None) -> dic
     england = data.published_comparators(con, code)
     if england.empty:
         return None
-    eng = england.set_index(england["period"].astype(str))["performance"]
+    eng = england.set_index(england["period"].astype(str))
+    peer_set = data.published_peer_figures(con, code)
+    mine = peer_set.set_index(peer_set["period"].astype(str))
     rows = []
     for r in series.tail(COMPARATOR_MONTHS).to_dict("records"):
         month = str(r["period"])
         if month not in eng.index:
             continue
-        local, national = _number(r["performance"]), _number(eng[month])
+        local, national = _number(r["performance"]), _number(eng.at[month, "performance"])
         gap = local - national
-        rows.append({"period": month, "local": local, "england": national,
-                     "difference": None if gap != gap else gap})
+        row = {"period": month, "local": local, "england": national,
+               "england_edition": eng.at[month, "edition"],
+               "difference": None if gap != gap else gap, "peers": None,
+               "peers_edition": None}
+        if month in mine.index:
+            row["peers"] = _number(mine.at[month, "performance"])
+            row["peers_edition"] = (f"{mine.at[month, 'edition']}, "
+                                    f"{organisations_phrase(int(mine.at[month, 'peers']))}")
+        rows.append(row)
     peers = data.published_peers(con, code, period) if period else None
     if not rows and peers is None:
         return None
-    return {"rows": rows, "peers": peers, "period": period}
+    basis, codes = data.published_peer_set(con)
+    return {"rows": rows, "peers": peers, "period": period,
+            "peer_set": ", ".join(codes), "has_peer_set": bool(codes)}
 
 
 def no_data_message(defn, provider: str | None) -> str:

@@ -1,4 +1,4 @@
-/* Cancer Dashboard: chart tooltips on hover and keyboard focus. No inline scripts (CSP). */
+/* Cancer Dashboard: chart tooltips on hover, sortable tables. No inline scripts (CSP). */
 (function () {
   "use strict";
 
@@ -14,9 +14,13 @@
     var wrap = el.closest(".chart-wrap");
     var box = el.getBoundingClientRect();
     var outer = wrap.getBoundingClientRect();
-    tip.style.left = Math.max(0, box.left - outer.left + box.width / 2 - 80) + "px";
-    tip.style.top = Math.max(0, box.top - outer.top - 36) + "px";
+    /* beside the point, below and to its right (to its left near the right edge), small
+       and see-through, so it does not hide the points around the one pointed at */
     tip.classList.add("visible");
+    var left = box.right - outer.left + 10;
+    if (left + tip.offsetWidth > outer.width) left = box.left - outer.left - 10 - tip.offsetWidth;
+    tip.style.left = Math.max(0, left) + "px";
+    tip.style.top = Math.max(0, box.bottom - outer.top + 6) + "px";
   }
 
   function hide(el) {
@@ -28,13 +32,9 @@
     root.querySelectorAll(".chart .pt").forEach(function (el) {
       if (el.dataset.wired) return;
       el.dataset.wired = "1";
+      /* points are not tab stops (keyboard users read the chart's data table) */
       el.addEventListener("mouseenter", function () { show(el); });
       el.addEventListener("mouseleave", function () { hide(el); });
-      el.addEventListener("focus", function () { show(el); });
-      el.addEventListener("blur", function () { hide(el); });
-      el.addEventListener("keydown", function (e) {
-        if (e.key === "Escape") { hide(el); }
-      });
     });
   }
 
