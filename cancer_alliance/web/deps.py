@@ -21,7 +21,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from cancer_alliance.auth import audit, policy, sessions, tokens
 from cancer_alliance.auth.model import Actor
 from cancer_alliance.dataset.periods import WINDOW_WORDS
-from cancer_alliance.web import selection
+from cancer_alliance.web import downloads, selection
 from cancer_alliance.web.security import CSRF_COOKIE, csrf_token
 
 SESSION_COOKIE = "ca_session"
@@ -93,8 +93,17 @@ def _org_from(request: Request, org_param: str | None) -> str | None:
     return request.path_params.get(org_param) or request.query_params.get(org_param) or None
 
 
-_SAFE_VALUE = re.compile(r"^[A-Za-z0-9_<>\-]{1,20}$")
+_SAFE_VALUE = re.compile(r"^[A-Za-z0-9_<>.\-]{0,20}$")
 _LONG_NUMBER = re.compile(r"\d{6,}")
+
+
+def audit_resource(request: Request) -> str:
+    """The request for the audit row: method and path, with any path segment that could be
+    free text or an identifier typed into a URL replaced by ``?`` (the audit log refuses
+    ten-digit text, and would otherwise fail after the decision was made)."""
+    segments = [s if _SAFE_VALUE.match(s) and not _LONG_NUMBER.search(s) else "?"
+                for s in request.url.path.split("/")]
+    return f"{request.method} {'/'.join(segments)}"
 
 
 def audit_detail(request: Request) -> str:
@@ -123,7 +132,7 @@ def check(request: Request, actor: Actor, action: str, org_code: str | None = No
         cur = request.app.state.con.cursor()
         try:
             audit.record(
-                cur, actor, action, resource=f"{request.method} {request.url.path}",
+                cur, actor, action, resource=audit_resource(request),
                 detail=detail or None,
             )
         finally:
@@ -197,6 +206,10 @@ def render(request: Request, template: str, status_code: int = 200, **ctx) -> HT
     response = request.app.state.templates.TemplateResponse(
         request, template, context, status_code=status_code
     )
+    fmt = request.query_params.get("download")
+    if fmt is not None and status_code == 200:  # one of the page's tables, as it shows it
+        return downloads.table_response(response.body.decode(), fmt,
+                                        request.query_params.get("table"))
     set_csrf_cookie(request, response)
     selection.remember(request, response)
     return response

@@ -77,6 +77,8 @@ def install(env: Environment) -> None:
                        tumour_group=labels.tumour_group, cancer_type=labels.cancer_type,
                        standard_name=labels.standard, status=labels.status,
                        phase=labels.phase, step=labels.step, words=labels.word)
+    # `{% if v is missing %}`: a suppressed cell (pd.NA) compared in a template would raise
+    env.tests["missing"] = labels.is_missing
     env.globals.update(
         half_in=half_in,
         half_note=labels.HALF_NOTE,

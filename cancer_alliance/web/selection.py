@@ -26,7 +26,8 @@ COOKIE = "ca_period"
 _COOKIE_VALUE = re.compile(r"^(month|quarter|fytd|rolling12):(\d{4}-\d{2})$")
 KEPT = ("provider", "standard", "funnel_by", "group")
 """Other query values the period chooser carries over (each checked by its page)."""
-_KEPT_VALUE = re.compile(r"^[A-Za-z0-9_]{1,40}$")
+# codes and options only: never a run of six or more digits (an identifier typed into a URL)
+_KEPT_VALUE = re.compile(r"^(?!.*\d{6})[A-Za-z0-9_]{1,40}$")
 
 
 @dataclass(frozen=True)

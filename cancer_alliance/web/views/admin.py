@@ -17,8 +17,12 @@ router = APIRouter(prefix="/admin")
 def audit_log(request: Request, username: str | None = None, action: str | None = None,
               con=Depends(get_con), actor: Actor = Depends(require("admin"))):
     rows = audit.read(con, username=username or None, action=action or None).to_dict("records")
+    # the filter boxes keep only a value that names a real user or action: whatever else
+    # was typed into the URL (an identifier, markup) is never repeated into the page
+    known = set(users.list_users(con)["username"]) | {r["username"] for r in rows}
     return render(request, "admin_audit.html", title="Audit log", rows=rows,
-                  username=username or "", action=action or "")
+                  username=username if username in known else "",
+                  action=action if action in {r["action"] for r in rows} else "")
 
 
 @router.get("/users", include_in_schema=False)

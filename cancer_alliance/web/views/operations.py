@@ -66,6 +66,9 @@ def _audit(request: Request, actor: Actor, action: str, resource: str, detail: s
         cur.close()
 
 
+MAX_BUDGET = 1_000_000_000  # £1bn: far above any alliance's transformation funding
+
+
 def _url_month(period: str) -> str:
     """A month from a URL, refused with a fixed message (a URL value is never repeated)."""
     try:
@@ -229,6 +232,9 @@ def trajectories_page(request: Request, con=Depends(get_con), actor: Actor = Dep
 @router.get("/operations/trajectories/{org_code}/{measure_code}")
 def trajectory_page(request: Request, org_code: str, measure_code: str,
                     con=Depends(get_con), actor: Actor = Depends(VIEW)):
+    orgs = {ALLIANCE} | {p["code"] for p in packs.providers(con)}
+    if org_code not in orgs or measure_code not in actuals.trajectory_codes():
+        raise HTTPException(404, "There is no such trajectory.")
     c = trajectories.plan_vs_actual(con, org_code, measure_code)
     return _page(request, "trajectory.html", f"Trajectory {measure_code} {org_code}", c=c,
                  chart=_trajectory_chart(c),
@@ -266,6 +272,8 @@ def set_trajectory(request: Request, org_code: str = Form(...), measure_code: st
 @router.get("/operations/bids")
 def bids_page(request: Request, budget: float = 600_000, con=Depends(get_con),
               actor: Actor = Depends(VIEW)):
+    if not 0 <= budget < MAX_BUDGET:  # a ten-digit figure is refused, never shown back
+        raise HTTPException(400, f"The budget must be between £0 and £{MAX_BUDGET - 1:,.0f}.")
     decision = bids.run_decision(con, budget, actor.username)
     return _page(request, "bids.html", "Transformation funding bids", bids=bids.list_bids(con),
                  decision=decision, budget=budget, criteria=bids.criteria(con),
@@ -313,8 +321,9 @@ async def score_bid(request: Request, bid_id: str, con=Depends(get_con),
                     actor: Actor = Depends(EDIT)):
     form = await request.form()
     crit = bids.criteria(con)
-    scores = {c: float(form[f"score_{c}"]) for c in crit if form.get(f"score_{c}") not in
-              (None, "")}
+    # a score that is not a number is a 400 naming the criterion, never a 500
+    scores = {c: parse_number(str(form[f"score_{c}"]), f"score for {c}") for c in crit
+              if form.get(f"score_{c}") not in (None, "")}
     bids.score_bid(con, bid_id, actor.username, scores, str(form.get("comment") or "") or None)
     _audit(request, actor, "edit_operations", "bid", f"scored bid {bid_id} ({len(scores)})")
     return _back(f"/operations/bids/{bid_id}")
@@ -402,10 +411,13 @@ def packs_page(request: Request, con=Depends(get_con), actor: Actor = Depends(VI
 
 
 @router.get("/operations/packs/view")
-def pack_view_query(provider_code: str, period: str, actor: Actor = Depends(VIEW)):
+def pack_view_query(provider_code: str, period: str, con=Depends(get_con),
+                    actor: Actor = Depends(VIEW)):
     """The packs page's "view" form: send the reader to the pack's own address."""
 
     _pack_allowed(actor, provider_code)
+    if provider_code not in {p["code"] for p in packs.providers(con)}:
+        raise HTTPException(404, "There is no such provider.")
     return _back(f"/operations/packs/view/{provider_code}/{_url_month(period)}")
 
 

@@ -121,11 +121,13 @@ def outcomes(request: Request, group: str | None = None, con=Depends(get_con),
         if df.empty or "numerator" not in df.columns:
             ctx["measures"].append((code, getattr(defn, "name", code), []))
             continue
-        group = "provider_code" if "provider_code" in df.columns else None
-        t = for_actor(actor, df, ["numerator", "denominator"], [group] if group else [],
-                      total_row=bool(group), percentages={"value": ("numerator", "denominator")})
+        by = "provider_code" if "provider_code" in df.columns else None
+        t = for_actor(actor, df, ["numerator", "denominator"], [by] if by else [],
+                      total_row=bool(by), percentages={"value": ("numerator", "denominator")})
         ctx["measures"].append((code, getattr(defn, "name", code), t.to_dict("records")))
     ctx["survival"], ctx["groups"], ctx["shown_groups"] = survival_chart(con, actor, group)
+    if ctx["group"] not in ctx["groups"]:  # never repeat an unknown value from the URL
+        ctx["group"] = ""
     return render(request, "outcomes.html", **ctx)
 
 

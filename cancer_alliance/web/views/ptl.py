@@ -186,7 +186,8 @@ def ptl_page(
     try:
         df = filtered(con, actor, day, provider, band, route, backlog, sort, desc)
         audit_identifiers(request, actor)
-        page = max(1, page)
+        # a page past the end shows the last (the number asked for is never repeated)
+        page = min(max(1, page), max(1, -(-len(df) // PAGE_SIZE)))
         ctx.update(
             total=len(df),
             backlog_count=int(df["in_62_day_backlog"].fillna(False).astype(bool).sum()),
