@@ -269,8 +269,12 @@ def report(results: dict[str, list[tuple[dict, dict]]]) -> None:
         mem = [(d["pathways"] / 1e6, r["peak_mb"]) for d, r in runs]
         if len({x for x, _ in pts}) < 2:
             continue
-        fits[engine] = fit(pts)
-        a, b = fits[engine]
+        a, b = fit(pts)
+        if b <= 0:
+            print(f"  {engine:14s} did not grow with the data (b {b:.2f}): the machine's load "
+                  "varied more than the work did; not extrapolated")
+            continue
+        fits[engine] = (a, b)
         ma, mb = fit(mem)
         print(f"  {engine:14s} a {a:7.1f} s  b {b:7.2f} s per M pathways  ->  national 10 y "
               f"({NATIONAL_PATHWAYS / 1e6:.0f} M): {a + b * NATIONAL_PATHWAYS / 1e6:8.0f} s, "

@@ -89,6 +89,32 @@ def metrics_command(
     _echo(published_metrics(_open(db), standard, by=by, period=period), fmt)
 
 
+@published_app.command("peers")
+def peers_command(
+    db: DbOption = None,
+    set_codes: Annotated[str | None, typer.Option(
+        "--set", help="Comma-separated organisation codes of the peer set (replaces it).")] = None,
+    basis: Annotated[str, typer.Option(
+        "--basis", help="provider or commissioner: whose published figures.")] = "provider",
+    clear: Annotated[bool, typer.Option("--clear", help="Remove the peer set.")] = False,
+) -> None:
+    """Show, set or clear the peers the dashboard compares the alliance with (pooled
+    published figures, beside England's)."""
+    from cancer_alliance.published import peers
+
+    con = _open(db)
+    if clear and set_codes:
+        from cancer_alliance.errors import UsageError
+
+        raise UsageError("use --set or --clear, not both")
+    if clear:
+        peers.clear_peers(con)
+    elif set_codes is not None:
+        peers.set_peers(con, set_codes.split(","), basis)
+    kind, codes = peers.read_peers(con)
+    typer.echo(f"{kind or 'no'} peers: {', '.join(codes) if codes else '(none set)'}")
+
+
 def reconcile_command(
     db: DbOption = None,
     standard: StandardOption = None,

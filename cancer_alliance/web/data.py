@@ -28,6 +28,7 @@ from cancer_alliance.calendar import ReportingCalendar, read_calendar
 from cancer_alliance.errors import NotFound
 from cancer_alliance.metrics import measures
 from cancer_alliance.outlook.tracking_list import with_breach_risk
+from cancer_alliance.published import peers as published_peers_mod
 
 BREAKDOWNS: dict[str, tuple[str, str]] = {
     "provider": ("provider_code", "Provider"),
@@ -483,17 +484,26 @@ def reconciliation(con: duckdb.DuckDBPyConnection, standard: str | None = None,
 
 def published_comparators(con: duckdb.DuckDBPyConnection, standard: str) -> pd.DataFrame:
     """England's published monthly figures for ``standard`` (``period, total, within,
-    performance``), empty when nothing is loaded for it: the comparator beside local figures."""
+    performance, edition``), empty when nothing is loaded for it: the comparator beside
+    local figures."""
     key = ("published-england", standard, published_version(con))
+    return cached(con, key, lambda: published_peers_mod.england(con, standard)).copy()
 
-    def compute() -> pd.DataFrame:
-        try:
-            df = published.published_metrics(con, standard, by=("month",))
-        except NotFound:  # nothing published loaded for this standard
-            return pd.DataFrame(columns=["period", "total", "within", "performance"])
-        return df[["period", "total", "within", "performance"]]
 
-    return cached(con, key, compute).copy()
+def published_peer_set(con: duckdb.DuckDBPyConnection) -> tuple[str | None, list[str]]:
+    """The configured peer set (basis, codes), set with ``published peers --set``."""
+    try:
+        return published_peers_mod.read_peers(con)
+    except duckdb.Error:  # a store from before the peer set existed
+        return None, []
+
+
+def published_peer_figures(con: duckdb.DuckDBPyConnection, standard: str) -> pd.DataFrame:
+    """The peer set's pooled published monthly figures (``period, total, within,
+    performance, edition, peers``); empty when no set is configured or nothing loaded."""
+    basis, codes = published_peer_set(con)
+    key = ("published-peer-set", standard, basis, tuple(codes), published_version(con))
+    return cached(con, key, lambda: published_peers_mod.peers(con, standard)).copy()
 
 
 def published_peers(con: duckdb.DuckDBPyConnection, standard: str,

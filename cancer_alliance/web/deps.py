@@ -21,7 +21,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from cancer_alliance.auth import audit, policy, sessions, tokens
 from cancer_alliance.auth.model import Actor
 from cancer_alliance.dataset.periods import WINDOW_WORDS
-from cancer_alliance.web import selection
+from cancer_alliance.web import downloads, selection
 from cancer_alliance.web.security import CSRF_COOKIE, csrf_token
 
 SESSION_COOKIE = "ca_session"
@@ -205,6 +205,10 @@ def render(request: Request, template: str, status_code: int = 200, **ctx) -> HT
     response = request.app.state.templates.TemplateResponse(
         request, template, context, status_code=status_code
     )
+    fmt = request.query_params.get("download")
+    if fmt is not None and status_code == 200:  # one of the page's tables, as it shows it
+        return downloads.table_response(response.body.decode(), fmt,
+                                        request.query_params.get("table"))
     set_csrf_cookie(request, response)
     selection.remember(request, response)
     return response

@@ -153,6 +153,49 @@ def backlog_summary(con, actor: Actor, census: date) -> pd.DataFrame:
                      total_row=True)
 
 
+def headline_comparators(con, headlines: list[dict]) -> dict | None:
+    """England and the peer set beside each headline figure (the overview), for the month
+    it shows; a span's figure is left out (published figures are monthly). None when no
+    published data is loaded for any headline standard."""
+    try:
+        basis, codes = data.published_peer_set(con)
+        rows = []
+        for h in headlines:
+            month = str(h.get("period") or "")
+            if not periods.is_month(month):
+                continue
+            eng = data.published_comparators(con, h["code"])
+            eng = eng[eng["period"].astype(str) == month]
+            if eng.empty:
+                continue
+            row = {"name": h["name"], "period": month, "local": h.get("performance"),
+                   "england": _as_number(eng.iloc[0]["performance"]),
+                   "england_edition": eng.iloc[0]["edition"], "peers": None,
+                   "peers_edition": None}
+            mine = data.published_peer_figures(con, h["code"])
+            mine = mine[mine["period"].astype(str) == month]
+            if not mine.empty:
+                row["peers"] = _as_number(mine.iloc[0]["performance"])
+                row["peers_edition"] = (f"{mine.iloc[0]['edition']}, "
+                                        f"{organisations_phrase(int(mine.iloc[0]['peers']))}")
+            rows.append(row)
+    except data.DataUnavailable:
+        return None
+    if not rows:
+        return None
+    return {"rows": rows, "peer_set": ", ".join(codes), "has_peer_set": bool(codes)}
+
+
+def organisations_phrase(n: int) -> str:
+    """"1 organisation", "2 organisations": how many peers published a month."""
+    return f"{n} organisation" + ("" if n == 1 else "s")
+
+
+def _as_number(v) -> float:
+    """A figure as a float, NaN when missing."""
+    return float("nan") if v is None or pd.isna(v) else float(v)
+
+
 @router.get("/", include_in_schema=False)
 def overview(request: Request, con=Depends(get_con), actor: Actor = Depends(current_actor)):
     if actor.is_anonymous:
@@ -165,7 +208,9 @@ def overview(request: Request, con=Depends(get_con), actor: Actor = Depends(curr
     key = ("overview-page", census.isoformat(), aggregates_protected(actor), sel.kind,
            sel.month)
     ctx = data.cached(con, key, lambda: overview_context(con, actor, census, sel))
-    return render(request, "overview.html", **ctx)
+    # published figures change with `published load`, not with submissions: not in the key
+    compared = headline_comparators(con, ctx.get("headlines") or [])
+    return render(request, "overview.html", **{**ctx, "compared": compared})
 
 
 def overview_context(con, actor: Actor, census: date, sel: Selection | None = None) -> dict:

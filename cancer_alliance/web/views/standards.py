@@ -24,7 +24,12 @@ from cancer_alliance.operations.actuals import ALLIANCE
 from cancer_alliance.web import analysis, data, paging, params, selection
 from cancer_alliance.web.deps import get_con, render, require
 from cancer_alliance.web.protect import exact, for_actor, is_protected
-from cancer_alliance.web.views.overview import COUNTS, standard_series, true_series
+from cancer_alliance.web.views.overview import (
+    COUNTS,
+    organisations_phrase,
+    standard_series,
+    true_series,
+)
 
 router = APIRouter()
 
@@ -280,20 +285,31 @@ def comparators(con, code: str, series: pd.DataFrame, period: str | None) -> dic
     england = data.published_comparators(con, code)
     if england.empty:
         return None
-    eng = england.set_index(england["period"].astype(str))["performance"]
+    eng = england.set_index(england["period"].astype(str))
+    peer_set = data.published_peer_figures(con, code)
+    mine = peer_set.set_index(peer_set["period"].astype(str))
     rows = []
     for r in series.tail(COMPARATOR_MONTHS).to_dict("records"):
         month = str(r["period"])
         if month not in eng.index:
             continue
-        local, national = _number(r["performance"]), _number(eng[month])
+        local, national = _number(r["performance"]), _number(eng.at[month, "performance"])
         gap = local - national
-        rows.append({"period": month, "local": local, "england": national,
-                     "difference": None if gap != gap else gap})
+        row = {"period": month, "local": local, "england": national,
+               "england_edition": eng.at[month, "edition"],
+               "difference": None if gap != gap else gap, "peers": None,
+               "peers_edition": None}
+        if month in mine.index:
+            row["peers"] = _number(mine.at[month, "performance"])
+            row["peers_edition"] = (f"{mine.at[month, 'edition']}, "
+                                    f"{organisations_phrase(int(mine.at[month, 'peers']))}")
+        rows.append(row)
     peers = data.published_peers(con, code, period) if period else None
     if not rows and peers is None:
         return None
-    return {"rows": rows, "peers": peers, "period": period}
+    basis, codes = data.published_peer_set(con)
+    return {"rows": rows, "peers": peers, "period": period,
+            "peer_set": ", ".join(codes), "has_peer_set": bool(codes)}
 
 
 def no_data_message(defn, provider: str | None) -> str:
