@@ -1,11 +1,15 @@
-"""Page latency at 20 users for a fixed time, with and without a concurrent upload (issue 14).
+"""Page latency at 20 users, quiet and while a large upload is sent and ingested (issue 14).
 
 Starts ``cancer-alliance serve`` on 127.0.0.1 over a small store (one month via the CLI),
-drives it with locust (as a library) at 20 users browsing the public pages and /healthz,
-and prints p50/p95/p99 per phase: quiet, then while an upload of ``--upload-mb`` MB of
-pathways is posted through the API and ingested by the job worker. Stops the server.
+writes a real pathways file of ``--upload-mb`` MB to disk (complete rows, 40-character
+pathway ids, at most the 1,000,000-row limit), and drives the service with locust (as a
+library) at 20 users browsing the public pages and /healthz. Two phases: quiet for
+``--seconds``, then while the file is posted through the API by a separate process
+(``curl``, streaming from disk, as a trust's system would) and ingested by the job worker;
+that phase lasts until the job has finished (at least ``--seconds``). Prints p50/p95/p99
+per page and overall, the upload's accept time and job time, and the load average.
 
-    python benchmarks/bench_load.py --seconds 20 --upload-mb 30
+    python benchmarks/bench_load.py --seconds 20 --upload-mb 150
 """
 
 from __future__ import annotations
@@ -15,6 +19,10 @@ from gevent import monkey  # noqa: I001 - locust needs gevent's patching first
 monkey.patch_all()
 
 import argparse  # noqa: E402
+import csv  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import subprocess  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
 import threading  # noqa: E402
@@ -27,7 +35,7 @@ from locust import HttpUser, between, task  # noqa: E402
 from locust.env import Environment  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tests.service.procs import Served, cli, csv_bytes, month_rows, write_month  # noqa: E402
+from tests.service.procs import COLUMNS, Served, cli, nhs_number, write_month  # noqa: E402
 
 
 class Browser(HttpUser):
@@ -47,6 +55,7 @@ class Browser(HttpUser):
 
 
 def run_phase(url: str, seconds: float, during=None) -> dict[str, tuple[float, float, float]]:
+    """20 users for ``seconds``; with ``during`` (run in a thread), until it has finished."""
     env = Environment(user_classes=[Browser], host=url)
     runner = env.create_local_runner()
     runner.start(20, spawn_rate=20)
@@ -54,9 +63,9 @@ def run_phase(url: str, seconds: float, during=None) -> dict[str, tuple[float, f
     if side:
         side.start()
     time.sleep(seconds)
-    runner.quit()
     if side:
         side.join()
+    runner.quit()
     out = {}
     for name in ("/public", "/login", "/healthz"):
         e = env.stats.get(name, "GET")
@@ -67,44 +76,80 @@ def run_phase(url: str, seconds: float, during=None) -> dict[str, tuple[float, f
     return out
 
 
+def write_upload(path: Path, provider: str, period: str, mb: float) -> int:
+    """A valid pathways file of about ``mb`` MB (complete closed rows), written in chunks;
+    returns its rows. Capped at the ingest's 1,000,000-row limit."""
+    valid = [nhs_number(999000000 + 37 * k) for k in range(50)]
+    row_bytes = 152  # a complete row with a 40-character pathway id
+    n = min(int(mb * 1_000_000 / row_bytes), 999_999)
+    with path.open("w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(COLUMNS)
+        for i in range(n):
+            day = 1 + i % 9
+            w.writerow([provider, f"{provider}-LOAD-{i:012d}-{'X' * 19}", valid[i % 50],
+                        "1950-01-01", "1", "A", "QAA", "USC", "LUNG", f"{period}-0{day}",
+                        f"{period}-1{day}", provider, f"{period}-2{day}", "RULED_OUT",
+                        "RULED_OUT", f"{period}-2{day}"])
+    return n
+
+
+def load() -> str:
+    return "load average " + " / ".join(f"{v:.2f}" for v in os.getloadavg())
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=float, default=20)
-    ap.add_argument("--upload-mb", type=float, default=30)
+    ap.add_argument("--upload-mb", type=float, default=150)
     args = ap.parse_args()
     root = Path(tempfile.mkdtemp(prefix="bench-load-"))
     db = root / "alliance.duckdb"
     assert cli("ingest", str(write_month(root, "RAA", "2024-05", n=2000)), "--provider", "RAA",
                "--period", "2024-05", "--db", str(db)).returncode == 0
     token = cli("tokens", "add", "--provider", "RAA", "--db", str(db)).stdout.strip()
-    rows_per_mb = 1_000_000 // 75  # about 75 bytes a row
-    body = csv_bytes(month_rows("RAA", "2024-06", n=int(args.upload_mb * rows_per_mb)))
-    n_rows = body.count(b"\n") - 1
-    print(f"upload: {len(body) / 1e6:.1f} MB, {n_rows:,} rows")
+    upload_file = root / "pathways.csv"
+    t0 = time.perf_counter()
+    n_rows = write_upload(upload_file, "RAA", "2024-06", args.upload_mb)
+    print(f"upload: {upload_file.stat().st_size / 1e6:.1f} MB, {n_rows:,} rows on disk "
+          f"(written in {time.perf_counter() - t0:.0f} s)")
     served = Served(db).start()
-    timing = {}
+    timing: dict = {}
 
     def upload():
         t0 = time.perf_counter()
-        r = httpx.post(served.url + "/api/v1/submissions", timeout=600,
-                       headers={"authorization": f"Bearer {token}"}, data={"period": "2024-06"},
-                       files={"files": ("pathways.csv", body, "text/csv")})
+        # a separate process streams the file from disk, as a trust's system would
+        out = subprocess.run(
+            ["curl", "-sS", "-H", f"authorization: Bearer {token}", "-F", "period=2024-06",
+             "-F", f"files=@{upload_file};type=text/csv", served.url + "/api/v1/submissions"],
+            capture_output=True, text=True, timeout=1800)
         timing["accepted_s"] = time.perf_counter() - t0
-        url = served.url + r.json()["status_url"]
-        while httpx.get(url, headers={"authorization": f"Bearer {token}"}).json()["state"] in (
-                "queued", "running"):
-            time.sleep(0.2)
+        answer = json.loads(out.stdout)
+        url = served.url + answer["status_url"]
+        while True:
+            state = httpx.get(url, headers={"authorization": f"Bearer {token}"},
+                              timeout=60).json()
+            if state["state"] not in ("queued", "running"):
+                break
+            time.sleep(0.5)
         timing["done_s"] = time.perf_counter() - t0
+        timing["state"] = state["state"]
+        timing["result"] = {k: v for k, v in (state.get("result") or {}).items()
+                            if k in ("status", "rows_read", "accepted", "rejected", "error")}
 
     try:
         for phase, during in (("quiet", None), ("during upload", upload)):
+            before = load()
+            t0 = time.perf_counter()
             res = run_phase(served.url, args.seconds, during)
-            print(f"\n{phase} ({args.seconds:.0f} s, 20 users): {res.pop('requests')[:2]} "
-                  "(requests, failures)")
+            n, failures = res.pop("requests")[:2]
+            print(f"\n{phase} ({time.perf_counter() - t0:.0f} s, 20 users): {n} requests, "
+                  f"{failures} failures; {before} at the start, {load()} at the end")
             for name, (p50, p95, p99) in res.items():
                 print(f"  {name:9s} p50 {p50:6.3f} s  p95 {p95:6.3f} s  p99 {p99:6.3f} s")
-        print(f"\nupload answered 202 after {timing.get('accepted_s', float('nan')):.1f} s; "
-              f"job done after {timing.get('done_s', float('nan')):.1f} s")
+        print(f"\nupload answered after {timing.get('accepted_s', float('nan')):.1f} s; "
+              f"job {timing.get('state')} after {timing.get('done_s', float('nan')):.1f} s "
+              f"{timing.get('result')}")
     finally:
         served.stop()
 

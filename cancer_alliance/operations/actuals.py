@@ -14,6 +14,7 @@ from __future__ import annotations
 import pandas as pd
 
 from cancer_alliance import metrics
+from cancer_alliance.errors import UsageError
 from cancer_alliance.metrics import measures
 
 ALLIANCE = "ALLIANCE"
@@ -55,6 +56,32 @@ def trajectory_codes() -> list[str]:
     measures = [c for c, d in _measure_defs().items()
                 if d.kind in TRAJECTORY_MEASURE_KINDS]
     return standard_codes() + measures
+
+
+def measure_codes() -> list[str]:
+    """Every code :func:`monthly` can give values for: the standards, then the measures."""
+    return standard_codes() + list(_measure_defs())
+
+
+def check_measure_codes(text: str | None, what: str = "measure",
+                        trajectory: bool = False) -> list[str]:
+    """The measure codes of a form field (one code, or several separated by commas),
+    each checked against the reference: the standards of ``metrics.STANDARDS`` and the
+    measures of ``metrics.measures.MEASURES`` (with ``trajectory``, only those a
+    trajectory can be set for: :func:`trajectory_codes`).
+
+    One rule for the operations forms that name measures (trajectories, the delivery plan,
+    initiatives), so a typo is refused with the codes that exist, rather than stored and
+    silently never matched. An empty field gives ``[]``; a UsageError names the field and
+    at most 20 characters of the unknown code.
+    """
+    known = trajectory_codes() if trajectory else measure_codes()
+    codes = [c.strip() for c in (text or "").split(",") if c.strip()]
+    for code in codes:
+        if code not in known:
+            raise UsageError(f'{what} "{code[:20]}" is not a standard or measure code; '
+                             f"the codes are {', '.join(known)}")
+    return codes
 
 
 def _month_col(df: pd.DataFrame) -> str:

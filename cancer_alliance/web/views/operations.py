@@ -256,6 +256,12 @@ def set_trajectory(request: Request, org_code: str = Form(...), measure_code: st
                          items=trajectories.list_trajectories(con).to_dict("records"),
                          orgs=[org_code], measures=[measure_code])
     try:
+        if actuals.check_measure_codes(measure_code, "measure", trajectory=True) \
+                != [measure_code]:
+            raise UsageError("a trajectory is for one measure code")
+        if org_code not in {ALLIANCE} | {p["code"] for p in packs.providers(con)}:
+            raise UsageError(f'organisation "{org_code[:20]}" is not {ALLIANCE} or a provider '
+                             "of the alliance")
         n = trajectories.set_planned(con, org_code, measure_code, values, actor.username)
     except AllianceError as exc:
         return render(request, "operations/trajectories.html", status_code=422,

@@ -21,7 +21,7 @@ from cancer_alliance.auth import audit
 from cancer_alliance.auth.model import Actor
 from cancer_alliance.dataset import periods
 from cancer_alliance.errors import NotFound, UsageError
-from cancer_alliance.operations import bids, governance, initiatives, loaders, plan
+from cancer_alliance.operations import actuals, bids, governance, initiatives, loaders, plan
 from cancer_alliance.web.deps import get_con, require
 
 router = APIRouter(include_in_schema=False)
@@ -129,8 +129,10 @@ def save_deliverable(request: Request, deliverable_id: str = Form(...), title: s
                      depends_on: str = Form(""), measures: str = Form(""),
                      con=Depends(get_con), actor: Actor = Depends(EDIT)):
     did = deliverable_id.strip()
+    codes = actuals.check_measure_codes(measures, "measure")
     plan.upsert_deliverable(con, did, title.strip(), year, owner.strip(), priority, rag,
-                            _opt(rag_reason), _opt(depends_on), _opt(measures), actor.username)
+                            _opt(rag_reason), _opt(depends_on), ",".join(codes) or None,
+                            actor.username)
     _audit(request, actor, "deliverable", f"saved deliverable {did}")
     return _back("/operations/plan")
 
@@ -216,6 +218,7 @@ def register_initiative(request: Request, initiative_id: str = Form(...), name: 
                         description: str = Form(""), con=Depends(get_con),
                         actor: Actor = Depends(EDIT)):
     iid = initiative_id.strip()
+    actuals.check_measure_codes(target_measures, "target measure")
     initiatives.register(con, iid, name.strip(), kind.strip(), _opt(provider_code), go_live,
                          target_measures, improvement, _opt(owner), _opt(description))
     _audit(request, actor, "initiative", f"registered initiative {iid}")
