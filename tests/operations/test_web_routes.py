@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import html
+
 from fastapi.testclient import TestClient
 
+from cancer_alliance import labels
 from operations._web import _client, _csrf
 
 PAGES = ["/operations", "/operations/governance", "/operations/plan",
@@ -48,7 +51,8 @@ def test_entering_a_trajectory_saves_and_audits(app_con):
     r = c.post("/operations/trajectories", data={
         "org_code": "ALLIANCE", "measure_code": "31_DAY",
         "months": "2024-04 94\n2024-05 95.5", "csrf_token": _csrf(page.text)})
-    assert r.status_code == 200 and "31_DAY trajectory" in r.text
+    assert r.status_code == 200
+    assert f"{html.escape(labels.standard('31_DAY'))} trajectory" in r.text
     assert con.execute("SELECT planned FROM trajectories WHERE measure_code='31_DAY' AND"
                        " month='2024-05'").fetchone()[0] == 95.5
     assert con.execute("SELECT count(*) FROM audit_log WHERE username='o-analyst' AND"
