@@ -119,14 +119,18 @@ def _same_origin(request: Request) -> bool:
     """Whether the browser says the request came from this site's own pages.
 
     Defence in depth beside the token (OWASP CSRF cheat sheet, "verifying origin with
-    standard headers"): a browser's ``Sec-Fetch-Site: cross-site`` or an ``Origin`` naming
-    another host (or ``null``, sent by sandboxed frames and some redirects) is refused
-    even with a valid token. A request with neither header (a script, an old browser) is
-    left to the token. Behind a proxy that rewrites ``Host``, the proxy's
+    standard headers"): a browser's ``Sec-Fetch-Site`` other than ``same-origin``/``none``
+    is refused even with a valid token; without fetch metadata, an ``Origin`` naming
+    another host (or ``null``, sent by sandboxed frames and some redirects) is refused.
+    A request with neither header (a script, an old browser) is left to the token. Behind a proxy that rewrites ``Host``, the proxy's
     ``X-Forwarded-Host`` names this site too.
     """
-    if request.headers.get("sec-fetch-site") == "cross-site":
-        return False
+    site = request.headers.get("sec-fetch-site")
+    if site is not None:
+        # A browser that sends fetch metadata says exactly where the form came from. It is
+        # trusted over ``Origin``: this site's ``Referrer-Policy: no-referrer`` makes
+        # Chromium send ``Origin: null`` on its own same-origin form posts.
+        return site in ("same-origin", "none")
     origin = request.headers.get("origin")
     if origin is None:
         return True

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from starlette.requests import Request
 
-from cancer_alliance.web.security import CSP
+from cancer_alliance.web.security import CSP, _same_origin
 
 from . import synthetic
 
@@ -117,3 +118,21 @@ def test_login_redirect_never_carries_an_identifier(client):
     assert r.status_code == 302 and "9434765919" not in r.headers["location"]
     page = client.get("/login?next=/providers/9434765919")
     assert "9434765919" not in page.text
+
+
+@pytest.mark.parametrize(("headers", "same"), [
+    # Chromium's own form post under this site's no-referrer policy: Origin null, but fetch
+    # metadata says same-origin (a real browser test found logins refused before this).
+    ({"sec-fetch-site": "same-origin", "origin": "null"}, True),
+    ({"sec-fetch-site": "none"}, True),
+    ({"sec-fetch-site": "cross-site", "origin": "http://testserver"}, False),
+    ({"sec-fetch-site": "same-site"}, False),
+    ({"origin": "null"}, False),
+    ({"origin": "https://evil.example"}, False),
+    ({"origin": "http://testserver"}, True),
+    ({}, True),
+])
+def test_same_origin_trusts_fetch_metadata_over_a_null_origin(headers, same):
+    raw = [(b"host", b"testserver")] + [(k.encode(), v.encode()) for k, v in headers.items()]
+    request = Request({"type": "http", "method": "POST", "path": "/login", "headers": raw})
+    assert _same_origin(request) is same
