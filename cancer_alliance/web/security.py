@@ -122,8 +122,8 @@ def _same_origin(request: Request) -> bool:
     standard headers"): a browser's ``Sec-Fetch-Site`` other than ``same-origin``/``none``
     is refused even with a valid token; without fetch metadata, an ``Origin`` naming
     another host (or ``null``, sent by sandboxed frames and some redirects) is refused.
-    A request with neither header (a script, an old browser) is left to the token. Behind a proxy that rewrites ``Host``, the proxy's
-    ``X-Forwarded-Host`` names this site too.
+    A request with neither header (a script, an old browser) is left to the token. Behind
+    a proxy that rewrites ``Host``, the proxy's ``X-Forwarded-Host`` names this site too.
     """
     site = request.headers.get("sec-fetch-site")
     if site is not None:
