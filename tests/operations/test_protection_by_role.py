@@ -7,9 +7,11 @@ see exact counts. Tested by role through the real pages.
 
 from __future__ import annotations
 
+import re
+
 from bs4 import BeautifulSoup
 
-from cancer_alliance import reports
+from cancer_alliance import labels, reports
 from cancer_alliance.operations import flows
 from cancer_alliance.reports import packs
 
@@ -22,8 +24,15 @@ def _table_after(html: str, heading: str) -> list[list[str]]:
     s = BeautifulSoup(html, "html.parser")
     h = next(h for h in s.find_all(["h2", "h3"]) if h.get_text(strip=True).startswith(heading))
     table = h.find_next("table")
-    return [[td.get_text(strip=True) for td in tr.find_all("td")] for tr in table.find_all("tr")
-            if tr.find_all("td")]
+    # a cell shown by name keeps its code in data-value: compare codes, not display text
+    return [[td.get("data-value") or td.get_text(strip=True) for td in tr.find_all("td")]
+            for tr in table.find_all("tr") if tr.find_all("td")]
+
+
+def _code(shown: str) -> str:
+    """A trust shown as "Name (CODE)" back to its code (an unknown code is shown bare)."""
+    found = re.search(r"\(([A-Z0-9]+)\)$", shown)
+    return found.group(1) if found else shown
 
 
 def _protected_cell(text: str) -> bool:
@@ -51,7 +60,7 @@ def test_governance_flows_are_protected_for_the_board_exact_for_staff(app_con):
     for row in _table_after(board, "Footprint alignment"):
         assert _protected_cell(row[2]), row
     exact = {(r["from_provider"], r["to_provider"]): r["pathways"] for r in raw}
-    shown = {(a, b): int(n.replace(",", ""))
+    shown = {(_code(a), _code(b)): int(n.replace(",", ""))
              for a, b, n in _table_after(analyst, "Inter-provider transfers")}
     assert shown == exact
 
@@ -70,7 +79,8 @@ def test_provider_pack_backlog_by_tumour_group_is_protected_for_the_board(app_co
     assert shown and all(_protected_cell(n) for n in shown.values()), shown
     assert 'id="pack-protection"' in board
     analyst = _client(app, "analyst").get(url).text
-    assert {g: int(n.replace(",", "")) for g, n in _backlog_by_group(analyst).items()} == raw
+    assert ({g: int(n.replace(",", "")) for g, n in _backlog_by_group(analyst).items()}
+            == {labels.tumour_group(g): n for g, n in raw.items()})
     assert 'id="pack-protection"' not in analyst
     # every other count of pathways in the board's view of the pack is protected too (the
     # number of submission files a month is not a count of patients; trajectories are
