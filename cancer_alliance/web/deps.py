@@ -199,7 +199,10 @@ def render(request: Request, template: str, status_code: int = 200, **ctx) -> HT
         "oidc": request.app.state.settings.oidc,
         # the period chooser (web/selection.py), on pages that read a span
         "selection": getattr(request.state, "selection", None),
-        "selection_kept": selection.kept(request),
+        # a value the page itself has checked (the same key in its context) is kept only
+        # as the page accepted it: an unknown value from the URL is never written back
+        "selection_kept": [(k, v) for k, v in selection.kept(request)
+                           if k not in ctx or str(ctx[k]) == v],
         "window_words": WINDOW_WORDS,
         **ctx,
     }

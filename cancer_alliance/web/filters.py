@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import urlencode
 
@@ -61,9 +62,18 @@ def cell(ctx: Any, v: Any, key: str) -> str:
     return labels.for_column(key, v, names)
 
 
+# a value carried over from the URL into a link must look like a code, date or option: never
+# free text, markup, a long string or a run of six or more digits (an identifier typed
+# into a URL is not written back into the page)
+_CARRIED = re.compile(r"^(?!.*\d{6})[A-Za-z0-9_.:@-]{1,40}$")
+
+
 def query_with(request, **changes: Any) -> str:
-    """The current query string with some parameters changed (None removes one), encoded."""
-    params = dict(request.query_params)
+    """The current query string with some parameters changed (None removes one), encoded.
+
+    Values carried over from the request are kept only when they look like a code, date or
+    option (``_CARRIED``); the changes given are always set."""
+    params = {k: v for k, v in request.query_params.items() if _CARRIED.match(v)}
     for k, v in changes.items():
         if v is None:
             params.pop(k, None)

@@ -115,13 +115,15 @@ def test_serve_during_an_ingest_waits_then_serves(seeded, tmp_path):
     _, template = seeded
     db = tmp_path / "copy.duckdb"
     db.write_bytes(template.read_bytes())
-    holder = _hold(db, 4)
+    # held long enough that `serve` (seconds to import and open on a busy CI machine) is
+    # certain to find the store taken
+    holder = _hold(db, 15)
     served = Served(db).start(wait_up=False)
     try:
         started = time.monotonic()
         served.wait_up()
         assert time.monotonic() - started > 2  # it waited for the holder
-        assert holder.wait(10) == 0
+        assert holder.wait(30) == 0
     finally:
         log = served.stop()
     assert "in use; waiting up to" in log and "Traceback" not in log

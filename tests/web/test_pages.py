@@ -175,7 +175,7 @@ def test_outcome_export_is_the_engines_pathways_inside_the_callers_scope(clients
     cur.close()
 
     def rows(role):
-        r = clients[role].get("/standards/FDS/outcomes.csv?period=2024-06")
+        r = clients[role].get("/standards/FDS/outcomes.csv?window=month&period=2024-06")
         assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
         return list(csv.DictReader(io.StringIO(r.text)))
 

@@ -26,11 +26,11 @@ def audit_log(request: Request, username: str | None = None, action: str | None 
 
 
 @router.get("/users", include_in_schema=False)
-def users_page(request: Request, con=Depends(get_con), actor: Actor = Depends(require("admin")),
-               message: str | None = None):
+def users_page(request: Request, con=Depends(get_con), actor: Actor = Depends(require("admin"))):
+    # no message from the URL: free text in a query string is never shown on the page
     return render(request, "admin_users.html", title="Users and API tokens",
                   users=users.list_users(con).to_dict("records"),
-                  tokens=tokens.list_tokens(con).to_dict("records"), message=message,
+                  tokens=tokens.list_tokens(con).to_dict("records"), message=None,
                   new_token=None)
 
 
