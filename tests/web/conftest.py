@@ -91,3 +91,13 @@ def clients(app):
 def client(app):
     """A fresh anonymous client (own cookies)."""
     return TestClient(app, base_url="https://testserver")
+
+
+@pytest.fixture(autouse=True)
+def _forget_the_period_choice(request):
+    """The shared clients remember a period choice in a cookie (as a browser would); no
+    test may inherit another's choice, so it is forgotten after each test that used them."""
+    yield
+    if "clients" in request.fixturenames:
+        for c in request.getfixturevalue("clients").values():
+            c.cookies.delete("ca_period")
