@@ -263,7 +263,7 @@ def generate(months: int, out: Path) -> Path:
     from cancer_alliance.generate import generate as write
 
     t = time.perf_counter()
-    write(out, scale="alliance", start=START, months=months, seed=SEED, format="parquet")
+    write(out, scale="alliance", start=START, months=months, seed=SEED, file_format="parquet")
     print(f"generated {months} months of an alliance in {time.perf_counter() - t:.0f} s "
           f"(load {os.getloadavg()[0]:.1f})", flush=True)
     return out
