@@ -111,12 +111,14 @@ def _mark() -> None:
 
 def _children() -> dict[int, list[int]]:
     kids: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
+    for name in os.listdir("/proc"):  # a process may exit at any moment while we look
+        if not name.isdigit():
+            continue
         try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
+            fields = Path(f"/proc/{name}/stat").read_text().rsplit(")", 1)[1].split()
         except (OSError, IndexError):
             continue
-        kids.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+        kids.setdefault(int(fields[1]), []).append(int(name))
     return kids
 
 
