@@ -27,6 +27,7 @@ from cancer_alliance import metrics, published
 from cancer_alliance.calendar import ReportingCalendar, read_calendar
 from cancer_alliance.errors import NotFound
 from cancer_alliance.metrics import measures
+from cancer_alliance.operations import trajectories
 from cancer_alliance.outlook.tracking_list import with_breach_risk
 from cancer_alliance.published import alliances as published_alliances_mod
 from cancer_alliance.published import peers as published_peers_mod
@@ -461,6 +462,14 @@ def completeness(con: duckdb.DuckDBPyConnection, provider: str | None = None) ->
             FROM pathways {where} GROUP BY provider_code ORDER BY provider_code""",
         params,
     ).df()
+
+
+def plans_version(con: duckdb.DuckDBPyConnection) -> tuple:
+    """Changes whenever a trajectory is edited (web form, ``operations`` command or seed):
+    part of the key of every cached page that draws a plan, since a plan changes without a
+    submission. Kept out of the data version itself so that a plan edit does not throw away
+    every cached figure (and the breach-risk model) that no plan touches."""
+    return trajectories.version(con)
 
 
 def published_version(con: duckdb.DuckDBPyConnection) -> tuple:
