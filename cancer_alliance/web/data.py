@@ -29,6 +29,7 @@ from cancer_alliance.errors import NotFound
 from cancer_alliance.metrics import measures
 from cancer_alliance.operations import trajectories
 from cancer_alliance.outlook.tracking_list import with_breach_risk
+from cancer_alliance.published import alliances as published_alliances_mod
 from cancer_alliance.published import peers as published_peers_mod
 
 BREAKDOWNS: dict[str, tuple[str, str]] = {
@@ -518,6 +519,19 @@ def reconciliation(con: duckdb.DuckDBPyConnection, standard: str | None = None,
     key = ("reconcile", standard, period, published_version(con))
     return cached(con, key, lambda: published.reconcile(con, standard=standard,
                                                          period=period)).copy()
+
+
+def other_alliances(con: duckdb.DuckDBPyConnection, standard: str) -> pd.DataFrame:
+    """Each Cancer Alliance's published figures for ``standard`` by month (the commissioner
+    extract summed through the loaded ONS lookup, :func:`published.alliances.alliance_figures`);
+    empty when no lookup or no commissioner extract is loaded."""
+    try:
+        version = (published_version(con), published_alliances_mod.lookup_version(con))
+    except duckdb.Error:  # a store from before the lookup existed
+        return pd.DataFrame(columns=published_alliances_mod.FIGURE_COLUMNS)
+    key = ("published-alliances", standard, version)
+    return cached(con, key, lambda: published_alliances_mod.alliance_figures(
+        con, standard)).copy()
 
 
 def published_comparators(con: duckdb.DuckDBPyConnection, standard: str) -> pd.DataFrame:
