@@ -10,6 +10,7 @@ census and store content (:mod:`.risk_cache`), so it runs once for every reader.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -58,6 +59,22 @@ def fitted_risks(con: duckdb.DuckDBPyConnection, census: date, engine: str = "du
     cache = risk_cache.CACHE if cache is None else cache
     return cache.get(risk_cache.content_key(con, census),
                      lambda: risk_cache.fit_and_score(load_pathways(con, census), census))
+
+
+def read_then_fit(con: duckdb.DuckDBPyConnection, census: date,
+                  cache: risk_cache.RiskCache | None = None,
+                  ) -> Callable[[], risk_cache.FittedRisks]:
+    """Read now what fitting ``census`` needs (nothing when it is cached) and return the fit,
+    to run later without the store: a caller holding a shared store (the web's warm-up)
+    releases it in between, so the minutes of fitting block no command or ingest."""
+    cache = risk_cache.CACHE if cache is None else cache
+    key = risk_cache.content_key(con, census)
+    if cache.contains(key):
+        kept = cache.get(key, lambda: risk_cache.fit_and_score(load_pathways(con, census),
+                                                                census))
+        return lambda: kept
+    pathways = load_pathways(con, census)
+    return lambda: cache.get(key, lambda: risk_cache.fit_and_score(pathways, census))
 
 
 def with_breach_risk(con: duckdb.DuckDBPyConnection, ptl: pd.DataFrame, census: date,
