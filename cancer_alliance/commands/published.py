@@ -1,8 +1,10 @@
 """Commands: published load/show/metrics, and reconcile (published data mode).
 
 ``published load`` reads NHS England's Monthly Combined CSV or the older CWT-CRS XLSX
-extract into the store; ``published show`` lists what was loaded; ``published metrics``
-aggregates it in the ``metrics`` command's shape; ``reconcile`` compares the store's
+extract into the store; ``published alliances --load FILE`` stores the ONS sub-ICB location
+to Cancer Alliance lookup (``--standard``: each alliance's published figures); ``published
+show`` lists what was loaded; ``published metrics`` aggregates it in the ``metrics``
+command's shape; ``reconcile`` compares the store's
 patient-level totals with the published ones per provider, standard and month.
 """
 
@@ -113,6 +115,32 @@ def peers_command(
         peers.set_peers(con, set_codes.split(","), basis)
     kind, codes = peers.read_peers(con)
     typer.echo(f"{kind or 'no'} peers: {', '.join(codes) if codes else '(none set)'}")
+
+
+@published_app.command("alliances")
+def alliances_command(
+    db: DbOption = None,
+    load: Annotated[Path | None, typer.Option(
+        "--load", help="The ONS sub-ICB location to Cancer Alliance lookup (.csv or .xlsx, "
+        "columns SICBLyyCD, SICBLyyCDH, SICBLyyNM, CALyyCD, CALyyNM); replaces the stored "
+        "lookup.")] = None,
+    standard: StandardOption = None,
+    period: PeriodOption = None,
+    fmt: FormatOption = Format.csv,
+) -> None:
+    """Which Cancer Alliance each commissioner belongs to, and the alliances' published
+    figures: with --load, store the lookup; with --standard, each alliance's published
+    figure by month (summed over its sub-ICB locations); else list the stored lookup."""
+    from cancer_alliance.published import alliances
+
+    con = _open(db)
+    if load is not None:
+        typer.echo(json.dumps(alliances.load_alliances(con, load)))
+        return
+    if standard is not None:
+        _echo(alliances.alliance_figures(con, standard, period), fmt)
+        return
+    _echo(alliances.read_alliances(con), fmt)
 
 
 def reconcile_command(

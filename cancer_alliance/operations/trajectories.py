@@ -147,6 +147,20 @@ def get_planned(con, org_code: str, measure_code: str) -> dict[str, float]:
     return {m: float(v) for m, v in rows}
 
 
+def version(con) -> tuple:
+    """What changes whenever a trajectory is written or removed: how many planned months
+    are stored and when the latest was written (``set_planned`` stamps ``updated_at``).
+
+    Plans change without a new submission, so the store's data version does not see them;
+    anything cached that draws a plan puts this in its key (``web.data.plans_version``), so
+    an edit from the web or the command line shows on the next view.
+    """
+    (row,) = con.execute(
+        "SELECT count(*), max(updated_at), coalesce(sum(planned), 0) FROM trajectories"
+    ).fetchall()
+    return tuple(row)
+
+
 def list_trajectories(con) -> pd.DataFrame:
     return con.execute(
         "SELECT org_code, measure_code, min(month) AS first_month, max(month) AS last_month,"

@@ -27,7 +27,9 @@ from cancer_alliance import metrics, published
 from cancer_alliance.calendar import ReportingCalendar, read_calendar
 from cancer_alliance.errors import NotFound
 from cancer_alliance.metrics import measures
+from cancer_alliance.operations import trajectories
 from cancer_alliance.outlook.tracking_list import with_breach_risk
+from cancer_alliance.published import alliances as published_alliances_mod
 from cancer_alliance.published import peers as published_peers_mod
 
 BREAKDOWNS: dict[str, tuple[str, str]] = {
@@ -473,6 +475,14 @@ def completeness(con: duckdb.DuckDBPyConnection, provider: str | None = None) ->
     ).df()
 
 
+def plans_version(con: duckdb.DuckDBPyConnection) -> tuple:
+    """Changes whenever a trajectory is edited (web form, ``operations`` command or seed):
+    part of the key of every cached page that draws a plan, since a plan changes without a
+    submission. Kept out of the data version itself so that a plan edit does not throw away
+    every cached figure (and the breach-risk model) that no plan touches."""
+    return trajectories.version(con)
+
+
 def published_version(con: duckdb.DuckDBPyConnection) -> tuple:
     """Changes whenever a published file is loaded (``published load`` runs outside the
     app, so the submissions' data version alone would keep a stale reconciliation)."""
@@ -491,6 +501,19 @@ def reconciliation(con: duckdb.DuckDBPyConnection, standard: str | None = None,
     key = ("reconcile", standard, period, published_version(con))
     return cached(con, key, lambda: published.reconcile(con, standard=standard,
                                                          period=period)).copy()
+
+
+def other_alliances(con: duckdb.DuckDBPyConnection, standard: str) -> pd.DataFrame:
+    """Each Cancer Alliance's published figures for ``standard`` by month (the commissioner
+    extract summed through the loaded ONS lookup, :func:`published.alliances.alliance_figures`);
+    empty when no lookup or no commissioner extract is loaded."""
+    try:
+        version = (published_version(con), published_alliances_mod.lookup_version(con))
+    except duckdb.Error:  # a store from before the lookup existed
+        return pd.DataFrame(columns=published_alliances_mod.FIGURE_COLUMNS)
+    key = ("published-alliances", standard, version)
+    return cached(con, key, lambda: published_alliances_mod.alliance_figures(
+        con, standard)).copy()
 
 
 def published_comparators(con: duckdb.DuckDBPyConnection, standard: str) -> pd.DataFrame:

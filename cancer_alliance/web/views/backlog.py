@@ -101,7 +101,8 @@ def backlog_page(request: Request, provider: str | None = None, con=Depends(get_
     """The backlog's page (before the generic standard page in the router order)."""
     defn = data.standard_defs()[data.BACKLOG]
     provider = params.org_code(provider)
-    key = ("backlog-page", provider, aggregates_protected(actor))
+    key = ("backlog-page", provider, aggregates_protected(actor),
+           data.plans_version(con))  # the plan line changes without a submission
     ctx = data.cached(con, key, lambda: backlog_context(con, actor, defn, provider))
     return render(request, "backlog.html", **ctx,
                   can_list=policy.decide(actor, "view_patient").allowed)

@@ -40,6 +40,6 @@ def board_page(request: Request, con=Depends(get_con),
     sel = selection.select(request, con)
     ctx: dict = {"title": "Board summary", "month": sel.last, "one_page": None}
     if sel.last:
-        ctx["one_page"] = data.cached(con, ("board-summary", sel.last),
+        ctx["one_page"] = data.cached(con, ("board-summary", sel.last, data.plans_version(con)),
                                       lambda: board_summary(con, sel.last))
     return render(request, "board.html", **ctx)
