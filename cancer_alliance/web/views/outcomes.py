@@ -75,7 +75,8 @@ def mix_table(actor: Actor, df: pd.DataFrame) -> tuple[list, list[dict]]:
     cols: list = [PROVIDER]
     for s in strata:
         name = labels.word(s)
-        cols += [(f"n_{s}", f"{name}: assignments", "num"), (f"pct_{s}", f"{name}: per cent", "pct")]
+        cols += [(f"n_{s}", f"{name}: assignments", "num"),
+                 (f"pct_{s}", f"{name}: per cent", "pct")]
     cols.append(("total", "Follow-up assignments in all", "num"))
     return cols, t.to_dict("records")
 
