@@ -457,6 +457,35 @@ def rejections(con: duckdb.DuckDBPyConnection, submission_id: int) -> pd.DataFra
     ).df()
 
 
+def capacity_submissions(con: duckdb.DuckDBPyConnection,
+                         provider: str | None = None) -> pd.DataFrame:
+    """The capacity returns (``ingest-capacity`` or the web upload), newest first."""
+    sql = ("SELECT submission_id, provider_code, period, submitted_by, submitted_at, status,"
+           " rows_read, accepted, rejected, message FROM capacity_submissions")
+    params: list[Any] = []
+    if provider:
+        sql += " WHERE provider_code = ?"
+        params.append(provider)
+    return con.execute(sql + " ORDER BY submitted_at DESC, submission_id DESC", params).df()
+
+
+def capacity_submission(con: duckdb.DuckDBPyConnection, submission_id: int) -> dict | None:
+    df = con.execute(
+        "SELECT submission_id, provider_code, period, submitted_by, submitted_at, status,"
+        " rows_read, accepted, rejected, message FROM capacity_submissions"
+        " WHERE submission_id = ?", [submission_id]).df()
+    return df.iloc[0].to_dict() if len(df) else None
+
+
+def capacity_rejections(con: duckdb.DuckDBPyConnection, submission_id: int) -> pd.DataFrame:
+    """A capacity return's rejected rows: file, row, column, value, rule, message."""
+    return con.execute(
+        'SELECT file, "row", "column", value, rule, message FROM capacity_rejections'
+        ' WHERE submission_id = ? ORDER BY file, "row", "column", rule',
+        [submission_id],
+    ).df()
+
+
 def completeness(con: duckdb.DuckDBPyConnection, provider: str | None = None) -> pd.DataFrame:
     """Data completeness per provider: stage (diagnosed cancers), ethnicity stated, NHS number."""
     where = "WHERE provider_code = ?" if provider else ""
