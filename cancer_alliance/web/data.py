@@ -389,9 +389,9 @@ def _measure_key(code: str, by: tuple[str, ...], period: str | None,
     return ("measure", code, tuple(by), period, tuple(sorted((filters or {}).items())))
 
 
-def measures_together(con: duckdb.DuckDBPyConnection, codes: tuple[str, ...],
-                      by: tuple[str, ...] = ("month",),
-                      period: str | None = None) -> dict[str, pd.DataFrame]:
+def measures_each(con: duckdb.DuckDBPyConnection, codes: tuple[str, ...],
+                  by: tuple[str, ...] = ("month",),
+                  period: str | None = None) -> dict[str, pd.DataFrame]:
     """Several measures (none of them survival) as :func:`measure` gives each, computed in
     one engine pass (``measures.compute_measures``, the engine planning the union) and then
     kept under each one's own key, so a page asking for one later finds it. Those already
@@ -406,6 +406,17 @@ def measures_together(con: duckdb.DuckDBPyConnection, codes: tuple[str, ...],
     return {c: cached(con, keys[c], lambda c=c: together[c] if c in together else
                       measures.compute_measure(con, c, by=tuple(by), period=period))
             for c in codes}
+
+
+def measures_together(
+    con: duckdb.DuckDBPyConnection, codes: tuple[str, ...], by: tuple[str, ...],
+    period: str | None = None,
+) -> dict[str, pd.DataFrame]:
+    """Several non-survival measures from one run (one query over the enriched pathways,
+    :func:`cancer_alliance.metrics.measures.compute_measures`): ``{code: table}``."""
+    key = ("measures", tuple(codes), tuple(by), period)
+    return cached(con, key, lambda: measures.compute_measures(con, list(codes), by=tuple(by),
+                                                              period=period))
 
 
 def survival(con: duckdb.DuckDBPyConnection, by: str | None = None) -> pd.DataFrame:

@@ -253,7 +253,7 @@ def measure_rows(con, actor: Actor, sel: Selection | None = None) -> list[dict]:
     by = () if span else ("month",)
     codes = tuple(c for c in KEY_MEASURES if c in defs)
     try:  # in one engine pass
-        together = data.measures_together(con, codes, by=by, period=span)
+        together = data.measures_each(con, codes, by=by, period=span)
     except Exception:  # noqa: BLE001 - then one by one: one broken measure hides no other
         together = {}
     for code in codes:
