@@ -385,6 +385,17 @@ def measure(
     )
 
 
+def measures_together(
+    con: duckdb.DuckDBPyConnection, codes: tuple[str, ...], by: tuple[str, ...],
+    period: str | None = None,
+) -> dict[str, pd.DataFrame]:
+    """Several non-survival measures from one run (one query over the enriched pathways,
+    :func:`cancer_alliance.metrics.measures.compute_measures`): ``{code: table}``."""
+    key = ("measures", tuple(codes), tuple(by), period)
+    return cached(con, key, lambda: measures.compute_measures(con, list(codes), by=tuple(by),
+                                                              period=period))
+
+
 def survival(con: duckdb.DuckDBPyConnection, by: str | None = None) -> pd.DataFrame:
     return cached(con, ("survival", by), lambda: measures.survival(con, by=by))
 
