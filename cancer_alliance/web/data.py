@@ -31,6 +31,7 @@ from cancer_alliance.operations import trajectories
 from cancer_alliance.outlook.tracking_list import with_breach_risk
 from cancer_alliance.published import alliances as published_alliances_mod
 from cancer_alliance.published import peers as published_peers_mod
+from cancer_alliance.reports import packs
 
 BREAKDOWNS: dict[str, tuple[str, str]] = {
     "provider": ("provider_code", "Provider"),
@@ -321,6 +322,14 @@ def ptl_with_risk(con: duckdb.DuckDBPyConnection, census: date,
     df = cached(con, ("ptl_risk", census.isoformat()),
                 lambda: with_breach_risk(con, full, census))
     return _scoped(con, df, scope)
+
+
+def provider_pack_figures(con: duckdb.DuckDBPyConnection, provider: str, period: str,
+                          protect: bool) -> dict:
+    """A provider pack's figures (``reports.packs.provider_figures``: aggregates only),
+    kept per data version and plan edit (:func:`plans_version`). Shared: never changed."""
+    return cached(con, ("provider-pack", provider, period, protect, plans_version(con)),
+                  lambda: packs.provider_figures(con, provider, period, protect))
 
 
 def cancer_type_labels(con: duckdb.DuckDBPyConnection) -> tuple[dict, dict]:
