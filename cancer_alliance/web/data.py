@@ -377,12 +377,35 @@ def measure(
     period: str | None = None, filters: dict[str, Any] | None = None,
 ) -> pd.DataFrame:
     """A non-waiting-time measure: period, <by>, numerator, denominator, value."""
-    key = ("measure", code, tuple(by), period, tuple(sorted((filters or {}).items())))
     return cached(
-        con, key,
+        con, _measure_key(code, by, period, filters),
         lambda: measures.compute_measure(con, code, by=tuple(by), period=period,
                                          filters=filters),
     )
+
+
+def _measure_key(code: str, by: tuple[str, ...], period: str | None,
+                 filters: dict[str, Any] | None) -> tuple:
+    return ("measure", code, tuple(by), period, tuple(sorted((filters or {}).items())))
+
+
+def measures_each(con: duckdb.DuckDBPyConnection, codes: tuple[str, ...],
+                  by: tuple[str, ...] = ("month",),
+                  period: str | None = None) -> dict[str, pd.DataFrame]:
+    """Several measures (none of them survival) as :func:`measure` gives each, computed in
+    one engine pass (``measures.compute_measures``, the engine planning the union) and then
+    kept under each one's own key, so a page asking for one later finds it. Those already
+    kept are not computed again."""
+    keys = {c: _measure_key(c, by, period, None) for c in codes}
+    cache = _current.get()
+    todo = [c for c in codes if cache is None or not cache.contains(con, keys[c])]
+    together: dict[str, pd.DataFrame] = {}
+    if todo:
+        together = measures.compute_measures(con, todo, by=tuple(by), period=period,
+                                             share=False)
+    return {c: cached(con, keys[c], lambda c=c: together[c] if c in together else
+                      measures.compute_measure(con, c, by=tuple(by), period=period))
+            for c in codes}
 
 
 def measures_together(
