@@ -26,13 +26,20 @@ child process; this process samples, every 0.2 s, the whole process tree doing t
   page-cache hits included) during the timed runs, per run. For Spark it includes what the
   JVMs read from sockets (shuffle, driver-executor traffic), so it is what the engine moved,
   not just what it read from disk;
-* the machine's **load average** (1 minute) before and after each engine's runs, beside
-  every figure, since the machine is shared.
+* **CPU seconds** of each run: the growth of user plus system time (``/proc/<pid>/stat``)
+  summed over every process of the tree (the child, its JVM, the cluster's daemons and
+  executors; a process that exits keeps its last sampled time). On a shared machine wall
+  time mostly measures the other users (a run waits for a core); CPU time measures the work
+  the engine did, which load changes far less (caches, frequency), so growth is fitted on
+  both;
+* the machine's **load average** (1 minute) at the start of every run and after the last,
+  beside every figure.
 
-Then it fits ``time = a + b * pathways`` per engine (least squares over the sizes run),
-extrapolates to NHS England's ten years (about 32 million pathways, 65 million submission
-rows), and says for how many worker cores a cluster would overtake DuckDB on one machine.
-The method and its assumptions are printed with the figures.
+Then it fits ``y = a + b * pathways`` per engine on wall time and on CPU seconds (least
+squares over the sizes run), extrapolates to NHS England's ten years (about 32 million
+pathways, 65 million submission rows), and says for how many worker cores a cluster would
+overtake DuckDB on one machine, from each fit. The method and its assumptions are printed
+with the figures.
 """
 
 from __future__ import annotations
@@ -61,8 +68,9 @@ SEED, START = 7, "2016-04"
 
 
 def run_engine(engine: str, db: str, lake: str, master: str | None, repeat: int) -> dict:
-    """One engine, ``repeat`` runs of the workload, in this (fresh) process. Prints START and
-    END around the timed runs so the parent can count the bytes read between them."""
+    """One engine, ``repeat`` runs of the workload, in this (fresh) process. Prints MARK
+    before each timed run and after the last, and waits for the parent's nod, so the parent
+    samples the tree's bytes read and CPU time exactly between runs."""
     from cancer_alliance import metrics
     from cancer_alliance.metrics.engines import DuckDBRunner, SparkRunner, SparkSettings
     from cancer_alliance.store import connect
@@ -78,17 +86,24 @@ def run_engine(engine: str, db: str, lake: str, master: str | None, repeat: int)
         _ = eng.session  # start the driver (and get executors) before timing
     times, rows = [], 0
     try:
-        print("START", flush=True)
         for _ in range(repeat):
+            _mark()
             t = time.perf_counter()
             rows = len(metrics.compute_many(con, by="provider,month", engine=eng))
             times.append(time.perf_counter() - t)
-        print("END", flush=True)
+        _mark()
     finally:
         eng.stop()
         if con is not None:
             con.close()
-    return {"best": min(times), "median": statistics.median(times), "result_rows": rows}
+    return {"best": min(times), "median": statistics.median(times), "result_rows": rows,
+            "times": times}
+
+
+def _mark() -> None:
+    """Tell the parent a run starts or ends, and wait until it has sampled the tree."""
+    print("MARK", flush=True)
+    sys.stdin.readline()
 
 
 # ---------------------------------------------------------------- process-tree sampling
@@ -96,12 +111,14 @@ def run_engine(engine: str, db: str, lake: str, master: str | None, repeat: int)
 
 def _children() -> dict[int, list[int]]:
     kids: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
+    for name in os.listdir("/proc"):  # a process may exit at any moment while we look
+        if not name.isdigit():
+            continue
         try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
+            fields = Path(f"/proc/{name}/stat").read_text().rsplit(")", 1)[1].split()
         except (OSError, IndexError):
             continue
-        kids.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+        kids.setdefault(int(fields[1]), []).append(int(name))
     return kids
 
 
@@ -115,7 +132,11 @@ def _tree(roots: list[int]) -> set[int]:
     return out
 
 
-def _rss_and_rchar(pid: int) -> tuple[int, int] | None:
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _sample(pid: int) -> tuple[int, int, float] | None:
+    """(RSS bytes, rchar, CPU seconds: user + system of the process itself) of ``pid``."""
     try:
         rss = next(int(line.split()[1]) for line in
                    Path(f"/proc/{pid}/status").read_text().splitlines()
@@ -123,18 +144,22 @@ def _rss_and_rchar(pid: int) -> tuple[int, int] | None:
         rchar = next(int(line.split()[1]) for line in
                      Path(f"/proc/{pid}/io").read_text().splitlines()
                      if line.startswith("rchar:"))
-        return rss * 1024, rchar
-    except (OSError, StopIteration, ValueError):
+        # fields after the command's closing parenthesis: state is field 3, utime 14, stime 15
+        stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return rss * 1024, rchar, (int(stat[11]) + int(stat[12])) / _TICK
+    except (OSError, StopIteration, ValueError, IndexError):
         return None
 
 
 class TreeSampler(threading.Thread):
-    """Peak RSS of a process tree, and each process's latest ``rchar`` (kept after it exits)."""
+    """Peak RSS of a process tree, and each process's latest ``rchar`` and CPU seconds (kept
+    after it exits, so a finished executor's work still counts)."""
 
     def __init__(self, roots: list[int]):
         super().__init__(daemon=True)
-        self.roots, self.peak, self.rchar = roots, 0, {}
+        self.roots, self.peak, self.rchar, self.cpu = roots, 0, {}, {}
         self._halt = threading.Event()
+        self._lock = threading.Lock()
 
     def run(self) -> None:
         while not self._halt.is_set():
@@ -142,18 +167,29 @@ class TreeSampler(threading.Thread):
             self._halt.wait(0.2)
 
     def sample(self) -> None:
-        total = 0
-        for pid in _tree(self.roots):
-            got = _rss_and_rchar(pid)
-            if got is not None:
-                total += got[0]
-                self.rchar[pid] = got[1]
-        self.peak = max(self.peak, total)
+        with self._lock:
+            total = 0
+            for pid in _tree(self.roots):
+                got = _sample(pid)
+                if got is not None:
+                    total += got[0]
+                    self.rchar[pid], self.cpu[pid] = got[1], got[2]
+            self.peak = max(self.peak, total)
+
+    def snapshot(self) -> tuple[dict[int, int], dict[int, float]]:
+        self.sample()
+        with self._lock:
+            return dict(self.rchar), dict(self.cpu)
 
     def stop(self) -> None:
         self._halt.set()
         self.join()
         self.sample()
+
+
+def _growth(before: dict, after: dict) -> float:
+    """What a tree's counters grew by between two snapshots (a new process from zero)."""
+    return sum(v - before.get(pid, 0) for pid, v in after.items())
 
 
 def measure(engine: str, db: str, lake: str, repeat: int, work: Path) -> dict:
@@ -168,33 +204,32 @@ def measure(engine: str, db: str, lake: str, repeat: int, work: Path) -> dict:
     try:
         args = [sys.executable, __file__, "--one",
                 json.dumps([engine, db, lake, cluster.url if cluster else None, repeat])]
-        child = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                 text=True)
+        child = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True)
         roots = [child.pid, *(cluster.pids() if cluster else [])]
         sampler = TreeSampler(roots)
         sampler.start()
-        start = end = None
-        lines = []
+        marks, loads, lines = [], [], []
         for line in child.stdout:
             lines.append(line)
-            if line.strip() == "START":
-                sampler.sample()
-                start = dict(sampler.rchar)
-            elif line.strip() == "END":
-                sampler.sample()
-                end = dict(sampler.rchar)
+            if line.strip() == "MARK":
+                marks.append(sampler.snapshot())
+                loads.append(os.getloadavg()[0])
+                child.stdin.write("\n")
+                child.stdin.flush()
         err = child.stderr.read()
         child.wait()
         sampler.stop()
-        if child.returncode != 0 or start is None or end is None:
+        if child.returncode != 0 or len(marks) != repeat + 1:
             raise SystemExit(f"{engine} failed:\n{err[-3000:]}")
     finally:
         if cluster_cm is not None:
             cluster_cm.__exit__(None, None, None)
     r = json.loads(lines[-1])
-    moved = sum(v - start.get(pid, 0) for pid, v in end.items())
-    r.update(peak_mb=sampler.peak / 1e6, read_mb=moved / 1e6 / repeat,
-             load=(load_before, os.getloadavg()[0]))
+    cpu = [_growth(a[1], b[1]) for a, b in zip(marks, marks[1:], strict=False)]
+    r.update(peak_mb=sampler.peak / 1e6, read_mb=_growth(marks[0][0], marks[-1][0]) / 1e6
+             / repeat, load=(load_before, os.getloadavg()[0]), run_loads=loads,
+             cpu=cpu, cpu_best=min(cpu), cpu_median=statistics.median(cpu))
     return r
 
 
@@ -230,7 +265,7 @@ def generate(months: int, out: Path) -> Path:
     from cancer_alliance.generate import generate as write
 
     t = time.perf_counter()
-    write(out, scale="alliance", start=START, months=months, seed=SEED, format="parquet")
+    write(out, scale="alliance", start=START, months=months, seed=SEED, file_format="parquet")
     print(f"generated {months} months of an alliance in {time.perf_counter() - t:.0f} s "
           f"(load {os.getloadavg()[0]:.1f})", flush=True)
     return out
@@ -261,11 +296,25 @@ def crossover(duck: tuple[float, float], spark: tuple[float, float], measured_co
     return max(0.0, (a_s - a_d) / (b_d - b_scaled))
 
 
-def report(results: dict[str, list[tuple[dict, dict]]]) -> None:
-    print("\n== growth: time = a + b x pathways (millions), fitted over the sizes above")
+def crossover_cpu(duck: tuple[float, float], spark: tuple[float, float], machine_cores: int,
+                  cores: int) -> float | None:
+    """The same question from CPU seconds: pathways (millions) beyond which Spark's work
+    spread over ``cores`` worker cores finishes before DuckDB's spread over the one machine's
+    ``machine_cores``. Each engine's per-row CPU is assumed to divide by its cores and its
+    fixed CPU (planning, start-up) not to (the driver does it alone)."""
+    a_d, b_d = duck
+    a_s, b_s = spark
+    per_row_d, per_row_s = b_d / machine_cores, b_s / cores
+    if per_row_s >= per_row_d:
+        return None
+    return max(0.0, (a_s - a_d) / (per_row_d - per_row_s))
+
+
+def _fits(results: dict[str, list[tuple[dict, dict]]], key: str,
+          unit: str) -> dict[str, tuple[float, float]]:
     fits = {}
     for engine, runs in results.items():
-        pts = [(d["pathways"] / 1e6, r["best"]) for d, r in runs]
+        pts = [(d["pathways"] / 1e6, r[key]) for d, r in runs]
         mem = [(d["pathways"] / 1e6, r["peak_mb"]) for d, r in runs]
         if len({x for x, _ in pts}) < 2:
             continue
@@ -276,23 +325,39 @@ def report(results: dict[str, list[tuple[dict, dict]]]) -> None:
             continue
         fits[engine] = (a, b)
         ma, mb = fit(mem)
-        print(f"  {engine:14s} a {a:7.1f} s  b {b:7.2f} s per M pathways  ->  national 10 y "
-              f"({NATIONAL_PATHWAYS / 1e6:.0f} M): {a + b * NATIONAL_PATHWAYS / 1e6:8.0f} s, "
+        print(f"  {engine:14s} a {a:7.1f} {unit}  b {b:7.2f} {unit} per M pathways  ->  "
+              f"national 10 y ({NATIONAL_PATHWAYS / 1e6:.0f} M): "
+              f"{a + b * NATIONAL_PATHWAYS / 1e6:8.0f} {unit}, "
               f"peak memory {ma + mb * NATIONAL_PATHWAYS / 1e6:8.0f} MB")
+    return fits
+
+
+def _crossovers(fits: dict[str, tuple[float, float]], how) -> None:
     duck = fits.get("duckdb-store")
-    for spark, cores in (("spark-local", 2), ("spark-cluster", 2)):
+    for spark in ("spark-local", "spark-cluster"):
         if duck is None or spark not in fits:
             continue
-        print(f"  {spark} (measured on {cores} cores) against duckdb-store on this machine:")
+        print(f"  {spark} (measured on 2 cores) against duckdb-store on this 2-core machine:")
         for n in (2, 8, 32, 128, 512):
-            p = crossover(duck, fits[spark], cores, n)
+            p = how(duck, fits[spark], 2, n)
             print(f"    {n:4d} worker cores: " + ("never (its per-row cost stays above "
                   "DuckDB's)" if p is None else f"overtakes beyond {p:9.1f} M pathways "
                   f"({p / (NATIONAL_PATHWAYS / 1e6):6.1f} x NHS England's ten years)"))
-    print("  Method: straight lines through the best times (and peak memory) at 1, 5 and 10 "
-          "years, extended to 32 M pathways; a cluster of N cores is assumed to divide the "
-          "per-row part by N/2 (it was measured on 2) and not the fixed part (planning, "
-          "scheduling). Both are estimates: a line fitted on a loaded 2-core machine.")
+
+
+def report(results: dict[str, list[tuple[dict, dict]]]) -> None:
+    print("\n== growth on wall time: time = a + b x pathways (millions), fitted over the sizes")
+    _crossovers(_fits(results, "best", "s"), crossover)
+    print("\n== growth on CPU seconds (every process of the tree): cpu = a + b x pathways")
+    _crossovers(_fits(results, "cpu_best", "cpu-s"), crossover_cpu)
+    print("  Method: straight lines through the best wall times, the lowest CPU seconds (and "
+          "peak memory) of each size, extended to 32 M pathways. Wall: a cluster of N cores "
+          "is assumed to divide the per-row part by N/2 (it was measured on 2) and not the "
+          "fixed part. CPU: each engine's per-row CPU is divided by its cores (DuckDB: this "
+          "machine's 2; Spark: N) and its fixed CPU is not. CPU time leaves out waiting "
+          "(scheduling, I/O, a core taken by another user), so the CPU crossover is what the "
+          "work itself allows; wall time on a loaded machine overstates every engine, Spark's "
+          "most (it runs more threads than there are cores).")
 
 
 def main() -> None:
@@ -321,15 +386,18 @@ def main() -> None:
                   f"store {data['store_mb']:.0f} MB, lake {data['lake_mb']:.0f} MB "
                   f"(export {data['export_s']:.1f} s, load {os.getloadavg()[0]:.1f})",
                   flush=True)
-            print(f"  {'engine':14s} {'best':>8s} {'median':>8s} {'runs':>4s} "
-                  f"{'peak tree':>10s} {'read/run':>10s}  load before/after")
+            print(f"  {'engine':14s} {'best':>8s} {'median':>8s} {'cpu best':>9s} "
+                  f"{'cpu med':>8s} {'runs':>4s} {'peak tree':>10s} {'read/run':>10s}  "
+                  "load at each run / after")
             for engine in engines:
                 repeat = args.spark_repeat if engine.startswith("spark") else args.repeat
                 r = measure(engine, data["db"], data["lake"], repeat, work)
                 results[engine].append((data, r))
-                print(f"  {engine:14s} {r['best']:7.1f}s {r['median']:7.1f}s {repeat:4d} "
+                loads = " ".join(f"{x:.1f}" for x in r["run_loads"][:-1])
+                print(f"  {engine:14s} {r['best']:7.1f}s {r['median']:7.1f}s "
+                      f"{r['cpu_best']:8.1f}s {r['cpu_median']:7.1f}s {repeat:4d} "
                       f"{r['peak_mb']:8.0f}MB {r['read_mb']:8.0f}MB  "
-                      f"{r['load'][0]:.1f}/{r['load'][1]:.1f}", flush=True)
+                      f"{loads} / {r['run_loads'][-1]:.1f}", flush=True)
             for engine in engines[1:]:
                 a, b = results[engines[0]][-1][1], results[engine][-1][1]
                 if a["result_rows"] != b["result_rows"]:

@@ -46,10 +46,14 @@ class Series:
     #: The one series the reader is looking for (a pack's own provider): drawn larger,
     #: outlined and labelled whatever its points' flags.
     highlight: bool = False
+    #: Why a data series of a chart not in per cent is not a count of patients (capacity
+    #: in tests or sessions, staff): small-number protection does not apply to it. ``None``
+    #: (the default) means its values are counts, and protected ones for board and public.
+    not_a_count: str | None = None
 
     @classmethod
     def of(cls, name: str, xs, ys, role: Role = "data", flags=None, labels=None,
-           tags=None, level: float | None = None) -> Series:
+           tags=None, level: float | None = None, not_a_count: str | None = None) -> Series:
         """Build a series from parallel sequences (None or NaN y values become gaps)."""
         flags = list(flags) if flags is not None else [None] * len(xs)
         labels = list(labels) if labels is not None else [None] * len(xs)
@@ -59,7 +63,7 @@ class Series:
             yv = None if y is None or y != y else float(y)
             xv = x if isinstance(x, str) else float(x)
             pts.append(Point(xv, yv, lab, f, tag))
-        return cls(name, tuple(pts), role, level)
+        return cls(name, tuple(pts), role, level, not_a_count=not_a_count)
 
 
 @dataclass(frozen=True)

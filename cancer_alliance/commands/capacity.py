@@ -31,18 +31,27 @@ def ingest_capacity_command(
                                           "object.")] = False,
     by: Annotated[str | None, typer.Option(help="Who is submitting (recorded with the "
                                            "submission); default: your user name.")] = None,
+    lake: Annotated[str | None, typer.Option(
+        "--lake", help="Also write the provider's capacity and workforce rows into this lake "
+        "(a folder or a filesystem URI such as s3a://bucket/lake), beside the pathway tables.",
+        show_default=False)] = None,
 ) -> None:
     """Validate and load one provider's monthly capacity and workforce submission.
 
     Checked against docs/reference/capacity-dataset.md; rows that break a rule are kept
     with their reasons (see `capacity-rejections`) and the rest are loaded in one
     transaction. A later submission for the month replaces the rows it sends; the replaced
-    versions are kept. Exit 0 when loaded, even with rejected rows.
+    versions are kept. Exit 0 when loaded, even with rejected rows. With --lake the store
+    keeps the rows too, and the provider's capacity partitions are exported afterwards.
     """
     from cancer_alliance.ingest.capacity import ingest_capacity
+    from cancer_alliance.lake.ingest import with_capacity_lake
 
+    results = []
     with connect(db) as con:
-        result = ingest_capacity(con, path, provider=provider, period=period, submitted_by=by)
+        with_capacity_lake(con, lake, provider, lambda: results.append(ingest_capacity(
+            con, path, provider=provider, period=period, submitted_by=by)))
+    result = results[0]
     if as_json:
         print(json.dumps(result.as_dict()))
         return

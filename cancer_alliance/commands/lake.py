@@ -71,13 +71,17 @@ def compact_command(
 ) -> None:
     """Merge the small files within each partition into one file, as a new version (the
     previous one stays readable; the rows and the data version are unchanged). Running it
-    again changes nothing. Then removes the versions beyond --keep. Prints a JSON summary."""
+    again changes nothing. Then removes the versions beyond --keep. The results an engine
+    wrote back (`refresh --lake`) are compacted the same way, into a new run that stays
+    fresh, and result runs beyond --keep are removed. Prints a JSON summary."""
     from cancer_alliance.lake.compact import compact_lake
     from cancer_alliance.lake.retention import parse_duration
+    from cancer_alliance.metrics.lake_results_compact import compact_results
 
-    summary = compact_lake(lake, keep=keep, min_age=parse_duration(min_age),
-                           target_bytes=target_mb * 1024 * 1024)
-    print(json.dumps(summary.as_dict()))
+    age, target = parse_duration(min_age), target_mb * 1024 * 1024
+    summary = compact_lake(lake, keep=keep, min_age=age, target_bytes=target)
+    results = compact_results(lake, keep=keep, min_age=age, target_bytes=target)
+    print(json.dumps({**summary.as_dict(), "results": results}))
 
 
 @lake_app.command("import-results")

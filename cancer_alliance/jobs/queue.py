@@ -14,6 +14,8 @@ from typing import Any
 import duckdb
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+#: Jobs that load a submission, and the table that registers it (restart recovery).
+SUBMISSION_TABLES = {"ingest": "submissions", "capacity": "capacity_submissions"}
 MAX_ATTEMPTS = 2  # an interrupted job is re-queued once, then marked failed
 
 COLUMNS = ("job_id", "kind", "state", "org_code", "period", "params", "spool", "created_by",
@@ -136,7 +138,8 @@ def recover(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str]]:
     settled = []
     for job in [Job.from_row(r) for r in
                 con.execute(f"{_SELECT} WHERE state = 'running' ORDER BY job_id").fetchall()]:
-        loaded = _submission_since(con, job) if job.kind == "ingest" else None
+        table = SUBMISSION_TABLES.get(job.kind)
+        loaded = _submission_since(con, job, table) if table else None
         if loaded is not None:
             finish(con, job.job_id, {**loaded, "recovered_after_restart": True})
             settled.append((job.job_id, DONE))
@@ -151,9 +154,10 @@ def recover(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str]]:
     return settled
 
 
-def _submission_since(con: duckdb.DuckDBPyConnection, job: Job) -> dict[str, Any] | None:
+def _submission_since(con: duckdb.DuckDBPyConnection, job: Job,
+                      table: str) -> dict[str, Any] | None:
     rows = con.execute(
-        "SELECT submission_id, status, rows_read, accepted, rejected FROM submissions "
+        f"SELECT submission_id, status, rows_read, accepted, rejected FROM {table} "
         "WHERE provider_code = ? AND period = ? AND submitted_by = ? AND submitted_at >= ? "
         "ORDER BY submission_id LIMIT 1",
         [job.org_code, job.period, job.created_by, job.started_at]).fetchall()

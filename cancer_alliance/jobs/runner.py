@@ -130,7 +130,7 @@ class JobRunner:
                        "alliance's data team.")
         else:
             queue.finish(con, job.job_id, result)
-        if job.kind == "ingest":
+        if job.spool:
             spool.remove(self.spool_root, job.spool)
 
 
@@ -155,6 +155,24 @@ def run_ingest(con, job: queue.Job, root: Path, say: Say) -> dict[str, Any]:
     say("refreshing the standards' figures", 0.8)
     metrics.refresh(con, summary["submission_id"])
     # counts and codes only: file names and the archive's path stay out of the job row
+    keep = ("submission_id", "provider", "period", "rows_read", "accepted", "rejected")
+    return {**{k: summary[k] for k in keep}, "warnings": len(summary.get("warnings") or [])}
+
+
+def run_capacity(con, job: queue.Job, root: Path, say: Say) -> dict[str, Any]:
+    """Validate and load an uploaded capacity return exactly as ``cancer-alliance
+    ingest-capacity`` does (the pathway ingest's code, told the capacity dataset)."""
+    from cancer_alliance.errors import SubmissionRejected
+    from cancer_alliance.ingest.capacity import ingest_capacity
+
+    folder = root / (job.spool or "")
+    if not job.spool or not folder.is_dir():
+        raise SubmissionRejected("The uploaded files are no longer on the server (removed "
+                                 "after a restart): submit them again.")
+    say("reading and validating the files", 0.2)
+    result = ingest_capacity(con, folder, provider=job.org_code, period=job.period,
+                             submitted_by=job.created_by)
+    summary = result.as_dict()
     keep = ("submission_id", "provider", "period", "rows_read", "accepted", "rejected")
     return {**{k: summary[k] for k in keep}, "warnings": len(summary.get("warnings") or [])}
 
@@ -200,4 +218,5 @@ def _figure(value: float) -> float | None:
 
 
 HANDLERS: dict[str, Callable[..., dict[str, Any]]] = {
-    "ingest": run_ingest, "pack": run_pack, "scenarios": run_scenarios}
+    "ingest": run_ingest, "capacity": run_capacity, "pack": run_pack,
+    "scenarios": run_scenarios}

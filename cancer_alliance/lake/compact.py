@@ -30,7 +30,6 @@ import pyarrow as pa
 from cancer_alliance.errors import UsageError
 from cancer_alliance.lake.export import KEEP_VERSIONS, encode, fingerprint_arrow
 from cancer_alliance.lake.fs import locate, write_once
-from cancer_alliance.lake.layout import partition_dir
 from cancer_alliance.lake.manifest import (
     Manifest,
     Partition,
@@ -69,8 +68,12 @@ class CompactSummary:
                 "versions_removed": self.versions_removed}
 
 
-def _merge(loc, entry: TableEntry, files: list[Partition]) -> Partition:
-    """One file holding the rows of ``files``, in a fixed order; checked against them."""
+def merge_files(loc, entry: TableEntry, files: list[Partition],
+                root: str | None = None) -> Partition:
+    """One file holding the rows of ``files`` (one partition's), in a fixed order, written
+    under ``root`` (default the table's own folder) and checked against them: the row count
+    always, and the fingerprint when the manifest recorded one (files an engine wrote as
+    results carry none)."""
     names = [f.name for f in entry.schema if f.name not in entry.partition_by]
     schema = pa.schema([entry.schema.field(n) for n in names])
     data = pa.concat_tables([read_partition(loc, p.path).select(names).cast(schema)
@@ -81,13 +84,18 @@ def _merge(loc, entry: TableEntry, files: list[Partition]) -> Partition:
         data = con.sql("SELECT * FROM x ORDER BY ALL").to_arrow_table()
     finally:
         con.close()
-    fingerprint = combine_fingerprints(p.fingerprint for p in files)
-    if data.num_rows != sum(p.rows for p in files) or fingerprint_arrow(data) != fingerprint:
+    recorded = all(p.fingerprint for p in files)
+    fingerprint = (combine_fingerprints(p.fingerprint for p in files) if recorded
+                   else fingerprint_arrow(data))
+    if data.num_rows != sum(p.rows for p in files) or (
+            recorded and fingerprint_arrow(data) != fingerprint):
         raise UsageError(f"lake {loc.uri}: the files of {files[0].path.rsplit('/', 1)[0]} do "
                          "not add up to what the manifest records; nothing was changed")
     raw = encode(data)
     digest = hashlib.sha256(raw).hexdigest()
-    rel = f"{partition_dir(entry.name, files[0].values)}/part-{digest[:20]}.parquet"
+    folder = "/".join([root or entry.root,
+                       *(f"{k}={files[0].values[k]}" for k in entry.partition_by)])
+    rel = f"{folder}/part-{digest[:20]}.parquet"
     write_once(loc, loc.path(rel), raw)
     return Partition(dict(files[0].values), rel, data.num_rows, len(raw), digest, fingerprint)
 
@@ -102,7 +110,7 @@ def _compact_table(loc, entry: TableEntry, target_bytes: int,
         if len(small) < 2:
             parts.extend(files)
             continue
-        merged = _merge(loc, entry, small)
+        merged = merge_files(loc, entry, small)
         parts.extend(p for p in files if p.bytes >= target_bytes)
         parts.append(merged)
         summary.partitions_compacted += 1

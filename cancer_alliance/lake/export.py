@@ -11,6 +11,11 @@ Order of work, so that a kill at any moment leaves the previous version readable
 
 Nothing changed means no new version: exporting twice is the same as exporting once.
 
+The capacity dataset's tables (``capacity``, ``workforce`` and their superseded versions)
+are exported by the same code, partitioned by their rows' own month and provider, and
+always as a mirror of the store (see :mod:`.layout`); ``ingest-capacity --lake`` exports
+only them and their register (:data:`CAPACITY_EXPORT`).
+
 With ``home="lake"`` (``ingest --lake-only``) the store holds only what one ingest needs:
 the current rows of the providers it touched, hydrated from the lake beforehand
 (:func:`hydrate`), and the versions that ingest superseded. Those superseded tables are then
@@ -34,19 +39,22 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from cancer_alliance.calendar import read_calendar
-from cancer_alliance.dataset import table as dataset_table
 from cancer_alliance.errors import UsageError
 from cancer_alliance.lake.fs import Location, locate, write_once
 from cancer_alliance.lake.layout import (
+    CAPACITY_DATASET_TABLES,
+    CAPACITY_REGISTER,
     CURRENT_TABLES,
     DATASET_TABLES,
     PARTITION_COLUMNS,
+    PARTITIONED_TABLES,
     REFERENCE_TABLES,
     SUPERSEDED_TABLES,
     UNREGISTERED,
-    base_table,
     has_provider_column,
+    is_capacity,
     partition_dir,
+    source_table,
 )
 from cancer_alliance.lake.manifest import (
     Manifest,
@@ -83,14 +91,27 @@ class ExportSummary:
 
 
 def _data_columns(table: str) -> list[str]:
-    """The columns written in a partition's file (``provider_code`` is in its folder)."""
-    cols = [*dataset_table(base_table(table)).column_names, "submission_id"]
+    """The columns written in a partition's file (``period`` and ``provider_code`` are in
+    its folder)."""
+    cols = [*source_table(table).column_names, "submission_id"]
     return [c for c in cols if c not in PARTITION_COLUMNS]
 
 
 def _provider_sql(table: str) -> str:
     return ("t.provider_code" if has_provider_column(table)
             else f"coalesce(s.provider_code, '{UNREGISTERED}')")
+
+
+def _period_sql(table: str) -> str:
+    """A pathway row's partition month is its submission's; a capacity row names its own."""
+    return "t.period" if is_capacity(table) else f"coalesce(s.period, '{UNREGISTERED}')"
+
+
+def _from_sql(table: str) -> str:
+    """The table's rows, joined to the register that gives their partition month."""
+    if is_capacity(table):
+        return f"{table} t"
+    return f"{table} t LEFT JOIN submissions s ON s.submission_id = t.submission_id"
 
 
 def _fingerprint_sql(columns: Iterable[str], source: str) -> str:
@@ -100,11 +121,10 @@ def _fingerprint_sql(columns: Iterable[str], source: str) -> str:
 
 def _rows_sql(table: str, where: str = "TRUE") -> str:
     """The rows of a dataset table with their partition values, in a stable order."""
-    key = ", ".join(f"t.{c}" for c in dataset_table(base_table(table)).key)
+    key = ", ".join(f"t.{c}" for c in source_table(table).key)
     cols = ", ".join(f"t.{c}" for c in _data_columns(table))
-    return (f"SELECT {cols}, coalesce(s.period, '{UNREGISTERED}') AS period, "
-            f"{_provider_sql(table)} AS provider_code FROM {table} t "
-            f"LEFT JOIN submissions s ON s.submission_id = t.submission_id "
+    return (f"SELECT {cols}, {_period_sql(table)} AS period, "
+            f"{_provider_sql(table)} AS provider_code FROM {_from_sql(table)} "
             f"WHERE {where} ORDER BY period, provider_code, {key}, t.submission_id")
 
 
@@ -113,9 +133,8 @@ def _store_fingerprints(con: duckdb.DuckDBPyConnection, table: str,
     """(period, provider) -> (rows, fingerprint) of a dataset table in the store."""
     cols = ", ".join(f"t.{c}" for c in _data_columns(table))
     where = "TRUE" if providers is None else f"{_provider_sql(table)} IN ?"
-    sql = (f"SELECT coalesce(s.period, '{UNREGISTERED}'), {_provider_sql(table)}, count(*), "
-           f"coalesce(sum(hash({cols})), 0) FROM {table} t "
-           f"LEFT JOIN submissions s ON s.submission_id = t.submission_id "
+    sql = (f"SELECT {_period_sql(table)}, {_provider_sql(table)}, count(*), "
+           f"coalesce(sum(hash({cols})), 0) FROM {_from_sql(table)} "
            f"WHERE {where} GROUP BY ALL")
     params = [] if providers is None else [providers]
     return {(("period", per), ("provider_code", prov)): (int(n), f"{n}:{h}")
@@ -189,7 +208,7 @@ def _export_dataset(con, table: str, previous: TableEntry | None, writer: _Write
     for period in sorted({dict(k)["period"] for k in changed}):
         keys = sorted(k for k in changed if dict(k)["period"] == period)
         provs = [dict(k)["provider_code"] for k in keys]
-        where = f"coalesce(s.period, '{UNREGISTERED}') = ? AND {_provider_sql(table)} IN ?"
+        where = f"{_period_sql(table)} = ? AND {_provider_sql(table)} IN ?"
         sql = _rows_sql(table, where)
         data = con.sql(sql, params=[period, provs]).to_arrow_table()
         offset = 0
@@ -228,7 +247,7 @@ def _missing_rows(loc: Location, old: list[Partition], new: pa.Table) -> pa.Tabl
 
 def _schema(con, table: str) -> pa.Schema:
     """The lake schema of a table: its file columns, then the partition columns as strings."""
-    if table in DATASET_TABLES:
+    if table in PARTITIONED_TABLES:
         cols = ", ".join(_data_columns(table))
         file_schema = con.sql(f"SELECT {cols} FROM {table} LIMIT 0").to_arrow_table().schema
         for c in PARTITION_COLUMNS:
@@ -251,11 +270,15 @@ def _export_reference(con, table: str, previous: TableEntry | None,
 
 def export_store(con: duckdb.DuckDBPyConnection, lake: str | os.PathLike, *,
                  providers: list[str] | None = None, home: str = "store",
-                 keep_versions: int = KEEP_VERSIONS) -> ExportSummary:
-    """Write the store's dataset and reference tables into ``lake``; see the module docstring.
+                 keep_versions: int = KEEP_VERSIONS,
+                 tables: Iterable[str] | None = None) -> ExportSummary:
+    """Write the store's dataset, capacity and reference tables into ``lake``; see the
+    module docstring.
 
     ``providers`` limits the comparison to those providers' partitions (an ingest knows
-    which it touched), carrying every other partition over unread.
+    which it touched), carrying every other partition over unread. ``tables`` limits the
+    export to those tables (``ingest-capacity --lake``: :data:`CAPACITY_EXPORT`), carrying
+    every other table of the current version over as it is.
     """
     loc = locate(lake)
     previous = read_manifest(loc)
@@ -263,26 +286,36 @@ def export_store(con: duckdb.DuckDBPyConnection, lake: str | os.PathLike, *,
         raise UsageError(_home_mismatch(loc, previous.home))
     summary = ExportSummary(loc.uri, previous.version if previous else 0, False)
     writer = _Writer(loc, summary)
-    tables: dict[str, TableEntry] = {}
-    for table in DATASET_TABLES:
+    chosen = set(tables) if tables is not None else None
+    out: dict[str, TableEntry] = {}
+    for table in (*PARTITIONED_TABLES, *REFERENCE_TABLES, CAPACITY_REGISTER):
         before = previous.tables.get(table) if previous else None
-        append = home == "lake" and table in SUPERSEDED_TABLES
-        scope = None if (home == "lake" and table == "deaths") else providers
-        tables[table] = _export_dataset(con, table, before, writer, scope, append)
-    for table in REFERENCE_TABLES:
-        before = previous.tables.get(table) if previous else None
-        tables[table] = _export_reference(con, table, before, writer)
+        if chosen is not None and table not in chosen:
+            if before is not None:
+                out[table] = before
+            continue
+        if table in PARTITIONED_TABLES:
+            # the history of a --lake-only lake only grows; capacity always mirrors the store
+            append = home == "lake" and table in SUPERSEDED_TABLES
+            scope = None if (home == "lake" and table == "deaths") else providers
+            out[table] = _export_dataset(con, table, before, writer, scope, append)
+        else:
+            out[table] = _export_reference(con, table, before, writer)
     start = read_calendar(con).data_start
     if (previous is not None and not summary.written and not summary.removed
             and previous.data_start == start):
         return summary
     manifest = Manifest((previous.version if previous else 0) + 1,
-                        dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), home, tables,
+                        dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), home, out,
                         data_start=start)
     publish(loc, manifest)
     summary.version, summary.new_version = manifest.version, True
     clean(loc, manifest.version, keep_versions)
     return summary
+
+
+#: The tables a capacity submission changes, and so all ``ingest-capacity --lake`` exports.
+CAPACITY_EXPORT = (*CAPACITY_DATASET_TABLES, CAPACITY_REGISTER)
 
 
 def _home_mismatch(loc: Location, home: str) -> str:
@@ -315,7 +348,7 @@ def hydrate(con: duckdb.DuckDBPyConnection, lake: str | os.PathLike,
         entry = manifest.tables.get(table)
         if entry is None:
             continue
-        columns = dataset_table(table).column_names + ["submission_id"]
+        columns = source_table(table).column_names + ["submission_id"]
         for part in entry.partitions:
             if table != "deaths" and part.values.get("provider_code") not in providers:
                 continue

@@ -9,6 +9,9 @@
   supersession work exactly as they do on a full store; the touched partitions are written
   back, the superseded versions appended to the lake's history, and the store's copies
   cleared. Validation and registration are the same code either way.
+* capacity (``ingest-capacity --lake``): the store keeps the capacity rows in either kind
+  of lake (a few per provider and month); after the ingest the provider's capacity
+  partitions and the capacity register are exported, every other table carried over.
 """
 
 from __future__ import annotations
@@ -20,6 +23,9 @@ from dataclasses import dataclass
 import duckdb
 
 from cancer_alliance.lake import ExportSummary, clear_dataset_rows, export_store, hydrate
+from cancer_alliance.lake.export import CAPACITY_EXPORT
+from cancer_alliance.lake.fs import locate
+from cancer_alliance.lake.manifest import read_manifest
 
 
 @dataclass(frozen=True)
@@ -50,4 +56,20 @@ def with_lake(con: duckdb.DuckDBPyConnection, target: LakeTarget | None,
                                home=target.home)
         if target.lake_only:
             clear_dataset_rows(con)
+    return summary
+
+
+def with_capacity_lake(con: duckdb.DuckDBPyConnection, lake: str | os.PathLike | None,
+                       provider: str, load: Callable[[], object]) -> ExportSummary | None:
+    """Run ``load`` (a capacity ingest into ``con``), then mirror the provider's capacity
+    partitions and the capacity register into ``lake``, whichever kind of lake it is."""
+    if lake is None:
+        load()
+        return None
+    current = read_manifest(locate(lake))
+    try:
+        load()
+    finally:
+        summary = export_store(con, lake, providers=[provider], tables=CAPACITY_EXPORT,
+                               home=current.home if current else "store")
     return summary

@@ -65,7 +65,7 @@ def write_results(engine: Any) -> dict:
         raise UsageError("writing results needs a lake (--lake)")
     loc = locate(engine.lake)
     manifest = require_manifest(loc)
-    run = "r" + dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+    run = new_run_name()
     tables = {}
     with engine.backend(None) as backend:
         wide = outcomes_table(backend, COMPLETED).select(*WIDE_COLUMNS)
@@ -86,6 +86,11 @@ def write_results(engine: Any) -> dict:
     write_atomic(loc, loc.path(POINTER), (run + "\n").encode())
     return {"run": run, "lake_version": manifest.version,
             **{n: e.rows for n, e in tables.items()}}
+
+
+def new_run_name() -> str:
+    """``r<UTC start time>-<random>``: run folders sort by when they were started."""
+    return "r" + dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
 
 
 def _entry(loc: Location, rel: str, name: str, cols: tuple[str, ...]) -> TableEntry:
@@ -110,7 +115,8 @@ def _entry(loc: Location, rel: str, name: str, cols: tuple[str, ...]) -> TableEn
     return TableEntry(name, cols, schema, parts, rel)
 
 
-def _current(loc: Location) -> dict | None:
+def current_results(loc: Location) -> dict | None:
+    """The document of the run ``results/CURRENT`` names, or None."""
     raw = read_bytes(loc, loc.path(POINTER))
     if raw is None:
         return None
@@ -120,7 +126,7 @@ def _current(loc: Location) -> dict | None:
 
 def fresh_results(loc: Location) -> dict | None:
     """The current results document, if its outcomes reflect the lake as it is now."""
-    doc = _current(loc)
+    doc = current_results(loc)
     if doc is None or doc["engine_version"] != ENGINE_VERSION:
         return None
     if doc["source_data_version"] != require_manifest(loc).data_version():
@@ -151,7 +157,7 @@ def import_results(con: duckdb.DuckDBPyConnection, lake: str | os.PathLike) -> d
     reference data (else the rows are loaded but the dashboards recompute, as after any
     change)."""
     loc = locate(lake)
-    doc = _current(loc)
+    doc = current_results(loc)
     if doc is None:
         raise NotFound(f"lake {loc.uri} has no results: run `cancer-alliance refresh --lake "
                        f"{loc.uri}` (with --engine spark on a cluster) first")

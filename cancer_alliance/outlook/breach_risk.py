@@ -39,6 +39,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from cancer_alliance.metrics import platform_rules as rules
 from cancer_alliance.metrics.standards import STANDARDS
@@ -70,6 +71,12 @@ COLUMNS = ("provider_code", "pathway_id", "referral_route", "clock_start",
 _EVENTS = ("first_seen_date", "diagnosis_communicated_date", "decision_to_treat_date",
            "first_treatment_date", "pathway_closed_date", "transfer_received_date")
 RISK_COLUMNS = ("breach_risk_62", "breach_risk_28")
+#: Threads the classifier fits and predicts with. One: its OpenMP threads wait for each
+#: other by spinning, so on a shared, busy machine (the serving process, the job worker and
+#: other work on two cores) two threads took 16 times as long as one (159 s against 10 s for
+#: the demo alliance at load average 11, ``benchmarks/bench_web.py``). Results do not depend
+#: on it.
+FIT_THREADS = 1
 NOT_KNOWN = "Not known"
 
 
@@ -212,7 +219,8 @@ def fit(pathways: pd.DataFrame, census: date) -> BreachRiskModel:
             continue
         cats = {c: sorted(rows[c].unique().tolist()) for c in CATEGORIES}
         clf = _classifier()
-        clf.fit(_encode(rows, cats), rows["breached"].to_numpy())
+        with threadpool_limits(FIT_THREADS):
+            clf.fit(_encode(rows, cats), rows["breached"].to_numpy())
         model.models[limit] = clf
         model.categories[limit] = cats
     return model
@@ -227,7 +235,8 @@ def _predict(clf: Any, categories: dict[str, list[str]], state: pd.DataFrame) ->
     """
     cols = list(FEATURES)
     distinct = state.drop_duplicates(subset=cols).reset_index(drop=True)
-    p = clf.predict_proba(_encode(distinct, categories))[:, 1]
+    with threadpool_limits(FIT_THREADS):
+        p = clf.predict_proba(_encode(distinct, categories))[:, 1]
     distinct["_p"] = np.round(p, 4)
     return state.merge(distinct, on=cols, how="left")["_p"].to_numpy()
 

@@ -4,11 +4,13 @@ Reads, from the store, the pathways the risk model needs on a census date (those
 from and those it scores), fits :mod:`.breach_risk` as of the census, and adds
 ``breach_risk_62`` and ``breach_risk_28`` to :func:`cancer_alliance.metrics.ptl`'s rows.
 The model learns from the whole alliance's pathways; who may *see* which rows is decided
-above this layer (the web's scope through ``auth.policy``), never here.
+above this layer (the web's scope through ``auth.policy``), never here. The fit is kept per
+census and store content (:mod:`.risk_cache`), so it runs once for every reader.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -21,8 +23,9 @@ from cancer_alliance.metrics import platform_rules as rules
 from cancer_alliance.metrics.api import backend_for
 from cancer_alliance.metrics.base import enriched_pathways
 from cancer_alliance.outlook import breach_risk as br
+from cancer_alliance.outlook import risk_cache
 
-KEYS = ["provider_code", "pathway_id"]
+KEYS = risk_cache.KEYS
 
 
 def load_pathways(con: duckdb.DuckDBPyConnection, census: date, engine: str = "duckdb",
@@ -46,21 +49,47 @@ def load_pathways(con: duckdb.DuckDBPyConnection, census: date, engine: str = "d
         return p.select(*br.COLUMNS).to_pandas()
 
 
+def fitted_risks(con: duckdb.DuckDBPyConnection, census: date, engine: str = "duckdb",
+                 spark: Any = None,
+                 cache: risk_cache.RiskCache | None = None) -> risk_cache.FittedRisks:
+    """The model fitted as of ``census`` and every candidate pathway's risks: from the
+    cache when this store's content was fitted for ``census`` before (DuckDB only)."""
+    if engine != "duckdb":
+        return risk_cache.fit_and_score(load_pathways(con, census, engine, spark), census)
+    cache = risk_cache.CACHE if cache is None else cache
+    return cache.get(risk_cache.content_key(con, census),
+                     lambda: risk_cache.fit_and_score(load_pathways(con, census), census))
+
+
+def read_then_fit(con: duckdb.DuckDBPyConnection, census: date,
+                  cache: risk_cache.RiskCache | None = None,
+                  ) -> Callable[[], risk_cache.FittedRisks]:
+    """Read now what fitting ``census`` needs (nothing when it is cached) and return the fit,
+    to run later without the store: a caller holding a shared store (the web's warm-up)
+    releases it in between, so the minutes of fitting block no command or ingest."""
+    cache = risk_cache.CACHE if cache is None else cache
+    key = risk_cache.content_key(con, census)
+    if cache.contains(key):
+        kept = cache.get(key, lambda: risk_cache.fit_and_score(load_pathways(con, census),
+                                                                census))
+        return lambda: kept
+    pathways = load_pathways(con, census)
+    return lambda: cache.get(key, lambda: risk_cache.fit_and_score(pathways, census))
+
+
 def with_breach_risk(con: duckdb.DuckDBPyConnection, ptl: pd.DataFrame, census: date,
-                     engine: str = "duckdb", spark: Any = None) -> pd.DataFrame:
+                     engine: str = "duckdb", spark: Any = None,
+                     cache: risk_cache.RiskCache | None = None) -> pd.DataFrame:
     """``ptl`` (rows of :func:`metrics.ptl` on ``census``) with the two risk columns added."""
     out = ptl.copy()
     for col in br.RISK_COLUMNS:
         out[col] = pd.Series(float("nan"), index=out.index, dtype="float64")
     if out.empty:
         return out
-    pathways = load_pathways(con, census, engine, spark)
-    model = br.fit(pathways, census)
-    open_rows = out[KEYS].merge(pathways, on=KEYS, how="left")
-    open_rows.index = out.index
-    risks = br.score(model, open_rows, census)
+    risks = fitted_risks(con, census, engine, spark, cache).risks
+    found = out[KEYS].merge(risks, on=KEYS, how="left")
     for col in br.RISK_COLUMNS:
-        out[col] = risks[col]
+        out[col] = found[col].to_numpy(dtype="float64")
     return out
 
 

@@ -4,9 +4,12 @@ For each trust and resource with capacity returns up to the pack's month
 (:func:`cancer_alliance.outlook.capacity.capacity_outlook`), the latest utilisation and the
 forecast's busiest month of the next :data:`MONTHS` as demand / capacity; and the alliance's
 workforce gap by staff group (sum of the trusts' gaps where positive). Ratios and WTE are
-not patient counts; demand, derived from patient counts, is shown only as a ratio, so no
-small count can be read from the page. Only lines at or above :data:`SHOWN_FROM` (demand
-at least 95% of capacity) are listed, busiest first: a board page names the pressure points.
+not patient counts (nor is "trusts short", a count of organisations); demand, derived
+from patient counts, is shown only as a ratio, withheld (``*``) where the forecast demand
+is one small-number protection suppresses (``stats.protect_ratio``), so no small count
+can be read from the page. Only lines at or above :data:`SHOWN_FROM` (demand at least 95%
+of capacity) are listed, busiest first, chosen and ordered on the true ratios: a board page
+names the pressure points.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from cancer_alliance.dataset.capacity_codes import (
     TREATMENT_RESOURCE_LABELS,
 )
 from cancer_alliance.outlook.capacity import capacity_outlook
+from cancer_alliance.stats import protect_ratio
 
 MONTHS = 6
 SHOWN_FROM = 0.95
@@ -45,9 +49,12 @@ def capacity_section(con, period: str) -> dict:
         last = done.iloc[-1]
         pressure.append({"trust": trust, "resource": LABELS[resource],
                          "utilisation": float(last["utilisation"]),
-                         "peak_ratio": float(peak["demand_ratio"]),
+                         "true_ratio": float(peak["demand_ratio"]),
+                         "peak_ratio": protect_ratio(peak["demand"], peak["capacity"]),
                          "peak_month": peak["month"]})
-    pressure.sort(key=lambda r: -r["peak_ratio"])
+    pressure.sort(key=lambda r: -r["true_ratio"])
+    for r in pressure:  # chosen and ordered on the truth; only the protected ratio is shown
+        del r["true_ratio"]
     wf = outlook.workforce
     workforce = []
     for group in STAFF_GROUP:

@@ -28,6 +28,7 @@ from cancer_alliance.stats.suppression import (
     protect,
     protect_count,
     protect_percentage,
+    protect_ratio,
     protect_table,
 )
 from cancer_alliance.stats.survival import kaplan_meier, log_rank
@@ -57,6 +58,7 @@ __all__ = [
     "protect",
     "protect_count",
     "protect_percentage",
+    "protect_ratio",
     "protect_table",
     "rate_interval",
     "spc",

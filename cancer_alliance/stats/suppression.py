@@ -107,6 +107,24 @@ def protect_percentage(
     return round(100 * num / den, digits)
 
 
+def protect_ratio(count: float | None, measure: float | None) -> float | None:
+    """The *true* ratio ``count / measure`` of a protected count to a figure that is not a
+    count of patients (capacity in tests or sessions), or ``None`` when it may not be shown.
+
+    ``measure`` is shown exactly beside it, so the ratio times the measure gives the count
+    back: the ratio is withheld wherever :func:`protect_count` suppresses the count (above
+    0 and below 7.5), as a percentage is withheld when its numerator is small. A count it
+    would only round is not hidden by rounding the ratio either: like a percentage, the
+    ratio is computed on the truth (issue 13, part 4). ``None`` also when ``measure`` is 0
+    or missing.
+    """
+    if count is None or measure is None or pd.isna(count) or pd.isna(measure):
+        return None
+    if float(measure) <= 0 or protect_count(count) is None:
+        return None
+    return float(count) / float(measure)
+
+
 def display(value: float | None) -> str:
     """How a protected figure is printed: ``*`` when suppressed."""
     if value is None or pd.isna(value):

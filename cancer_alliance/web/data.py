@@ -31,6 +31,7 @@ from cancer_alliance.operations import trajectories
 from cancer_alliance.outlook.tracking_list import with_breach_risk
 from cancer_alliance.published import alliances as published_alliances_mod
 from cancer_alliance.published import peers as published_peers_mod
+from cancer_alliance.reports import packs
 
 BREAKDOWNS: dict[str, tuple[str, str]] = {
     "provider": ("provider_code", "Provider"),
@@ -323,6 +324,14 @@ def ptl_with_risk(con: duckdb.DuckDBPyConnection, census: date,
     return _scoped(con, df, scope)
 
 
+def provider_pack_figures(con: duckdb.DuckDBPyConnection, provider: str, period: str,
+                          protect: bool) -> dict:
+    """A provider pack's figures (``reports.packs.provider_figures``: aggregates only),
+    kept per data version and plan edit (:func:`plans_version`). Shared: never changed."""
+    return cached(con, ("provider-pack", provider, period, protect, plans_version(con)),
+                  lambda: packs.provider_figures(con, provider, period, protect))
+
+
 def cancer_type_labels(con: duckdb.DuckDBPyConnection) -> tuple[dict, dict]:
     """Names of tumour groups and of suspected cancer types, from the reference data."""
     def load() -> tuple[dict, dict]:
@@ -442,6 +451,35 @@ def rejections(con: duckdb.DuckDBPyConnection, submission_id: int) -> pd.DataFra
     return con.execute(
         'SELECT file, "row", "column", value, rule, message FROM rejections'
         ' WHERE submission_id = ? ORDER BY file, "row", "column"',
+        [submission_id],
+    ).df()
+
+
+def capacity_submissions(con: duckdb.DuckDBPyConnection,
+                         provider: str | None = None) -> pd.DataFrame:
+    """The capacity returns (``ingest-capacity`` or the web upload), newest first."""
+    sql = ("SELECT submission_id, provider_code, period, submitted_by, submitted_at, status,"
+           " rows_read, accepted, rejected, message FROM capacity_submissions")
+    params: list[Any] = []
+    if provider:
+        sql += " WHERE provider_code = ?"
+        params.append(provider)
+    return con.execute(sql + " ORDER BY submitted_at DESC, submission_id DESC", params).df()
+
+
+def capacity_submission(con: duckdb.DuckDBPyConnection, submission_id: int) -> dict | None:
+    df = con.execute(
+        "SELECT submission_id, provider_code, period, submitted_by, submitted_at, status,"
+        " rows_read, accepted, rejected, message FROM capacity_submissions"
+        " WHERE submission_id = ?", [submission_id]).df()
+    return df.iloc[0].to_dict() if len(df) else None
+
+
+def capacity_rejections(con: duckdb.DuckDBPyConnection, submission_id: int) -> pd.DataFrame:
+    """A capacity return's rejected rows: file, row, column, value, rule, message."""
+    return con.execute(
+        'SELECT file, "row", "column", value, rule, message FROM capacity_rejections'
+        ' WHERE submission_id = ? ORDER BY file, "row", "column", rule',
         [submission_id],
     ).df()
 

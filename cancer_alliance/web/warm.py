@@ -19,9 +19,12 @@ step with the pages. The request goes through the app's own middleware, so it
   :class:`~cancer_alliance.web.data.ResultCache` computes a key once).
 
 Only aggregate pages are warmed: no patient-level page, so nothing is written to the audit
-log on anyone's behalf. Last comes the month-end tracking list with breach risks (fitting
-the model takes minutes on a busy machine): kept in the cache, shown to nobody until a
-reader allowed to see it opens a provider pack, whose view audits that reading as before.
+log on anyone's behalf. The public page comes first (anyone may open it), then each
+role's landing page. Last comes the month-end tracking list with breach risks: kept in
+the cache, shown to nobody until a reader allowed to see it opens a provider pack, whose
+view audits that reading as before. Its model is fitted once per census and store content
+(:mod:`cancer_alliance.outlook.risk_cache`), with the store released while it fits. Then
+each provider's pack figures for the latest month (its web view, less the patients).
 The actor rides in the request's ASGI ``state``, which only code in this process can set;
 no header or cookie can.
 """
@@ -36,6 +39,8 @@ from typing import Any
 
 from cancer_alliance.auth.model import Actor
 from cancer_alliance.dataset import periods
+from cancer_alliance.outlook import tracking_list
+from cancer_alliance.reports import packs
 from cancer_alliance.web import data
 
 log = logging.getLogger("cancer_alliance.web.warm")
@@ -60,9 +65,10 @@ def navigation_pages(con) -> list[tuple[Actor, str]]:
         *(f"/standards/{c}" for c in standards),
         *(f"/tumour-groups/{g}" for g in groups),
     ]
-    return [(WARM_ACTOR, p) for p in analyst[:6]] + [
-        (Actor.anonymous(), "/public"), (BOARD_ACTOR, "/")] + [
-        (WARM_ACTOR, p) for p in analyst[6:]]
+    # the public page first: anyone may open it, it is the one most visited from outside
+    # just after a submission, and it is slow from cold; then each role's landing page
+    return [(Actor.anonymous(), "/public"), (WARM_ACTOR, "/"), (BOARD_ACTOR, "/board"),
+            (BOARD_ACTOR, "/")] + [(WARM_ACTOR, p) for p in analyst[1:]]
 
 
 async def _get(app: Any, path: str, actor: Actor) -> int:
@@ -159,6 +165,46 @@ class Warmer:
         with self.app.state.store.using(timeout=60.0) as con:
             return navigation_pages(con)
 
+    def _prepare_risks(self) -> None:
+        """Last, being the slowest: the breach risks of the latest month-end census, which
+        the provider pack's web view lists its highest-risk pathways from. The store is held
+        only to read (the pathways, then the tracking list); the fit runs without it, so a
+        command or an ingest asking for the store waits for a read, never for the fit."""
+        store = self.app.state.store
+        with store.using(timeout=60.0) as con:
+            latest = con.execute("SELECT max(period) FROM submissions").fetchall()[0][0]
+            if not latest:
+                return
+            census = periods.month_end(latest)
+            fit = tracking_list.read_then_fit(con, census)
+        fit()  # once per census and store content (outlook.risk_cache), store released
+        if self._stop.is_set() or self._wanted.is_set():
+            return
+        with store.using(timeout=60.0) as con:
+            data.within(self.app.state.results, lambda: data.ptl_with_risk(con, census, {}))
+
+    def _prepare_packs(self) -> list[tuple[str, str, float, int]]:
+        """Each provider's pack figures for the latest month (what its web view shows, less
+        the patients), one provider at a time through the store."""
+        store = self.app.state.store
+        done = []
+        with store.using(timeout=60.0) as con:
+            latest = con.execute("SELECT max(period) FROM submissions").fetchall()[0][0]
+            codes = [p["code"] for p in packs.providers(con)] if latest else []
+        for code in codes:
+            if self._stop.is_set() or self._wanted.is_set():
+                break
+            t0 = time.perf_counter()
+            try:
+                with store.using(timeout=60.0) as con:
+                    data.within(self.app.state.results, lambda c=con, p=code: (
+                        data.provider_pack_figures(c, p, latest, False)))
+                done.append((f"pack figures {code} {latest}", "-", time.perf_counter() - t0,
+                             200))
+            except Exception as exc:  # noqa: BLE001 - one pack failing never stops the rest
+                log.warning("preparing the %s pack failed: %s", code, type(exc).__name__)
+        return done
+
     def _run(self) -> None:
         started = time.perf_counter()
         try:
@@ -178,18 +224,12 @@ class Warmer:
                 status = 0
             run.append((path, actor.role, time.perf_counter() - t0, status))
         if not (self._stop.is_set() or self._wanted.is_set()):
-            # last, being the slowest: the breach-risk model of the latest month-end census,
-            # which the provider pack's web view lists its highest-risk pathways from
             t0 = time.perf_counter()
             try:
-                with self.app.state.store.using(timeout=60.0) as con:
-                    latest = con.execute("SELECT max(period) FROM submissions").fetchall()[0][0]
-                    if latest:
-                        census = periods.month_end(latest)
-                        data.within(self.app.state.results,
-                                    lambda: data.ptl_with_risk(con, census, {}))
+                self._prepare_risks()
                 run.append(("breach risk (pack view)", "-", time.perf_counter() - t0, 200))
             except Exception as exc:  # noqa: BLE001
                 log.warning("preparing the breach risks failed: %s", type(exc).__name__)
+        run.extend(self._prepare_packs())
         self.last_run = run
         log.info("prepared %d pages in %.1f s", len(run), time.perf_counter() - started)

@@ -12,6 +12,7 @@ from cancer_alliance.stats import (
     protect,
     protect_count,
     protect_percentage,
+    protect_ratio,
     protect_table,
 )
 
@@ -59,6 +60,19 @@ def test_issue_13_public_tile_shows_the_truth_not_the_rounded_ratio():
                           total_col="total", percentages={"performance": ("within", "total")})
     assert table.loc[0, ["within", "breaches", "total"]].tolist() == [10, 10, 15]
     assert table.loc[0, "performance"] == 47
+
+
+def test_a_ratio_to_a_shown_measure_is_withheld_where_its_count_is_suppressed():
+    # The capacity page: capacity 7 shown exactly, demand 7.28 suppressed; 104% beside
+    # the 7 would give the demand back, so the ratio is withheld with the count.
+    assert protect_count(7.28) is None
+    assert protect_ratio(7.28, 7) is None
+    assert protect_ratio(7.5, 7) == pytest.approx(7.5 / 7)  # shown (as 10), so is its ratio
+    assert protect_ratio(245.3, 260) == pytest.approx(245.3 / 260)  # the truth, not 245/260
+    assert protect_ratio(0, 12) == 0  # none at all is not a small count
+    assert protect_ratio(30, 0) is None
+    assert protect_ratio(None, 12) is None
+    assert protect_ratio(30, float("nan")) is None
 
 
 def test_display_marks_suppressed_cells_with_a_star():

@@ -13,13 +13,14 @@ import pytest
 from fastapi.testclient import TestClient
 
 from cancer_alliance.jobs import queue
-from cancer_alliance.web.views import api, submissions
+from cancer_alliance.web.views import api, capacity_returns, submissions
 
 from .conftest import login
 
 
 def test_upload_handlers_never_run_on_the_event_loop():
-    for handler in (submissions.upload, api.post_submission):
+    for handler in (submissions.upload, api.post_submission,
+                    capacity_returns.upload_capacity):
         assert not inspect.iscoroutinefunction(handler), handler.__name__
 
 

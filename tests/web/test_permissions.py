@@ -77,6 +77,10 @@ MATRIX: list[tuple[str, dict[str, object], bool]] = [
     ("/completeness", {"commissioner": DENY, "board": DENY, "public": LOGIN, "*": OK}, False),
     ("/submissions?provider=RBB", {"provider": DENY, "commissioner": DENY, "board": DENY,
                                    "public": LOGIN, "*": OK}, False),
+    ("/capacity/submissions", {"commissioner": DENY, "board": DENY, "public": LOGIN,
+                               "*": OK}, False),
+    ("/capacity/submissions?provider=RBB", {"provider": DENY, "commissioner": DENY,
+                                            "board": DENY, "public": LOGIN, "*": OK}, False),
     ("/api/v1/submissions/1", {"commissioner": DENY, "board": DENY, "public": UNAUTH,
                                "*": OK}, False),
     ("/admin/audit", {"admin": OK, "public": LOGIN, "*": DENY}, False),
@@ -161,6 +165,10 @@ def test_every_route_is_in_the_matrix(app):
                 "/operations/packs/view/{provider_code}/{period}/pathways.csv",
                 # who may see a job is tested by role in test_jobs
                 "/jobs/{job_id}", "/api/v1/jobs/{job_id}"}
+    # A capacity return needs an upload first: tests/web/test_capacity_upload.py opens it
+    # as its provider, another trust's provider and the alliance team.
+    covered |= {"/capacity/submissions/{submission_id}",
+                "/capacity/submissions/{submission_id}/rejections.csv"}
     # Need a stored record; tests/operations/test_web_routes.py opens them per role.
     covered |= {"/operations/bids/{bid_id}", "/operations/initiatives/{initiative_id}",
                 "/operations/packs/{report_id}"}

@@ -112,6 +112,10 @@ class Sweep:
         self.submission = cur.execute(
             "SELECT min(submission_id) FROM submissions WHERE provider_code = ?",
             [self.other_provider]).fetchone()[0]
+        self.capacity_return = cur.execute(
+            "SELECT min(submission_id) FROM capacity_submissions WHERE provider_code = ?",
+            [self.other_provider]).fetchone()[0]
+        assert self.capacity_return is not None, "the demo store has capacity returns"
         self.bid = cur.execute("SELECT min(bid_id) FROM bids").fetchone()[0]
         self.initiative = cur.execute(
             "SELECT min(initiative_id) FROM initiatives").fetchone()[0]
@@ -168,6 +172,10 @@ class Sweep:
             "/submissions/{submission_id}": [{"submission_id": str(self.submission)}],
             "/submissions/{submission_id}/rejections.csv":
                 [{"submission_id": str(self.submission)}],
+            "/capacity/submissions/{submission_id}":
+                [{"submission_id": str(self.capacity_return)}],
+            "/capacity/submissions/{submission_id}/rejections.csv":
+                [{"submission_id": str(self.capacity_return)}],
             "/jobs/{job_id}": [{"job_id": "1"}],
             "/api/v1/jobs/{job_id}": [{"job_id": "1"}],
             "/api/v1/metrics/{standard}": [{"standard": "FDS"}],

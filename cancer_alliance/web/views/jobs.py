@@ -23,7 +23,7 @@ def may_see(actor: Actor, job: queue.Job) -> bool:
         return False
     if actor.username == job.created_by and actor.role != "public":
         return True
-    action = "submit_data" if job.kind == "ingest" else "edit_operations"
+    action = "submit_data" if job.kind in ("ingest", "capacity") else "edit_operations"
     return policy.decide(actor, action, job.org_code).allowed
 
 
@@ -33,7 +33,8 @@ def job_page(request: Request, job_id: int, con=Depends(get_con),
     job = queue.get_job(con, job_id)
     if job is None or not may_see(actor, job):
         raise HTTPException(404, "There is no such job.")
-    what = {"ingest": "Upload", "scenarios": "Scenario comparison"}.get(job.kind, "Pack")
+    what = {"ingest": "Upload", "capacity": "Capacity return",
+            "scenarios": "Scenario comparison"}.get(job.kind, "Pack")
     return render(request, "job.html", title=f"{what} {job_id}: {job.state}", job=job,
                   refresh=None if job.finished else REFRESH_S,
                   percent=round(100 * job.progress))

@@ -482,11 +482,13 @@ def pack_view(request: Request, provider_code: str, period: str, con=Depends(get
     if see:
         _audit(request, actor, "view_patient", "pack",
                f"high-risk pathways in the {month} pack view")
-    # the breach-risk model is fitted once per census and data version, shared with the PTL
+    # the breach-risk model is fitted once per census and data version, shared with the PTL;
+    # the pack's figures are kept per data version and plan edit
     risk = data.ptl_with_risk(con, periods.month_end(month), {}) if see else None
-    pack = packs.provider_pack(con, provider_code, month,
-                               protect=policy.aggregates_protected(actor),
-                               with_patients=see, risk_ptl=risk)
+    protect = policy.aggregates_protected(actor)
+    pack = packs.provider_pack(
+        con, provider_code, month, protect=protect, with_patients=see, risk_ptl=risk,
+        figures=data.provider_pack_figures(con, provider_code, month, protect))
     if policy.pack_pathways(actor, provider_code).allowed:
         pack["pathways_url"] = f"/operations/packs/view/{provider_code}/{month}/pathways.csv"
     html = render_pack.render_html(pack)
@@ -508,8 +510,9 @@ def pack_pathways_csv(request: Request, provider_code: str, period: str,
     if provider_code not in {p["code"] for p in packs.providers(con)}:
         raise HTTPException(404, "There is no such provider.")
     month = _url_month(period)
-    rows = figure_rows.pack_pathways(con, packs.provider_pack(con, provider_code, month),
-                                     actor)
+    pack = packs.provider_pack(con, provider_code, month, figures=data.provider_pack_figures(
+        con, provider_code, month, False))
+    rows = figure_rows.pack_pathways(con, pack, actor)
     _audit(request, actor, "view_patient", "pack-pathways",
            f"provider={provider_code} period={month} rows={len(rows)} "
            f"figures={rows['figure_id'].nunique() if len(rows) else 0}")

@@ -3,8 +3,11 @@ workforce the forecast demand needs (:mod:`cancer_alliance.outlook.capacity`).
 
 Aggregate figures, so ``view_operations``, like the rest of "Looking ahead"; a provider user
 sees its own trust only (``policy.pack_scope``). Demand is derived from patient counts, so
-it passes small-number protection (``stats.protect_count``) before it is drawn or listed;
-capacity and activity are the trusts' own returns of tests and sessions. One resource is
+it passes small-number protection (``stats.protect_count``) before it is drawn or listed,
+and demand / capacity is withheld where that demand is suppressed
+(``stats.protect_ratio``: capacity is shown exactly, so the ratio would give the count
+back); capacity and activity are the trusts' own returns of tests and sessions, not counts
+of patients, and are shown as submitted. One resource is
 charted at a time (``?resource=CT``, a code of the capacity dataset).
 """
 
@@ -24,7 +27,7 @@ from cancer_alliance.dataset.capacity_codes import (
     TREATMENT_RESOURCE_LABELS,
 )
 from cancer_alliance.outlook.capacity import capacity_outlook
-from cancer_alliance.stats import protect_count
+from cancer_alliance.stats import protect_count, protect_ratio
 from cancer_alliance.web import data
 from cancer_alliance.web.deps import get_con, render, require
 
@@ -32,6 +35,7 @@ router = APIRouter()
 HORIZON = 12
 HISTORY = 24  # submitted months drawn before the forecast
 LABELS = DIAGNOSTIC_MODALITY_LABELS | TREATMENT_RESOURCE_LABELS
+SUBMITTED = "tests or sessions in the trust's own capacity return, not patients"
 
 
 def _protected(values) -> list[float | None]:
@@ -44,8 +48,8 @@ def _chart(trust: str, resource: str, rows: pd.DataFrame) -> ChartSpec:
     shown = pd.concat([done, ahead])
     xs = shown["month"].tolist()
     gap_a, gap_d = [None] * len(ahead), [None] * len(done)
-    s = [Series.of("Capacity", xs, shown["capacity"].tolist()),
-         Series.of("Activity", xs, done["activity"].tolist() + gap_a),
+    s = [Series.of("Capacity", xs, shown["capacity"].tolist(), not_a_count=SUBMITTED),
+         Series.of("Activity", xs, done["activity"].tolist() + gap_a, not_a_count=SUBMITTED),
          Series.of("Demand", xs, _protected(shown["demand"].tolist())),
          Series.of("Demand lower 80%", xs, gap_d + _protected(ahead["demand_lower"].tolist()),
                    role="limit"),
@@ -83,9 +87,10 @@ def _summary(rows: pd.DataFrame) -> list[dict]:
             "month": last["month"], "capacity": last["capacity"], "activity": last["activity"],
             "utilisation": last["utilisation"], "demand": protect_count(last["demand"])
             if last["demand"] == last["demand"] else None,
-            "demand_ratio": last["demand_ratio"],
+            "demand_ratio": protect_ratio(last["demand"], last["capacity"]),
             "peak_month": None if peak is None else peak["month"],
-            "peak_ratio": None if peak is None else peak["demand_ratio"],
+            "peak_ratio": None if peak is None else protect_ratio(peak["demand"],
+                                                                  peak["capacity"]),
             "method": None if peak is None else peak["method"]})
     return out
 

@@ -63,8 +63,13 @@ def validate_upload(request: Request, actor: Actor, provider: str, period: str) 
 
 
 def queue_upload(request: Request, actor: Actor, provider: str, period: str,
-                 uploads: list[UploadFile]) -> int:
+                 uploads: list[UploadFile], kind: str = "ingest",
+                 needs: str = "pathways.csv is required") -> int:
     """Save the files to the spool and queue their ingest; return the job id.
+
+    ``kind`` is the job's (``ingest`` for pathway submissions, ``capacity`` for capacity
+    returns: :data:`cancer_alliance.jobs.runner.HANDLERS`); ``needs`` says which file the
+    dataset cannot do without, for the message when none is chosen.
 
     Runs in the thread pool (the handlers are plain ``def``): copying a large upload and
     writing the job row never happen on the event loop. The ingest itself runs later on a
@@ -86,7 +91,7 @@ def queue_upload(request: Request, actor: Actor, provider: str, period: str,
                                 f"or .xlsx), with a name of at most {MAX_NAME} characters.")
         named.append((name, up.file))
     if not named:
-        raise HTTPException(400, "Choose at least one file (pathways.csv is required).")
+        raise HTTPException(400, f"Choose at least one file ({needs}).")
     runner = request.app.state.jobs
     try:
         folder = spool.save(runner.spool_root, named, MAX_UPLOAD_BYTES)
@@ -94,7 +99,7 @@ def queue_upload(request: Request, actor: Actor, provider: str, period: str,
         raise HTTPException(413, "The upload is larger than 200 MB.") from None
     cur = request.app.state.con.cursor()
     try:
-        job_id = queue.enqueue(cur, "ingest", created_by=actor.username, org_code=provider,
+        job_id = queue.enqueue(cur, kind, created_by=actor.username, org_code=provider,
                                period=period, params={"files": len(named)}, spool=folder)
     except BaseException:
         spool.remove(runner.spool_root, folder)
