@@ -77,6 +77,9 @@ class ResultCache:
         self._version: cachetools.TTLCache = cachetools.TTLCache(maxsize=1, ttl=version_ttl)
         self._lock = threading.Lock()
         self._pending: dict[Hashable, threading.Event] = {}
+        #: key -> (data version, value): the last value of each :meth:`get_or_previous` key,
+        #: kept through :meth:`clear` (it is what a visitor sees while the new one is made)
+        self._last_good: dict[Hashable, tuple[tuple, Any]] = {}
 
     def data_version(self, con: duckdb.DuckDBPyConnection) -> tuple:
         with self._lock:
@@ -118,6 +121,26 @@ class ResultCache:
                     self._pending.pop(full, None)
                 pending.set()
 
+    def get_or_previous(self, con: duckdb.DuckDBPyConnection, key: tuple,
+                        compute: Callable[[], Any]) -> tuple[Any, tuple | None]:
+        """``(value, None)`` for the store's current data, as :meth:`get`; but while another
+        thread is computing it (the warm-up, just after a submission), ``(the last value,
+        its data version)`` at once instead of waiting, so the page can say which data it
+        shows. Only for values that are the same for every reader (the public page), as
+        the last value is shown to whoever asks next."""
+        version = self.data_version(con)
+        with self._lock:
+            full = (version, *key)
+            if full in self._results:
+                return self._results[full], None
+            last = self._last_good.get(key)
+            if full in self._pending and last is not None and last[0] != version:
+                return last[1], last[0]
+        value = self.get(con, key, compute)
+        with self._lock:
+            self._last_good[key] = (version, value)
+        return value, None
+
     def contains(self, con: duckdb.DuckDBPyConnection, key: tuple) -> bool:
         """Whether ``key`` is cached for the store's current data (tests, the warm-up)."""
         full = (self.data_version(con), *key)
@@ -156,6 +179,20 @@ def cached(con: duckdb.DuckDBPyConnection, key: tuple, compute: Callable[[], Any
     """``compute()`` through the current app's cache; computed afresh outside a request."""
     cache = _current.get()
     return compute() if cache is None else cache.get(con, key, compute)
+
+
+def cached_or_previous(con: duckdb.DuckDBPyConnection, key: tuple,
+                       compute: Callable[[], Any]) -> tuple[Any, tuple | None]:
+    """:meth:`ResultCache.get_or_previous` through the current app's cache (computed afresh
+    outside a request)."""
+    cache = _current.get()
+    return (compute(), None) if cache is None else cache.get_or_previous(con, key, compute)
+
+
+def loaded_at(version: tuple) -> str:
+    """When the newest submission of a data version was loaded (``YYYY-MM-DD HH:MM``)."""
+    when = version[2] if len(version) > 2 else None
+    return when.strftime("%Y-%m-%d %H:%M") if hasattr(when, "strftime") else str(when)
 
 
 def within(cache: ResultCache, compute: Callable[[], Any]) -> Any:
@@ -377,12 +414,46 @@ def measure(
     period: str | None = None, filters: dict[str, Any] | None = None,
 ) -> pd.DataFrame:
     """A non-waiting-time measure: period, <by>, numerator, denominator, value."""
-    key = ("measure", code, tuple(by), period, tuple(sorted((filters or {}).items())))
     return cached(
-        con, key,
+        con, _measure_key(code, by, period, filters),
         lambda: measures.compute_measure(con, code, by=tuple(by), period=period,
                                          filters=filters),
     )
+
+
+def _measure_key(code: str, by: tuple[str, ...], period: str | None,
+                 filters: dict[str, Any] | None) -> tuple:
+    return ("measure", code, tuple(by), period, tuple(sorted((filters or {}).items())))
+
+
+def measures_each(con: duckdb.DuckDBPyConnection, codes: tuple[str, ...],
+                  by: tuple[str, ...] = ("month",),
+                  period: str | None = None) -> dict[str, pd.DataFrame]:
+    """Several measures (none of them survival) as :func:`measure` gives each, computed in
+    one engine pass (``measures.compute_measures``, the engine planning the union) and then
+    kept under each one's own key, so a page asking for one later finds it. Those already
+    kept are not computed again."""
+    keys = {c: _measure_key(c, by, period, None) for c in codes}
+    cache = _current.get()
+    todo = [c for c in codes if cache is None or not cache.contains(con, keys[c])]
+    together: dict[str, pd.DataFrame] = {}
+    if todo:
+        together = measures.compute_measures(con, todo, by=tuple(by), period=period,
+                                             share=False)
+    return {c: cached(con, keys[c], lambda c=c: together[c] if c in together else
+                      measures.compute_measure(con, c, by=tuple(by), period=period))
+            for c in codes}
+
+
+def measures_together(
+    con: duckdb.DuckDBPyConnection, codes: tuple[str, ...], by: tuple[str, ...],
+    period: str | None = None,
+) -> dict[str, pd.DataFrame]:
+    """Several non-survival measures from one run (one query over the enriched pathways,
+    :func:`cancer_alliance.metrics.measures.compute_measures`): ``{code: table}``."""
+    key = ("measures", tuple(codes), tuple(by), period)
+    return cached(con, key, lambda: measures.compute_measures(con, list(codes), by=tuple(by),
+                                                              period=period))
 
 
 def survival(con: duckdb.DuckDBPyConnection, by: str | None = None) -> pd.DataFrame:

@@ -8,6 +8,7 @@ from fastapi.responses import RedirectResponse
 from cancer_alliance.auth import audit, tokens, users
 from cancer_alliance.auth.model import Actor
 from cancer_alliance.errors import AllianceError
+from cancer_alliance.web import paging
 from cancer_alliance.web.deps import get_con, render, require
 
 router = APIRouter(prefix="/admin")
@@ -16,13 +17,17 @@ router = APIRouter(prefix="/admin")
 @router.get("/audit", include_in_schema=False)
 def audit_log(request: Request, username: str | None = None, action: str | None = None,
               con=Depends(get_con), actor: Actor = Depends(require("admin"))):
-    rows = audit.read(con, username=username or None, action=action or None).to_dict("records")
+    log = audit.read(con, username=username or None, action=action or None)
     # the filter boxes keep only a value that names a real user or action: whatever else
     # was typed into the URL (an identifier, markup) is never repeated into the page
-    known = set(users.list_users(con)["username"]) | {r["username"] for r in rows}
-    return render(request, "admin_audit.html", title="Audit log", rows=rows,
-                  username=username if username in known else "",
-                  action=action if action in {r["action"] for r in rows} else "")
+    known = set(users.list_users(con)["username"]) | set(log["username"])
+    username = username if username in known else ""
+    action = action if action in set(log["action"]) else ""
+    # a page of entries at a time; the links carry on only the filters checked above
+    pager = paging.paginate(log, request, keep=tuple(k for k, v in (
+        ("username", username), ("action", action)) if v))
+    return render(request, "admin_audit.html", title="Audit log", rows=pager.rows,
+                  pager=pager, username=username, action=action)
 
 
 @router.get("/users", include_in_schema=False)

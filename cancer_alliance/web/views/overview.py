@@ -72,9 +72,16 @@ def window_figure(con, actor: Actor | None, code: str, filters: dict | None,
     ``actor`` may see them (``None``: the true counts); None when nothing counts in it."""
     if span is None:
         return None
-    df = data.metric(con, code, by=(), period=span, filters=filters)
-    if df.empty or float(df["total"].sum()) == 0:
+    # the span's months summed from the monthly counts the series reads (kept already): the
+    # same patients as asking the metrics for the span, without another query per span
+    first, _, last = span.partition("..")
+    monthly = data.metric(con, code, by=("month",), filters=filters)
+    months = monthly[(monthly["period"] >= first) & (monthly["period"] <= (last or first))]
+    if months.empty or float(months["total"].sum()) == 0:
         return None
+    df = pd.DataFrame({"period": [span], "total": [float(months["total"].sum())],
+                       "within": [float(months["within"].sum())]})
+    df["breaches"] = df["total"] - df["within"]
     pcts = {"performance": ("within", "total")}
     out = (exact(df, COUNTS, ["period"], False, pcts) if actor is None
            else for_actor(actor, df, COUNTS, ["period"], total_col="total", percentages=pcts))
@@ -84,7 +91,8 @@ def window_figure(con, actor: Actor | None, code: str, filters: dict | None,
 def window_headline(con, actor: Actor, code: str, filters: dict | None,
                     sel: Selection) -> dict:
     """The headline row over the chosen span: the span's figure and its change since the
-    span before (both from true counts, the change withheld with a withheld figure), the
+    span before (both from true counts, the change withheld where the figure or the one
+    before it is withheld: either gives the other back through the change), the
     threshold in force in its last month; SPC icons and the trend from the monthly series
     up to the span's end (SPC is monthly whatever the span)."""
     series = standard_series(con, actor, code, filters)
@@ -96,12 +104,16 @@ def window_headline(con, actor: Actor, code: str, filters: dict | None,
     shown = window_figure(con, actor, code, filters, sel.range)
     true_now = window_figure(con, None, code, filters, sel.range)
     true_before = window_figure(con, None, code, filters, sel.previous)
+    # the change gives either figure back from the other, so it is withheld where the
+    # actor sees either one withheld (the span before is shown in the series table)
+    shown_before = window_figure(con, actor, code, filters, sel.previous)
+    before = analysis.as_float(shown_before["performance"]) if shown_before else float("nan")
     on = periods.month_start(sel.last)
     applies, threshold = defn.applicable(on), defn.threshold_on(on)
     perf = analysis.as_float(shown["performance"]) if shown else float("nan")
     true_perf = analysis.as_float(true_now["performance"]) if true_now else float("nan")
     change = float("nan")
-    if true_before is not None and perf == perf:
+    if true_before is not None and perf == perf and before == before:
         change = true_perf - analysis.as_float(true_before["performance"])
     row.update(
         period=sel.label, span=sel.range, performance=None if perf != perf else perf,
@@ -243,12 +255,17 @@ def measure_rows(con, actor: Actor, sel: Selection | None = None) -> list[dict]:
     out = []
     defs = data.measure_defs()
     span = sel.range if sel is not None else None
-    for code in KEY_MEASURES:
-        defn = defs.get(code)
-        if defn is None:
-            continue
+    by = () if span else ("month",)
+    codes = tuple(c for c in KEY_MEASURES if c in defs)
+    try:  # in one engine pass
+        together = data.measures_each(con, codes, by=by, period=span)
+    except Exception:  # noqa: BLE001 - then one by one: one broken measure hides no other
+        together = {}
+    for code in codes:
+        defn = defs[code]
         try:
-            df = data.measure(con, code, by=() if span else ("month",), period=span)
+            df = together[code] if code in together else data.measure(con, code, by=by,
+                                                                      period=span)
         except Exception:  # noqa: BLE001 - one broken measure must not hide the overview
             continue
         if df.empty:

@@ -1,4 +1,4 @@
-"""Equity (ethnic group, deprivation, age, sex) and outcomes (stage, survival, Recovery Package)."""
+"""Equity: performance by ethnic group, deprivation, age and sex (outcomes: ``outcomes.py``)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ from fastapi import APIRouter, Depends, Request
 from cancer_alliance import stats
 from cancer_alliance.auth.model import Actor
 from cancer_alliance.auth.policy import aggregates_protected
-from cancer_alliance.charts import builders
-from cancer_alliance.charts.svg import SERIES_COLOURS
 from cancer_alliance.web import data, params, selection
 from cancer_alliance.web.deps import get_con, render, require
 from cancer_alliance.web.protect import exact, for_actor
@@ -39,6 +37,18 @@ def group_label(dimension: str, value) -> str:
     return text
 
 
+def withheld_gaps(shown_pct: pd.Series, is_reference: pd.Series) -> list[bool]:
+    """Which groups' gaps a protected viewer may not see: a group's own percentage is
+    withheld, or the reference group's is. Every gap is measured from the reference, so
+    beside any shown percentage a gap gives the reference's back (reference = percentage
+    minus gap): when the reference is withheld, every gap is."""
+    own = shown_pct.isna().tolist()
+    ref = [bool(r) for r in is_reference.tolist()]
+    if any(o and r for o, r in zip(own, ref, strict=True)):
+        return [True] * len(own)
+    return own
+
+
 def equity_table(con, actor: Actor, code: str, dimension: str,
                  period: str | None) -> pd.DataFrame:
     """Performance by group with the gap from the largest group (intervals if unprotected)."""
@@ -48,7 +58,8 @@ def equity_table(con, actor: Actor, code: str, dimension: str,
         return pd.DataFrame()
     df[col] = [group_label(dimension, v) for v in df[col]]
     # the gaps are computed from the true counts; a protected viewer then sees them beside
-    # the protected counts, with a group's gap withheld where its percentage is
+    # the protected counts, with a group's gap withheld where its percentage is, and every
+    # gap withheld where the reference group's percentage is (withheld_gaps)
     t = exact(df, ["within", "total"], [col], False, {})
     t = t[t["total"] > 0]
     if t.empty:
@@ -64,7 +75,7 @@ def equity_table(con, actor: Actor, code: str, dimension: str,
         pct = pd.to_numeric(pd.Series([shown.at[g, "performance"] for g in groups],
                                       dtype=object), errors="coerce")
         gap["proportion"] = (pct / 100).to_numpy()
-        gap.loc[pct.isna().to_numpy(), "difference"] = float("nan")
+        gap.loc[withheld_gaps(pct, gap["is_reference"]), "difference"] = float("nan")
     for c in ("proportion", "lower", "upper", "difference", "difference_lower",
               "difference_upper"):
         if c in gap.columns:
@@ -101,70 +112,3 @@ def _equity_context(con, actor: Actor, standard: str, period: str | None) -> dic
     except data.DataUnavailable as exc:
         ctx["unavailable"] = str(exc)
     return ctx
-
-
-@router.get("/outcomes", include_in_schema=False)
-def outcomes(request: Request, group: str | None = None, con=Depends(get_con),
-             actor: Actor = Depends(require("view_operations"))):
-    ctx: dict = {"title": "Outcomes", "measures": [], "survival": None, "unavailable": None,
-                 "group": group or "", "groups": []}
-    span = selection.select(request, con).range
-    defs = data.measure_defs()
-    if not defs:
-        ctx["unavailable"] = "the outcome measures (stage, survival, Recovery Package)"
-    for code, defn in defs.items():
-        try:
-            df = data.measure(con, code, by=("provider_code",), period=span)
-        except Exception:  # noqa: BLE001 - a measure that fails is listed as unavailable
-            ctx["measures"].append((code, getattr(defn, "name", code), None))
-            continue
-        if df.empty or "numerator" not in df.columns:
-            ctx["measures"].append((code, getattr(defn, "name", code), []))
-            continue
-        by = "provider_code" if "provider_code" in df.columns else None
-        t = for_actor(actor, df, ["numerator", "denominator"], [by] if by else [],
-                      total_row=bool(by), percentages={"value": ("numerator", "denominator")})
-        ctx["measures"].append((code, getattr(defn, "name", code), t.to_dict("records")))
-    ctx["survival"], ctx["groups"], ctx["shown_groups"] = survival_chart(con, actor, group)
-    if ctx["group"] not in ctx["groups"]:  # never repeat an unknown value from the URL
-        ctx["group"] = ""
-    return render(request, "outcomes.html", **ctx)
-
-
-MAX_CURVES = len(SERIES_COLOURS)
-"""More curves than palette colours would repeat colours and make curves indistinguishable."""
-
-
-def survival_chart(con, actor: Actor, group: str | None = None):
-    """Kaplan-Meier curves by tumour group: the one asked for, else the largest groups (as
-    many as there are distinct colours). Protected roles see only groups of 8 or more.
-
-    Returns (chart or None, every group that can be drawn, the groups drawn).
-    """
-    try:
-        df = data.survival(con, by="tumour_group")
-    except Exception:  # noqa: BLE001 - survival missing or failing: the page says nothing
-        return None, [], []
-    needed = {"time", "survival"}
-    if df is None or df.empty or not needed <= set(df.columns):
-        return None, [], []
-    group_col = next((c for c in ("group", "tumour_group") if c in df.columns), None)
-    curves, sizes = {}, {}
-    for g, part in (df.groupby(group_col) if group_col else [("All", df)]):
-        size = part["at_risk"].max() if "at_risk" in part.columns else len(part)
-        if aggregates_protected(actor) and "at_risk" in part.columns and size < 8:
-            continue
-        curves[str(g)] = (part["time"].tolist(), part["survival"].tolist())
-        sizes[str(g)] = size
-    if not curves:
-        return None, [], []
-    groups = sorted(curves)
-    if group in curves:
-        shown = [group]
-        title = f"Survival after diagnosis: {group}"
-    else:
-        shown = sorted(curves, key=lambda g: (-sizes[g], g))[:MAX_CURVES]
-        title = ("Survival after diagnosis by tumour group" if len(curves) <= MAX_CURVES
-                 else f"Survival after diagnosis: the {len(shown)} largest tumour groups")
-    chart = builders.survival_chart(title, {g: curves[g] for g in shown})
-    return chart, groups, shown

@@ -20,7 +20,7 @@ from cancer_alliance.ingest.admission import check_period, check_provider, data_
 from cancer_alliance.ingest.limits import LIMITS
 from cancer_alliance.jobs import queue, spool
 from cancer_alliance.reference.organisations import organisations
-from cancer_alliance.web import data, params
+from cancer_alliance.web import data, paging, params
 from cancer_alliance.web.deps import Forbidden, check, get_con, render, require
 from cancer_alliance.web.views.standards import csv_response
 
@@ -116,9 +116,13 @@ def submissions_page(request: Request, provider: str | None = None, con=Depends(
     own = policy.submit_scope(actor)
     provider = own or params.org_code(provider)
     providers = [own] if own else data.organisations(con, "PROVIDER")["org_code"].tolist()
+    # a page of the history at a time (352 submissions once filled one page); the links
+    # keep only the provider, already checked above
+    pager = paging.paginate(data.submissions(con, provider), request,
+                            keep=("provider",) if provider else ())
     return render(
         request, "submissions.html", title="Submissions and data quality",
-        history=data.submissions(con, provider).to_dict("records"),
+        history=pager.rows, pager=pager,
         completeness=_completeness(con, provider), providers=providers, provider=provider,
         periods=data.periods(con),
     )
@@ -158,8 +162,9 @@ def _submission_for(request: Request, con, actor: Actor, submission_id: int) -> 
 def submission_report(request: Request, submission_id: int, con=Depends(get_con),
                       actor: Actor = Depends(require("submit_data"))):
     sub = _submission_for(request, con, actor, submission_id)
+    pager = paging.paginate(data.rejections(con, submission_id), request)  # the CSV has all
     return render(request, "submission_result.html", title=f"Submission {submission_id}",
-                  result=sub, rejections=data.rejections(con, submission_id).to_dict("records"),
+                  result=sub, rejections=pager.rows, pager=pager,
                   rejected_whole=sub.get("message") if sub.get("status") == "rejected" else None,
                   provider=sub["provider_code"], period=sub["period"])
 
