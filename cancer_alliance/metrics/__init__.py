@@ -15,6 +15,7 @@ Public API::
     metrics.ptl(con, census, engine="duckdb", spark=None)
     metrics.transfer_phases(con, period=None, by=("provider_code", "month"))
     metrics.refresh(con, submission_id=None)
+    with metrics.reusing(): ...   # the same aggregate asked twice is computed once
 """
 
 from cancer_alliance.metrics.api import (
@@ -34,6 +35,7 @@ from cancer_alliance.metrics.compile import BREAKDOWN_COLUMNS, OUTCOME_COLUMNS
 from cancer_alliance.metrics.definition import StandardDefinition, Threshold
 from cancer_alliance.metrics.materialise import is_fresh, refresh
 from cancer_alliance.metrics.ptl import PTL_COLUMNS
+from cancer_alliance.metrics.reuse import reusing
 from cancer_alliance.metrics.standards import COMPLETED, STANDARDS
 
 __all__ = [
@@ -41,6 +43,6 @@ __all__ = [
     "backlog_counts",
     "census_months",
     "STANDARDS", "StandardDefinition", "Threshold", "compute_many", "compute_metrics", "definition",
-    "enriched_pathways", "is_fresh", "outcomes", "ptl", "refresh", "threshold_for",
+    "enriched_pathways", "is_fresh", "outcomes", "ptl", "refresh", "reusing", "threshold_for",
     "transfer_phases",
 ]

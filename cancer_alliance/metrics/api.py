@@ -37,6 +37,7 @@ from cancer_alliance.metrics.definition import Era
 from cancer_alliance.metrics.engines import make_engine
 from cancer_alliance.metrics.lake_results import stored_outcomes
 from cancer_alliance.metrics.ptl import PTL_COLUMNS, census_table, ptl_table
+from cancer_alliance.metrics.reuse import key_of, remembered
 from cancer_alliance.metrics.standards import COMPLETED, STANDARDS
 
 METRIC_COLUMNS = ["total", "within", "breaches", "performance", "threshold", "met"]
@@ -76,7 +77,7 @@ def _tidy(df: pd.DataFrame) -> pd.DataFrame:
     for col in df.columns:
         if col in _DATE_COLUMNS:
             values = pd.to_datetime(df[col])
-            df[col] = [None if pd.isna(v) else v.date() for v in values]
+            df[col] = values.dt.date.astype(object).where(values.notna(), None)
         elif col in _INT_COLUMNS:
             df[col] = pd.array(df[col], dtype="Int64")
         elif col in ("included", "in_62_day_backlog", "in_104_day_subset", "transferred",
@@ -170,7 +171,17 @@ def compute_metrics(con: duckdb.DuckDBPyConnection, standard: str,
     ``provider_code`` groups and filters by the *accountable* provider, summing shares.
     Months before the alliance's data start are left out (:mod:`.data_start`).
     Reads the materialised outcomes when they are fresh (DuckDB only), else computes.
+    Inside :func:`.reuse.reusing`, the same aggregate is computed once.
     """
+    if engine == "duckdb" and spark is None:
+        key = key_of(con, "metrics", standard, by, period,
+                     sorted(filters.items()) if filters else None)
+        return remembered(key, lambda: _compute_metrics(con, standard, by, period, filters,
+                                                        engine, spark))
+    return _compute_metrics(con, standard, by, period, filters, engine, spark)
+
+
+def _compute_metrics(con, standard, by, period, filters, engine, spark) -> pd.DataFrame:
     defn = definition(standard)
     groups, grain = BREAKDOWNS.parse_by(by)
     if defn.era == Era.OPEN:
@@ -340,6 +351,12 @@ def ptl(con: duckdb.DuckDBPyConnection | None, census: date, engine: str = "duck
     """Every open urgent pathway on ``census`` with days waited, band and backlog flags."""
     if isinstance(census, str):
         census = date.fromisoformat(census)
+    if engine == "duckdb" and spark is None:
+        return remembered(key_of(con, "ptl", census), lambda: _ptl(con, census, engine, spark))
+    return _ptl(con, census, engine, spark)
+
+
+def _ptl(con, census: date, engine: Any, spark: Any) -> pd.DataFrame:
     with backend_for(con, engine, spark) as backend:
         df = ptl_table(backend, census).select(*PTL_COLUMNS).to_pandas()
     df = _tidy(df)

@@ -55,7 +55,8 @@ def providers(con) -> list[dict]:
 
 
 def provider_pack(con, provider_code: str, period: str, protect: bool = False,
-                  with_patients: bool = False, risk_ptl: pd.DataFrame | None = None) -> dict:
+                  with_patients: bool = False, risk_ptl: pd.DataFrame | None = None,
+                  figures: dict | None = None) -> dict:
     """Everything a provider is shown for ``period``, as aggregates only.
 
     ``protect`` builds it for a board member: every count below the alliance level passes
@@ -64,10 +65,13 @@ def provider_pack(con, provider_code: str, period: str, protect: bool = False,
     this provider's patients, audited by the caller) it also lists its highest-risk open
     pathways (:mod:`.patients`); ``risk_ptl`` is the month-end tracking list with breach
     risks when the caller already has it (the web keeps it per data version), else it is
-    computed here."""
+    computed here. ``figures``: :func:`provider_figures` for the same arguments when the
+    caller keeps them (the web, per data version and plan edit), else computed here."""
     period = periods.check_month(period)
     name = provider_name(con, provider_code)
     as_of = periods.month_end(period)
+    if figures is None:
+        figures = provider_figures(con, provider_code, period, protect)
     return {
         "kind": "PROVIDER",
         "provider_code": provider_code,
@@ -77,14 +81,8 @@ def provider_pack(con, provider_code: str, period: str, protect: bool = False,
         "generated_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "edition": s.edition_section(con, period, name_missing=False),
         "protected": protect,
-        "standards": [s.standard_section(con, c, period, provider_code, protect=protect)
-                      for c in s.PACK_STANDARDS],
-        "backlog": s.backlog_section(con, period, provider_code, protect=protect),
-        "transfers": s.transfer_section(con, period, provider_code, protect=protect),
-        "hotspots": s.hotspot_section(con, period, provider_code, protect=protect),
-        "equity": s.equity_section(con, period, provider_code, protect=protect),
+        **figures,
         "data_quality": s.data_quality_section(con, period, provider_code, protect=protect),
-        "trajectories": s.trajectory_section(con, provider_code, period),
         "actions": s.actions_section(con, provider_code, as_of),
         "high_risk": (patients.high_risk_section(con, period, provider_code,
                                                  risk_ptl=risk_ptl)
@@ -92,8 +90,35 @@ def provider_pack(con, provider_code: str, period: str, protect: bool = False,
     }
 
 
+#: The sections of a provider pack computed from the submitted data and the plans (the slow
+#: part): what :func:`provider_figures` returns.
+FIGURE_SECTIONS = ("standards", "backlog", "transfers", "hotspots", "equity", "trajectories")
+
+
+def provider_figures(con, provider_code: str, period: str, protect: bool = False) -> dict:
+    """The pack's :data:`FIGURE_SECTIONS`: they change only with a submission or a plan
+    edit, so a caller may keep them. Sections asking the same aggregate share one
+    computation (:func:`metrics.reusing`)."""
+    period = periods.check_month(period)
+    with metrics.reusing():
+        return {
+            "standards": [s.standard_section(con, c, period, provider_code, protect=protect)
+                          for c in s.PACK_STANDARDS],
+            "backlog": s.backlog_section(con, period, provider_code, protect=protect),
+            "transfers": s.transfer_section(con, period, provider_code, protect=protect),
+            "hotspots": s.hotspot_section(con, period, provider_code, protect=protect),
+            "equity": s.equity_section(con, period, provider_code, protect=protect),
+            "trajectories": s.trajectory_section(con, provider_code, period),
+        }
+
+
 def board_pack(con, period: str) -> dict:
     """The alliance-wide pack for the board: protected aggregates, plan, money, voice."""
+    with metrics.reusing():
+        return _board_pack(con, period)
+
+
+def _board_pack(con, period: str) -> dict:
     period = periods.check_month(period)
     as_of = periods.month_end(period)
     provs = providers(con)
@@ -137,4 +162,4 @@ def trajectories_org() -> str:
     return ALLIANCE
 
 
-__all__ = ["board_pack", "provider_pack", "providers", "trajectories"]
+__all__ = ["board_pack", "provider_figures", "provider_pack", "providers", "trajectories"]

@@ -116,7 +116,11 @@ def standard_section(con, code: str, period: str, provider: str | None,
     """
     start = periods.shift(period, 1 - HISTORY_MONTHS)
     by = ("provider_code", "month") if provider else ("month",)
-    df = metrics.compute_metrics(con, code, by=by, period=(start, period))
+    # every month, then the pack's window: the same question as the funnel's month and the
+    # provider's trajectories ask (operations.actuals), so a pack computes it once
+    # (metrics.reuse); a month's row does not depend on the other months asked for
+    every = metrics.compute_metrics(con, code, by=by)
+    df = every[(every["period"] >= start) & (every["period"] <= period)]
     if provider:
         df = df[df["provider_code"] == provider]
     df = df.dropna(subset=["performance"]).sort_values("period")
@@ -159,13 +163,14 @@ def standard_section(con, code: str, period: str, provider: str | None,
     out["has_plan"] = plan_line is not None
     out["chart_svg"] = render_svg(spec, width=680, height=260)
     if provider and not protect:
-        out["funnel"] = _funnel(con, code, period, provider)
+        out["funnel"] = _funnel(con, code, period, provider,
+                                every[every["period"] == period])
     return out
 
 
-def _funnel(con, code: str, period: str, provider: str) -> dict:
-    """This provider's position on the month's funnel; other providers are not named."""
-    df = metrics.compute_metrics(con, code, by=("provider_code", "month"), period=period)
+def _funnel(con, code: str, period: str, provider: str, df: pd.DataFrame) -> dict:
+    """This provider's position on the month's funnel (``df``: every provider's counts that
+    month); other providers are not named."""
     df = df[df["total"] > 0]
     if len(df) < 2:
         return {"error": "fewer than two providers with activity this month"}

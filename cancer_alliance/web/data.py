@@ -31,6 +31,7 @@ from cancer_alliance.operations import trajectories
 from cancer_alliance.outlook.tracking_list import with_breach_risk
 from cancer_alliance.published import alliances as published_alliances_mod
 from cancer_alliance.published import peers as published_peers_mod
+from cancer_alliance.reports import packs
 
 BREAKDOWNS: dict[str, tuple[str, str]] = {
     "provider": ("provider_code", "Provider"),
@@ -323,6 +324,14 @@ def ptl_with_risk(con: duckdb.DuckDBPyConnection, census: date,
     return _scoped(con, df, scope)
 
 
+def provider_pack_figures(con: duckdb.DuckDBPyConnection, provider: str, period: str,
+                          protect: bool) -> dict:
+    """A provider pack's figures (``reports.packs.provider_figures``: aggregates only),
+    kept per data version and plan edit (:func:`plans_version`). Shared: never changed."""
+    return cached(con, ("provider-pack", provider, period, protect, plans_version(con)),
+                  lambda: packs.provider_figures(con, provider, period, protect))
+
+
 def cancer_type_labels(con: duckdb.DuckDBPyConnection) -> tuple[dict, dict]:
     """Names of tumour groups and of suspected cancer types, from the reference data."""
     def load() -> tuple[dict, dict]:
@@ -368,12 +377,35 @@ def measure(
     period: str | None = None, filters: dict[str, Any] | None = None,
 ) -> pd.DataFrame:
     """A non-waiting-time measure: period, <by>, numerator, denominator, value."""
-    key = ("measure", code, tuple(by), period, tuple(sorted((filters or {}).items())))
     return cached(
-        con, key,
+        con, _measure_key(code, by, period, filters),
         lambda: measures.compute_measure(con, code, by=tuple(by), period=period,
                                          filters=filters),
     )
+
+
+def _measure_key(code: str, by: tuple[str, ...], period: str | None,
+                 filters: dict[str, Any] | None) -> tuple:
+    return ("measure", code, tuple(by), period, tuple(sorted((filters or {}).items())))
+
+
+def measures_each(con: duckdb.DuckDBPyConnection, codes: tuple[str, ...],
+                  by: tuple[str, ...] = ("month",),
+                  period: str | None = None) -> dict[str, pd.DataFrame]:
+    """Several measures (none of them survival) as :func:`measure` gives each, computed in
+    one engine pass (``measures.compute_measures``, the engine planning the union) and then
+    kept under each one's own key, so a page asking for one later finds it. Those already
+    kept are not computed again."""
+    keys = {c: _measure_key(c, by, period, None) for c in codes}
+    cache = _current.get()
+    todo = [c for c in codes if cache is None or not cache.contains(con, keys[c])]
+    together: dict[str, pd.DataFrame] = {}
+    if todo:
+        together = measures.compute_measures(con, todo, by=tuple(by), period=period,
+                                             share=False)
+    return {c: cached(con, keys[c], lambda c=c: together[c] if c in together else
+                      measures.compute_measure(con, c, by=tuple(by), period=period))
+            for c in codes}
 
 
 def measures_together(

@@ -23,7 +23,8 @@ log on anyone's behalf. The public page comes first (anyone may open it), then e
 role's landing page. Last comes the month-end tracking list with breach risks: kept in
 the cache, shown to nobody until a reader allowed to see it opens a provider pack, whose
 view audits that reading as before. Its model is fitted once per census and store content
-(:mod:`cancer_alliance.outlook.risk_cache`), with the store released while it fits.
+(:mod:`cancer_alliance.outlook.risk_cache`), with the store released while it fits. Then
+each provider's pack figures for the latest month (its web view, less the patients).
 The actor rides in the request's ASGI ``state``, which only code in this process can set;
 no header or cookie can.
 """
@@ -39,6 +40,7 @@ from typing import Any
 from cancer_alliance.auth.model import Actor
 from cancer_alliance.dataset import periods
 from cancer_alliance.outlook import tracking_list
+from cancer_alliance.reports import packs
 from cancer_alliance.web import data
 
 log = logging.getLogger("cancer_alliance.web.warm")
@@ -181,6 +183,28 @@ class Warmer:
         with store.using(timeout=60.0) as con:
             data.within(self.app.state.results, lambda: data.ptl_with_risk(con, census, {}))
 
+    def _prepare_packs(self) -> list[tuple[str, str, float, int]]:
+        """Each provider's pack figures for the latest month (what its web view shows, less
+        the patients), one provider at a time through the store."""
+        store = self.app.state.store
+        done = []
+        with store.using(timeout=60.0) as con:
+            latest = con.execute("SELECT max(period) FROM submissions").fetchall()[0][0]
+            codes = [p["code"] for p in packs.providers(con)] if latest else []
+        for code in codes:
+            if self._stop.is_set() or self._wanted.is_set():
+                break
+            t0 = time.perf_counter()
+            try:
+                with store.using(timeout=60.0) as con:
+                    data.within(self.app.state.results, lambda c=con, p=code: (
+                        data.provider_pack_figures(c, p, latest, False)))
+                done.append((f"pack figures {code} {latest}", "-", time.perf_counter() - t0,
+                             200))
+            except Exception as exc:  # noqa: BLE001 - one pack failing never stops the rest
+                log.warning("preparing the %s pack failed: %s", code, type(exc).__name__)
+        return done
+
     def _run(self) -> None:
         started = time.perf_counter()
         try:
@@ -206,5 +230,6 @@ class Warmer:
                 run.append(("breach risk (pack view)", "-", time.perf_counter() - t0, 200))
             except Exception as exc:  # noqa: BLE001
                 log.warning("preparing the breach risks failed: %s", type(exc).__name__)
+        run.extend(self._prepare_packs())
         self.last_run = run
         log.info("prepared %d pages in %.1f s", len(run), time.perf_counter() - started)

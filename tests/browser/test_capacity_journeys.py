@@ -65,3 +65,32 @@ def test_scenario_comparison_runs_as_a_job_and_shows_the_charts(page, ops_server
     assert page.locator("#scenario-table tbody tr").count() == 3
     page.screenshot(path=str(shots / "scenarios.png"), full_page=True)
     _accessible(page)
+
+
+def test_capacity_return_uploads_as_a_job_and_shows_its_rejections(page, ops_server, shots,
+                                                                   tmp_path):
+    """From the submissions page to a capacity return's row-level report (issue 17)."""
+    server, con = ops_server
+    provider, period = con.execute(
+        "SELECT provider_code, max(period) FROM capacity_submissions GROUP BY 1 ORDER BY 1 "
+        "LIMIT 1").fetchall()[0]
+    upload = tmp_path / "capacity.csv"
+    upload.write_text("provider_code,period,resource,capacity,activity,cancer_activity\n"
+                      f"{provider},{period},CT,1200,1150,300\n"
+                      f"{provider},{period},PET,10,5,\n")
+    page.goto(f"{server}/submissions")
+    page.click("text=capacity returns")
+    page.wait_for_url(f"{server}/capacity/submissions")
+    _accessible(page)
+    page.select_option("#c-provider", provider)
+    page.fill("#c-period", period)
+    page.set_input_files("#c-files", str(upload))
+    page.click("form.stack button[type=submit]")
+    page.wait_for_url("**/jobs/*")
+    page.locator("#job-report").wait_for(timeout=120_000)  # the status page refreshes itself
+    page.click("#job-report")
+    page.wait_for_url("**/capacity/submissions/*")
+    cells = page.locator("table.data tbody tr").first.locator("td").all_inner_texts()
+    assert cells[:5] == ["capacity.csv", "3", "resource", "PET", "invalid_code"]
+    page.screenshot(path=str(shots / "capacity-return.png"), full_page=True)
+    _accessible(page)

@@ -20,7 +20,7 @@ import pytest
 from cancer_alliance import metrics
 from cancer_alliance.lake import dataset, export_store, locate
 from cancer_alliance.lake.manifest import TableEntry
-from cancer_alliance.metrics.engines import DuckDBRunner
+from cancer_alliance.metrics.engines import DuckDBRunner, SparkRunner
 from cancer_alliance.metrics.lake_results import (
     AGGREGATES,
     OUTCOMES,
@@ -110,13 +110,13 @@ def test_compact_merges_result_files_into_a_fresh_run(results_lake, tmp_path):
     assert not again["new_run"] and again["run"] == after["run"]
     assert again["runs_removed"] == []
     # the figures read from the compacted results equal the store's own
-    with connect(db) as con:
+    copy = tmp_path / "import.duckdb"
+    shutil.copy(db, copy)
+    with connect(copy) as con:
         con.execute("DELETE FROM metric_outcomes")
         computed = metrics.compute_many(con, by="provider,month")
     pd.testing.assert_frame_equal(
         metrics.compute_many(None, by="provider,month", engine=DuckDBRunner(lake)), computed)
-    copy = tmp_path / "import.duckdb"
-    shutil.copy(db, copy)
     with connect(copy) as con:
         imported = import_results(con, lake)
     assert imported["fresh"] and imported["run"] == after["run"]
@@ -147,3 +147,21 @@ def test_old_runs_go_beyond_keep_and_min_age(results_lake, tmp_path):
     assert sorted(p.name for p in (lake / "results").iterdir() if p.is_dir()) == sorted(
         [current, writing])
     assert fresh_results(loc)["run"] == current
+
+
+@pytest.mark.spark
+def test_spark_reads_the_compacted_results(spark_session, results_lake, tmp_path):
+    db, src = results_lake
+    lake = tmp_path / "lake"
+    shutil.copytree(src, lake)
+    assert compact_results(lake, keep=1)["new_run"]
+    standards, month = ("FDS", "62_DAY", "31_DAY"), "2024-02"
+    copy = tmp_path / "store.duckdb"
+    shutil.copy(db, copy)
+    with connect(copy) as con:
+        con.execute("DELETE FROM metric_outcomes")
+        expected = metrics.compute_many(con, standards, by="provider,month", period=month)
+    got = metrics.compute_many(None, standards, by="provider,month", period=month,
+                               engine=SparkRunner(session=spark_session, lake=lake))
+    assert len(expected) > 0
+    pd.testing.assert_frame_equal(got, expected, check_dtype=False)

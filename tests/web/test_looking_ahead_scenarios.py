@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 
+import pandas as pd
 import pytest
 from _stores import web_store
 from bs4 import BeautifulSoup
@@ -94,3 +95,65 @@ def test_bad_choices_are_refused_and_nothing_is_queued(app):
     assert _post(c).status_code == 400
     assert _post(c, presets=["extra_ct"], months="7").status_code == 400
     assert app.state.con.execute("SELECT count(*) FROM jobs").fetchall() == before
+
+
+def test_a_chart_carries_the_plan_for_the_months_with_a_trajectory():
+    """The plan is drawn for exactly the simulated months it covers (issue 17 item 5:
+    forecast charts beside the plan trajectory); months outside the simulation are left off."""
+    from cancer_alliance.web.views.outlook_scenarios import _chart
+
+    rows = pd.DataFrame(
+        [["baseline", m, "62_DAY_BACKLOG", v, v - 5, v + 5]
+         for m, v in (("2027-01", 100.0), ("2027-02", 110.0), ("2027-03", 120.0))],
+        columns=["scenario", "month", "measure", "mean", "lower", "upper"])
+    planned = {"2026-12": 90.0, "2027-02": 105.0, "2027-03": 95.0, "2027-04": 80.0}
+    spec = _chart("62_DAY_BACKLOG", rows, ["baseline"], planned)
+    plan = [s for s in spec.series if s.name == "Plan"]
+    assert len(plan) == 1 and plan[0].role == "target"
+    assert [(p.x, p.y) for p in plan[0].points] == [
+        ("2027-01", None), ("2027-02", 105.0), ("2027-03", 95.0)]
+    assert "plan" in spec.description
+    assert not [s for s in _chart("62_DAY_BACKLOG", rows, ["baseline"], {}).series
+                if s.name == "Plan"]
+    # a trajectory wholly outside the simulated months draws nothing
+    assert not [s for s in _chart("62_DAY_BACKLOG", rows, ["baseline"],
+                                  {"2026-01": 1.0}).series if s.name == "Plan"]
+
+
+def _plan_column(html: str, title: str) -> dict[str, str]:
+    s = BeautifulSoup(html, "html.parser")
+    for table in s.select("figure.scenario table.data"):
+        if table.caption.get_text(strip=True) == f"{title}: data":
+            heads = [th.get_text(strip=True) for th in table.select("thead th")]
+            if "Plan" not in heads:
+                return {}
+            i = heads.index("Plan")
+            return {tr.th.get_text(strip=True): tr.select("td")[i - 1].get_text(strip=True)
+                    for tr in table.select("tbody tr")}
+    raise AssertionError(f"no chart titled {title}")
+
+
+def test_the_alliance_plan_is_drawn_on_the_comparison_and_follows_an_edit(app, finished):
+    from cancer_alliance.operations import trajectories
+
+    c, job_id = finished
+    months = sorted({r[1] for r in queue.get_job(app.state.con, job_id).result["rows"]})
+    url = f"/looking-ahead/scenarios?job={job_id}"
+    title = "62-day backlog (pathways past day 62)"
+    assert _plan_column(c.get(url).text, title) == {}
+    con = app.state.con
+    try:
+        trajectories.set_planned(con, "ALLIANCE", "62_DAY_BACKLOG",
+                                 {months[0]: 40, months[1]: 35}, updated_by="test")
+        plan = _plan_column(c.get(url).text, title)
+        assert plan[months[0]] == "40" and plan[months[1]] == "35"
+        assert all(plan[m] == "" for m in months[2:])
+        # the legend names it
+        s = BeautifulSoup(c.get(url).text, "html.parser")
+        assert any("Plan" in g.get_text(" ") for g in s.select("figure.scenario g.legend"))
+        trajectories.set_planned(con, "ALLIANCE", "62_DAY_BACKLOG", {months[0]: 30},
+                                 updated_by="test")
+        assert _plan_column(c.get(url).text, title)[months[0]] == "30"
+    finally:
+        con.execute("DELETE FROM trajectories WHERE org_code = 'ALLIANCE' "
+                    "AND measure_code = '62_DAY_BACKLOG'")

@@ -93,14 +93,18 @@ def compute_measures(
     filters: Mapping[str, Any] | None = None,
     engine: str = "duckdb",
     spark: Any = None,
+    share: bool = True,
 ) -> dict[str, pd.DataFrame]:
     """Several measures in one run: ``{code: compute_measure's table}``.
 
     Every measure's monthly counts are unioned into one ibis query, so the engine runs
-    once; with more than one measure the enriched pathways are cached first (a temporary
-    table on DuckDB, a cached DataFrame on Spark), as neither engine would otherwise share
-    their joins between the measures in the union. Survival is not an ibis aggregate and
-    is left to :func:`compute_measure`.
+    once; with more than one measure and ``share`` the enriched pathways are cached first
+    (a temporary table on DuckDB, a cached DataFrame on Spark), as neither engine would
+    otherwise share their joins between the measures in the union. Caching writes every
+    enriched column, which pays off for many measures (the outcomes page); for a handful
+    (the overview's four) ``share=False`` lets the engine plan the union itself, about
+    twice as fast on the demo alliance (``benchmarks/bench_web.py``). Survival is not an
+    ibis aggregate and is left to :func:`compute_measure`.
     """
     codes = list(codes) if codes is not None else [
         c for c, m in MEASURES.items() if m.kind != "survival"]
@@ -111,7 +115,7 @@ def compute_measures(
     start = data_start(con, engine)
     with backend_for(con, engine, spark) as backend:
         p = enriched(backend)
-        cached = p.cache() if len(codes) > 1 else None
+        cached = p.cache() if share and len(codes) > 1 else None
         try:
             parts = []
             for code in codes:

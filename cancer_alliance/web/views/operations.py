@@ -482,11 +482,13 @@ def pack_view(request: Request, provider_code: str, period: str, con=Depends(get
     if see:
         _audit(request, actor, "view_patient", "pack",
                f"high-risk pathways in the {month} pack view")
-    # the breach-risk model is fitted once per census and data version, shared with the PTL
+    # the breach-risk model is fitted once per census and data version, shared with the PTL;
+    # the pack's figures are kept per data version and plan edit
     risk = data.ptl_with_risk(con, periods.month_end(month), {}) if see else None
+    protect = policy.aggregates_protected(actor)
     html = render_pack.render_html(packs.provider_pack(
-        con, provider_code, month, protect=policy.aggregates_protected(actor),
-        with_patients=see, risk_ptl=risk))
+        con, provider_code, month, protect=protect, with_patients=see, risk_ptl=risk,
+        figures=data.provider_pack_figures(con, provider_code, month, protect)))
     return Response(html, media_type="text/html; charset=utf-8",
                     headers={"content-security-policy": csp_with_style_hashes(html)})
 
