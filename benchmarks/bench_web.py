@@ -10,7 +10,8 @@ Builds (or reuses, ``--db``) a store holding the synthetic alliance, then
    * *warm*: the same route visited again (median and max of ``--rounds``);
    * *after a submission, warmed*: the cache emptied, the warm-up (``web/warm.py``) run to
      the end (its length printed), then each route's first visit;
-   * the provider pack's web view (cold, once: it is not cached);
+   * the provider pack's web view: after the warm-up, cold (cache and fitted breach-risk
+     model emptied) and with only the cache emptied (the model kept: same pathways);
 2. **the provider pack from the command line** (``cancer-alliance report provider``);
 3. **20 users for 60 s**: ``cancer-alliance serve`` in a subprocess (it prepares the pages
    at start), locust headless with logged-in users (think time 0.5-2 s): p50, p95, p99.
@@ -210,7 +211,8 @@ def in_process(db: Path, provider: str, month: str, rounds: int) -> None:
             cache.clear()
             cold.append(visit(path))
             warm.append(visit(path))
-        print(f"{path:<44} {_stats(cold)}   {_stats(warm)}", flush=True)
+        print(f"{path:<44} {_stats(cold)}   {_stats(warm)}   load {os.getloadavg()[0]:.1f}",
+              flush=True)
 
     cache.clear()
     t0 = time.perf_counter()
@@ -226,7 +228,17 @@ def in_process(db: Path, provider: str, month: str, rounds: int) -> None:
     print(f"{'slowest first visit after the warm-up':<44} {1000 * max(firsts):8.0f} ms")
 
     pack = f"/operations/packs/view/{provider}/{month}"
-    print(f"\nprovider pack, web view ({pack}), cold: {visit(pack):.1f} s", flush=True)
+    print(f"\nprovider pack, web view ({pack}), after the warm-up: {visit(pack):.1f} s"
+          f"  (load {os.getloadavg()[0]:.1f})", flush=True)
+    from cancer_alliance.outlook import risk_cache
+
+    cache.clear()
+    risk_cache.CACHE.clear()
+    print(f"provider pack, web view, cold (cache and fitted model emptied): {visit(pack):.1f} s"
+          f"  (load {os.getloadavg()[0]:.1f})", flush=True)
+    cache.clear()
+    print(f"provider pack, web view, cache emptied, model kept (same pathways): "
+          f"{visit(pack):.1f} s  (load {os.getloadavg()[0]:.1f})", flush=True)
     app.state.warmer.stop()
     con.close()
     copy.unlink(missing_ok=True)
@@ -241,7 +253,7 @@ def pack_cli(db: Path, provider: str, month: str) -> None:
     subprocess.run([cli, "report", "provider", provider, "--period", month, "--out", str(out),
                     "--db", str(copy)], check=True, capture_output=True)
     print(f"provider pack, command line (HTML, whole process): "
-          f"{time.perf_counter() - t0:.1f} s")
+          f"{time.perf_counter() - t0:.1f} s  (load {os.getloadavg()[0]:.1f})")
     copy.unlink(missing_ok=True)
 
 

@@ -10,7 +10,8 @@ metadata wherever the output carries it, never from the words of a heading:
   heading names a key (``data-col``, written by ``_table.html`` from the column's key and
   by hand in the other templates) listed in :data:`NOT_PATIENT_COUNTS`; a column without a
   key is a count (fail-safe). Numbers followed by ``%`` (percentages) and month or date
-  strings in a cell are not counts. Cells of kind ``pct``/``pts`` are not counts.
+  strings in a cell are not counts. Cells of kind ``pct``/``pts`` are not counts. A count
+  cell's ``data-sort`` (the value sorting and the CSV/Excel downloads use) is read too.
 * Chart payloads: the :class:`~cancer_alliance.charts.ChartSpec` of every chart drawn (the
   sweep records them as they are rendered). A data series is a count unless the chart's
   unit is ``%`` or the series says it is not one (``Series.not_a_count``); a funnel's x is
@@ -131,7 +132,12 @@ def table_counts(html: str, where: str = "") -> Iterator[Shown]:
                     continue
                 text = cell.get_text(" ", strip=True)
                 column = key or (words[i] if i < len(words) else "?")
-                yield Shown(where, column, text, numbers(text))
+                values = numbers(text)
+                sort = cell.get("data-sort")  # what sorting and downloads use
+                if sort not in (None, "") and "pct" not in classes and "pts" not in classes:
+                    values += (float(sort),)
+                yield Shown(where, column, f"{text} (data-sort {sort})" if sort else text,
+                            values)
 
 
 def chart_counts(specs: Iterable, where: str = "") -> Iterator[Shown]:

@@ -17,7 +17,8 @@ class Format(StrEnum):
 
 def forecast_command(
     measure: Annotated[str, typer.Option(
-        "--measure", help="referrals (urgent suspected-cancer referrals) or "
+        "--measure", help="referrals (urgent suspected-cancer referrals), urgent-referrals "
+        "(the URGENT_REFERRALS measure: suspected cancer and breast symptomatic) or "
         "<STANDARD_CODE>-denominator, e.g. FDS-denominator, 62_DAY-denominator.")],
     by: Annotated[str, typer.Option(
         "--by", help="alliance, provider, or cancer_type (suspected type for referrals, "

@@ -4,6 +4,10 @@ Two kinds of measure (:func:`parse_measure`):
 
 * ``referrals``: urgent suspected-cancer referrals (route ``USC``) by month of
   ``referral_received_date``;
+* ``urgent-referrals``: the platform's measure of urgent referrals, ``URGENT_REFERRALS``
+  (routes USC and breast symptomatic, :data:`cancer_alliance.metrics.measures.rules.
+  URGENT_ROUTES`), counted the same way: the referral count a plan (trajectory) can be set
+  for, so its forecast can be drawn beside the plan (:data:`PLAN_CODE`);
 * ``<STANDARD_CODE>-denominator``: the standard's denominator (``total`` of
   :func:`cancer_alliance.metrics.compute_metrics`, accountable shares summed) by its
   reporting month, for any completed-waits standard.
@@ -31,6 +35,7 @@ import pandas as pd
 
 from cancer_alliance import metrics
 from cancer_alliance.errors import UsageError
+from cancer_alliance.metrics.measures.rules import URGENT_ROUTES
 from cancer_alliance.metrics.standards import COMPLETED, STANDARDS
 
 BY_CHOICES = ("alliance", "provider", "cancer_type")
@@ -38,23 +43,32 @@ NOT_KNOWN = "Not known"
 #: Between the parts of a combined group (``--by provider,cancer_type``: ``RA1 / LUNG``).
 GROUP_SEPARATOR = " / "
 REFERRALS = "referrals"
+URGENT_REFERRALS = "urgent-referrals"
 DENOMINATOR_SUFFIX = "-denominator"
 #: The route of an urgent suspected-cancer referral (dataset code list, REFERRAL_ROUTE).
 USC_ROUTE = "USC"
+#: The referral routes each referral measure counts.
+REFERRAL_ROUTES: dict[str, tuple[str, ...]] = {REFERRALS: (USC_ROUTE,),
+                                               URGENT_REFERRALS: tuple(URGENT_ROUTES)}
+#: The trajectory (``operations.trajectories``) measure code that plans the same count as a
+#: forecast measure: same routes, same provider (the receiving one), same month.
+PLAN_CODE: dict[str, str] = {URGENT_REFERRALS: "URGENT_REFERRALS"}
 #: Events measured before a diagnosis exists: a cancer type there is the suspected one.
 _PRE_DIAGNOSIS_EVENTS = frozenset({"first_seen", "fds"})
 
 
 def parse_measure(measure: str) -> str | None:
-    """``None`` for referrals, else the standard code of ``<CODE>-denominator``."""
-    if measure == REFERRALS:
+    """``None`` for a referral measure (:data:`REFERRAL_ROUTES`), else the standard code of
+    ``<CODE>-denominator``."""
+    if measure in REFERRAL_ROUTES:
         return None
     if measure.endswith(DENOMINATOR_SUFFIX):
         code = measure[: -len(DENOMINATOR_SUFFIX)]
         if code in COMPLETED:
             return code
     known = ", ".join(f"{c}{DENOMINATOR_SUFFIX}" for c in COMPLETED)
-    raise UsageError(f"--measure {measure!r} is not one of: {REFERRALS}, {known}")
+    raise UsageError(f"--measure {measure!r} is not one of: {', '.join(REFERRAL_ROUTES)}, "
+                     f"{known}")
 
 
 def cancer_type_column(standard: str | None) -> str:
@@ -100,7 +114,8 @@ def _group_label(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
     return label
 
 
-def _referrals(con: duckdb.DuckDBPyConnection, by: list[str]) -> pd.DataFrame:
+def _referrals(con: duckdb.DuckDBPyConnection, by: list[str],
+               routes: tuple[str, ...] = (USC_ROUTE,)) -> pd.DataFrame:
     column = {"alliance": "o.alliance_code", "provider": "p.provider_code",
               "cancer_type": "p.suspected_cancer_type"}
     select = ", ".join(f"{column[b]} AS g{i}" for i, b in enumerate(by))
@@ -109,9 +124,9 @@ def _referrals(con: duckdb.DuckDBPyConnection, by: list[str]) -> pd.DataFrame:
         SELECT {select}, strftime(p.referral_received_date, '%Y-%m') AS month,
                count(*)::DOUBLE AS value
         FROM pathways p LEFT JOIN organisations o ON o.org_code = p.provider_code
-        WHERE p.referral_route = ? AND p.referral_received_date IS NOT NULL
+        WHERE list_contains(?, p.referral_route) AND p.referral_received_date IS NOT NULL
         GROUP BY ALL
-        """, [USC_ROUTE]).df()
+        """, [list(routes)]).df()
     return pd.DataFrame({"group": _group_label(df, [f"g{i}" for i in range(len(by))]),
                          "month": df["month"], "value": df["value"]})
 
@@ -144,7 +159,8 @@ def monthly_series(con: duckdb.DuckDBPyConnection, measure: str, by: str,
                           "value": pd.Series(dtype="float64")})
     if not months:
         return empty
-    raw = _referrals(con, dims) if standard is None else _denominator(con, standard, dims)
+    raw = (_referrals(con, dims, REFERRAL_ROUTES[measure]) if standard is None
+           else _denominator(con, standard, dims))
     raw = raw[raw["month"].isin(months)]
     if raw.empty:
         return empty

@@ -65,6 +65,27 @@ def test_referral_series_by_each_grouping(tiny_store):
         series.monthly_series(con, "referrals", "provider,provider")
 
 
+def test_urgent_referrals_add_breast_symptomatic_and_match_the_measure(tiny_store):
+    """``urgent-referrals`` is the count a plan is set for (URGENT_REFERRALS): the one BS
+    referral of RBB in February is counted, as the metrics measure counts it."""
+    from cancer_alliance.operations import actuals
+
+    con, _ = tiny_store
+    _fill(con)
+    df = series.monthly_series(con, series.URGENT_REFERRALS, "provider")
+    assert sorted(zip(df["group"], df["month"], df["value"], strict=True)) == [
+        ("RAA", "2024-02", 2.0), ("RAA", "2024-03", 0.0),
+        ("RBB", "2024-02", 1.0), ("RBB", "2024-03", 1.0)]
+    code = series.PLAN_CODE[series.URGENT_REFERRALS]
+    for provider in ("RAA", "RBB"):
+        measured = actuals.monthly(con, code, provider)
+        mine = df[df["group"] == provider]
+        for month, value in zip(mine["month"], mine["value"], strict=True):
+            got = measured.loc[measured["month"] == month, "value"]
+            assert (float(got.iloc[0]) if len(got) else 0.0) == value, (provider, month)
+    assert series.REFERRALS not in series.PLAN_CODE  # USC alone: no trajectory counts it
+
+
 def test_denominator_series_counts_the_standard_total(tiny_store):
     con, _ = tiny_store
     _fill(con)

@@ -12,7 +12,15 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cancer_alliance.stats import funnel_limits, protect, protect_table, spc, wilson_interval
+from cancer_alliance.stats import (
+    funnel_limits,
+    protect,
+    protect_count,
+    protect_ratio,
+    protect_table,
+    spc,
+    wilson_interval,
+)
 
 EXAMPLES = int(os.environ.get("STATS_EXAMPLES", "150"))
 SETTINGS = settings(max_examples=EXAMPLES, derandomize=True, deadline=None)
@@ -154,3 +162,19 @@ def test_a_protected_figure_is_hidden_or_within_rounding_of_the_truth(rows, tota
         assert hidden[:, j].sum() != 1 or not total_row  # the Total row ends each column
     for i in range(hidden.shape[0]):
         assert hidden[i, :].sum() != 1
+
+
+@SETTINGS
+@given(st.floats(0, 400, allow_nan=False) | st.sampled_from([0.5, 7.0, 7.49, 7.5]),
+       st.floats(0, 1000, allow_nan=False))
+def test_a_ratio_to_a_shown_measure_is_hidden_with_its_count_or_the_truth(count, measure):
+    """``protect_ratio`` (the capacity page's demand / capacity): the ratio is withheld
+    exactly when its count is suppressed (or the measure is 0), and otherwise is the true
+    ratio, never one made from the rounded count."""
+    ratio = protect_ratio(count, measure)
+    if measure <= 0 or protect_count(count) is None:
+        assert ratio is None
+    else:
+        assert ratio == count / measure
+    if 0 < count < 7.5:
+        assert ratio is None  # times the exact measure it would give the small count back

@@ -139,6 +139,26 @@ def test_issue_13_board_and_analyst_get_the_same_spc_verdict(store, monkeypatch)
     assert rows["board"]["performance"] == round(100 * 86 / 102)  # shown rounded, 0 dp
 
 
+@pytest.mark.parametrize("chosen", [False, True])
+def test_the_change_is_withheld_where_the_month_before_is(store, monkeypatch, chosen):
+    # 17 of 20 within (3 breaches: withheld for the board) and then 60 of 80 (shown, 75%):
+    # a change of -10 points beside 75% would give the withheld 85% back. The same for
+    # the latest month and for a month chosen with the period selector (that path
+    # showed the change).
+    from cancer_alliance.web.selection import Selection
+    from cancer_alliance.web.views.overview import headline_rows
+
+    fake = {"provider_code": f"ZZ-CHANGE-{chosen}"}
+    _fake_metric(monkeypatch, [(60, 80)] * 5 + [(17, 20), (60, 80)], fake)
+    sel = Selection("month", "2024-06") if chosen else None
+    rows = {role: next(r for r in headline_rows(store, actor, fake, sel) if r["code"] == "FDS")
+            for role, actor in (("analyst", Actor("a", "analyst")),
+                                ("board", Actor("b", "board")))}
+    assert rows["analyst"]["change"] == pytest.approx(75 - 85)
+    assert rows["board"]["performance"] == 75
+    assert rows["board"]["change"] is None
+
+
 def test_issue_13_a_provider_hidden_on_the_web_is_hidden_in_the_board_pack():
     # RBB: 17 of 20 within, 3 breaches. The web hid the breaches (1-7) and so, by
     # secondary suppression, the within and the percentage; the board pack protected

@@ -91,7 +91,8 @@ def window_figure(con, actor: Actor | None, code: str, filters: dict | None,
 def window_headline(con, actor: Actor, code: str, filters: dict | None,
                     sel: Selection) -> dict:
     """The headline row over the chosen span: the span's figure and its change since the
-    span before (both from true counts, the change withheld with a withheld figure), the
+    span before (both from true counts, the change withheld where the figure or the one
+    before it is withheld: either gives the other back through the change), the
     threshold in force in its last month; SPC icons and the trend from the monthly series
     up to the span's end (SPC is monthly whatever the span)."""
     series = standard_series(con, actor, code, filters)
@@ -103,12 +104,16 @@ def window_headline(con, actor: Actor, code: str, filters: dict | None,
     shown = window_figure(con, actor, code, filters, sel.range)
     true_now = window_figure(con, None, code, filters, sel.range)
     true_before = window_figure(con, None, code, filters, sel.previous)
+    # the change gives either figure back from the other, so it is withheld where the
+    # actor sees either one withheld (the span before is shown in the series table)
+    shown_before = window_figure(con, actor, code, filters, sel.previous)
+    before = analysis.as_float(shown_before["performance"]) if shown_before else float("nan")
     on = periods.month_start(sel.last)
     applies, threshold = defn.applicable(on), defn.threshold_on(on)
     perf = analysis.as_float(shown["performance"]) if shown else float("nan")
     true_perf = analysis.as_float(true_now["performance"]) if true_now else float("nan")
     change = float("nan")
-    if true_before is not None and perf == perf:
+    if true_before is not None and perf == perf and before == before:
         change = true_perf - analysis.as_float(true_before["performance"])
     row.update(
         period=sel.label, span=sel.range, performance=None if perf != perf else perf,

@@ -38,6 +38,18 @@ def group_label(dimension: str, value) -> str:
     return text
 
 
+def withheld_gaps(shown_pct: pd.Series, is_reference: pd.Series) -> list[bool]:
+    """Which groups' gaps a protected viewer may not see: a group's own percentage is
+    withheld, or the reference group's is. Every gap is measured from the reference, so
+    beside any shown percentage a gap gives the reference's back (reference = percentage
+    minus gap): when the reference is withheld, every gap is."""
+    own = shown_pct.isna().tolist()
+    ref = [bool(r) for r in is_reference.tolist()]
+    if any(o and r for o, r in zip(own, ref, strict=True)):
+        return [True] * len(own)
+    return own
+
+
 def equity_table(con, actor: Actor, code: str, dimension: str,
                  period: str | None) -> pd.DataFrame:
     """Performance by group with the gap from the reference group (the platform rule
@@ -54,7 +66,8 @@ def equity_table(con, actor: Actor, code: str, dimension: str,
         return pd.DataFrame()
     df[col] = [group_label(dimension, v) for v in df[col]]
     # the gaps are computed from the true counts; a protected viewer then sees them beside
-    # the protected counts, with a group's gap withheld where its percentage is
+    # the protected counts, with a group's gap withheld where its percentage is, and every
+    # gap withheld where the reference group's percentage is (withheld_gaps)
     t = exact(df, ["within", "total"], [col], False, {})
     t = t[t["total"] > 0]
     if t.empty:
@@ -71,7 +84,7 @@ def equity_table(con, actor: Actor, code: str, dimension: str,
         pct = pd.to_numeric(pd.Series([shown.at[g, "performance"] for g in groups],
                                       dtype=object), errors="coerce")
         gap["proportion"] = (pct / 100).to_numpy()
-        gap.loc[pct.isna().to_numpy(), "difference"] = float("nan")
+        gap.loc[withheld_gaps(pct, gap["is_reference"]), "difference"] = float("nan")
     for c in ("proportion", "lower", "upper", "difference", "difference_lower",
               "difference_upper"):
         if c in gap.columns:
