@@ -17,6 +17,7 @@ from cancer_alliance import labels, metrics, stats
 from cancer_alliance.calendar import read_calendar
 from cancer_alliance.charts import builders, render_svg
 from cancer_alliance.dataset import periods
+from cancer_alliance.metrics.platform_rules import equity_reference
 from cancer_alliance.operations import governance, trajectories
 from cancer_alliance.operations.actuals import ALLIANCE
 from cancer_alliance.operations.actuals import unit as actuals_unit
@@ -340,7 +341,9 @@ def equity_section(con, period: str, provider: str | None, standard: str = "FDS"
         df = df[df["total"] > 0]
         if df["total"].sum() == 0 or df[col].nunique() < 2:
             continue
-        gap = stats.equity_gap(df, col, "within", "total")
+        # the one rule of the web's equity page too (quintile 5, else the largest group)
+        reference = equity_reference(col, df.groupby(col)["total"].sum().to_dict())
+        gap = stats.equity_gap(df, col, "within", "total", reference_group=reference)
         rows_ = []
         for r in gap.to_dict("records"):
             g = r["group"]

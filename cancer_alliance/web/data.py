@@ -77,6 +77,9 @@ class ResultCache:
         self._version: cachetools.TTLCache = cachetools.TTLCache(maxsize=1, ttl=version_ttl)
         self._lock = threading.Lock()
         self._pending: dict[Hashable, threading.Event] = {}
+        #: key -> (data version, value): the last value of each :meth:`get_or_previous` key,
+        #: kept through :meth:`clear` (it is what a visitor sees while the new one is made)
+        self._last_good: dict[Hashable, tuple[tuple, Any]] = {}
 
     def data_version(self, con: duckdb.DuckDBPyConnection) -> tuple:
         with self._lock:
@@ -118,6 +121,26 @@ class ResultCache:
                     self._pending.pop(full, None)
                 pending.set()
 
+    def get_or_previous(self, con: duckdb.DuckDBPyConnection, key: tuple,
+                        compute: Callable[[], Any]) -> tuple[Any, tuple | None]:
+        """``(value, None)`` for the store's current data, as :meth:`get`; but while another
+        thread is computing it (the warm-up, just after a submission), ``(the last value,
+        its data version)`` at once instead of waiting, so the page can say which data it
+        shows. Only for values that are the same for every reader (the public page), as
+        the last value is shown to whoever asks next."""
+        version = self.data_version(con)
+        with self._lock:
+            full = (version, *key)
+            if full in self._results:
+                return self._results[full], None
+            last = self._last_good.get(key)
+            if full in self._pending and last is not None and last[0] != version:
+                return last[1], last[0]
+        value = self.get(con, key, compute)
+        with self._lock:
+            self._last_good[key] = (version, value)
+        return value, None
+
     def contains(self, con: duckdb.DuckDBPyConnection, key: tuple) -> bool:
         """Whether ``key`` is cached for the store's current data (tests, the warm-up)."""
         full = (self.data_version(con), *key)
@@ -156,6 +179,20 @@ def cached(con: duckdb.DuckDBPyConnection, key: tuple, compute: Callable[[], Any
     """``compute()`` through the current app's cache; computed afresh outside a request."""
     cache = _current.get()
     return compute() if cache is None else cache.get(con, key, compute)
+
+
+def cached_or_previous(con: duckdb.DuckDBPyConnection, key: tuple,
+                       compute: Callable[[], Any]) -> tuple[Any, tuple | None]:
+    """:meth:`ResultCache.get_or_previous` through the current app's cache (computed afresh
+    outside a request)."""
+    cache = _current.get()
+    return (compute(), None) if cache is None else cache.get_or_previous(con, key, compute)
+
+
+def loaded_at(version: tuple) -> str:
+    """When the newest submission of a data version was loaded (``YYYY-MM-DD HH:MM``)."""
+    when = version[2] if len(version) > 2 else None
+    return when.strftime("%Y-%m-%d %H:%M") if hasattr(when, "strftime") else str(when)
 
 
 def within(cache: ResultCache, compute: Callable[[], Any]) -> Any:

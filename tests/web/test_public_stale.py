@@ -1,0 +1,111 @@
+"""Just after a submission, while the new public page is being prepared, a visitor gets the
+previous one at once and is told which data it shows (``ResultCache.get_or_previous``);
+once ready, everyone gets the new one. Nobody else's page is ever served this way."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+
+import pytest
+from fastapi.testclient import TestClient
+
+from cancer_alliance.store import connect
+from cancer_alliance.web import data
+from cancer_alliance.web.app import create_app
+from cancer_alliance.web.settings import WebSettings
+from cancer_alliance.web.views import public
+
+from .conftest import SECRET
+
+NOTE = "These figures are from the data as it stood at"
+
+
+class Versions(data.ResultCache):
+    """A cache whose data version the test sets (the store's own is tested elsewhere)."""
+
+    version: tuple = (1, 1, "2024-07-01 10:00")
+
+    def data_version(self, con):
+        return self.version
+
+
+def test_the_previous_value_while_the_new_one_is_computed():
+    cache = Versions()
+    assert cache.get_or_previous(None, ("k",), lambda: "A") == ("A", None)
+    old = cache.version
+    cache.version = (2, 2, "2024-08-01 10:00")
+    cache.clear()
+    started, release = threading.Event(), threading.Event()
+
+    def slow():
+        started.set()
+        release.wait(10)
+        return "B"
+
+    got = []
+    worker = threading.Thread(target=lambda: got.append(cache.get_or_previous(None, ("k",),
+                                                                              slow)))
+    worker.start()
+    assert started.wait(10)
+    assert cache.get_or_previous(None, ("k",), lambda: pytest.fail("computed twice")) == (
+        "A", old)
+    release.set()
+    worker.join(10)
+    assert got == [("B", None)]
+    assert cache.get_or_previous(None, ("k",), lambda: "never") == ("B", None)
+    # nobody computing it: the visitor computes it (no older value is shown)
+    cache.version = (3, 3, "2024-09-01 10:00")
+    assert cache.get_or_previous(None, ("k",), lambda: "C") == ("C", None)
+    # a key never computed has nothing older to show: the visitor waits for it
+    assert cache.get_or_previous(None, ("other",), lambda: "D") == ("D", None)
+
+
+@pytest.fixture
+def own_app(store, tmp_path):
+    cur = store.cursor()
+    cur.execute("CHECKPOINT")
+    cur.close()
+    (path,), = store.execute("SELECT path FROM duckdb_databases() WHERE NOT internal"
+                             " AND database_name = current_database()").fetchall()
+    db = tmp_path / "copy.duckdb"
+    shutil.copyfile(path, db)
+    con = connect(db)
+    app = create_app(WebSettings(secret=SECRET, oidc=None, census="2024-06-30"), con=con)
+    yield app
+    app.state.jobs.stop()
+    con.close()
+
+
+def test_public_page_says_which_data_it_shows_while_the_new_one_is_made(own_app, monkeypatch):
+    first = TestClient(own_app, base_url="https://testserver").get("/public")
+    assert first.status_code == 200 and NOTE not in first.text
+    cur = own_app.state.con.cursor()
+    cur.execute("INSERT INTO submissions (submission_id, provider_code, period, submitted_by,"
+                " submitted_at, status, dataset_version, rows_read, accepted, rejected)"
+                " VALUES (9001, 'RAA', '2024-06', 'test', TIMESTAMP '2030-01-02 03:04',"
+                " 'loaded', 1, 0, 0, 0)")
+    cur.close()
+    own_app.state.results.clear()  # as the job worker does after a submission
+    entered, release = threading.Event(), threading.Event()
+    context = public._context
+
+    def slow(con):
+        entered.set()
+        release.wait(20)
+        return context(con)
+
+    monkeypatch.setattr(public, "_context", slow)
+    pages = []
+    maker = threading.Thread(target=lambda: pages.append(
+        TestClient(own_app, base_url="https://testserver").get("/public")))
+    maker.start()
+    assert entered.wait(20)
+    meanwhile = TestClient(own_app, base_url="https://testserver").get("/public")
+    release.set()
+    maker.join(60)
+    assert meanwhile.status_code == 200 and NOTE in meanwhile.text
+    assert "2030-01-02" not in meanwhile.text  # it names the data it shows, not the new
+    assert pages and pages[0].status_code == 200 and NOTE not in pages[0].text
+    after = TestClient(own_app, base_url="https://testserver").get("/public")
+    assert NOTE not in after.text
