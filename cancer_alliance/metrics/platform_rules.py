@@ -8,6 +8,7 @@ constant below is one such choice, with the section it belongs to. The page
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 #: C5: clock stops on or after this date use the consolidated standards (§2).
@@ -97,3 +98,48 @@ FDS_THRESHOLD_FROM = date(2021, 10, 1)
 #: Excluded pathways (missing a needed date, excluded by rule) are reported in the month of
 #: their clock stop, else of ``pathway_closed_date``; a pathway with neither is still open
 #: and appears only on the PTL (C6).
+
+#: Equity gaps (not settled by the reference): each group's performance is compared with
+#: one *reference group*. Deprivation (``imd_quintile``) is compared with quintile 5, the
+#: least deprived (the glossary's IMD: quintile 1 is most deprived), so a gap reads as "how
+#: much worse more deprived patients fare", the question Core20PLUS5 asks, and the
+#: reference does not move between periods, trusts, the web and the packs. Any other
+#: breakdown (ethnic group, age band, sex) is compared with its largest group, the one with
+#: most patients (the most precise comparator), ties to the first group in sorted order;
+#: so is deprivation when quintile 5 has no patients in the figure. Applied by
+#: :func:`equity_reference`, which the equity page and the packs both call.
+EQUITY_FIXED_REFERENCE = {"imd_quintile": "5"}
+
+
+def _missing(value: object) -> bool:
+    """None, NaN or pandas' NA (which refuses a truth value): not a group."""
+    try:
+        return value is None or bool(value != value)
+    except TypeError:
+        return True
+
+
+def _group_key(value: object) -> str:
+    """A group value as the rule compares it: a quintile stored as 5, 5.0 or "5" is "5"."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value)
+
+
+def equity_reference(dimension: str, patients: Mapping[object, float]) -> object:
+    """The reference group of an equity table by ``dimension`` (a breakdown column), given
+    each group's patients (the gap's denominator): one of the keys of ``patients``.
+
+    Missing groups (None, NaN) are never the reference. Raises ``ValueError`` when no group
+    has patients.
+    """
+    groups = {g: float(n) for g, n in patients.items() if not _missing(g) and float(n) > 0}
+    if not groups:
+        raise ValueError("an equity reference needs a group with patients")
+    fixed = EQUITY_FIXED_REFERENCE.get(dimension)
+    if fixed is not None:
+        for g in groups:
+            if _group_key(g) == fixed:
+                return g
+    most = max(groups.values())
+    return min((g for g, n in groups.items() if n == most), key=_group_key)

@@ -1,9 +1,10 @@
 """Long lists come a page at a time (issue 16: 352 submissions once filled one page).
 
-The submissions history, a submission's rejected rows and the audit log are paged by
-``web/paging.py`` (50 rows a page); the links keep the checked filters and nothing else.
+The submissions history, a submission's rejected rows, the capacity returns and the audit
+log are paged by ``web/paging.py`` (50 rows a page); the links keep the checked filters
+and nothing else.
 The store is a private copy of the web tests' store with 120 extra submissions, 120
-rejected rows and 120 audit entries written in.
+rejected rows, 120 capacity returns and 120 audit entries written in.
 """
 
 from __future__ import annotations
@@ -43,6 +44,12 @@ def admin(tmp_path_factory):
             "INSERT INTO rejections (submission_id, file, row, \"column\", value, rule,"
             " message) VALUES (?, 'pathways.csv', ?, 'period', 'x', 'R1', 'fix it')",
             [top + 1, i])
+        con.execute(
+            "INSERT INTO capacity_submissions (submission_id, provider_code, period,"
+            " submitted_by, submitted_at, status, message, dataset_version, rows_read,"
+            " accepted, rejected) VALUES (?, 'RAA', '2023-01', 'paging-test', TIMESTAMP"
+            " '2023-02-01' + ? * INTERVAL 1 MINUTE, 'rejected', 'test', 1, 0, 0, 0)",
+            [9_000_000 + i, i])
         con.execute(
             "INSERT INTO audit_log (audit_id, occurred_at, username, role, action, resource)"
             " VALUES (?, TIMESTAMP '2020-01-01' + ? * INTERVAL 1 MINUTE, 'paging-test',"
@@ -96,6 +103,16 @@ def test_rejected_rows_are_paged_and_the_csv_keeps_them_all(admin):
     assert _rows(page3.text) == EXTRA - 2 * PAGE_SIZE
     csv = c.get(f"/submissions/{top + 1}/rejections.csv")
     assert len(csv.text.strip().splitlines()) == EXTRA + 1  # heading and every row
+
+
+def test_capacity_returns_are_paged(admin):
+    con, c, _ = admin
+    (total,), = con.execute("SELECT count(*) FROM capacity_submissions").fetchall()
+    page = c.get("/capacity/submissions?provider=RAA")
+    assert _rows(page.text) == PAGE_SIZE
+    assert f"of {total:,}" in page.text
+    assert parse_qs(urlparse(_links(page.text)["Next"]).query) == {
+        "provider": ["RAA"], "page": ["2"]}
 
 
 def test_audit_log_is_paged_keeping_only_a_known_filter(admin):

@@ -16,7 +16,7 @@ from fastapi.responses import RedirectResponse
 
 from cancer_alliance.auth import audit, policy
 from cancer_alliance.auth.model import Actor
-from cancer_alliance.web import data, params
+from cancer_alliance.web import data, paging, params
 from cancer_alliance.web.deps import audit_resource, check, get_con, render, require
 from cancer_alliance.web.views.standards import csv_response
 from cancer_alliance.web.views.submissions import queue_upload, validate_upload
@@ -44,9 +44,11 @@ def capacity_returns_page(request: Request, provider: str | None = None,
     own = policy.submit_scope(actor)
     provider = own or params.org_code(provider)
     providers = [own] if own else data.organisations(con, "PROVIDER")["org_code"].tolist()
+    # a page of returns at a time; the links keep only the provider, checked above
+    pager = paging.paginate(data.capacity_submissions(con, provider), request,
+                            keep=("provider",) if provider else ())
     return render(request, "capacity_returns.html", title="Capacity returns",
-                  history=data.capacity_submissions(con, provider).to_dict("records"),
-                  providers=providers, provider=provider)
+                  history=pager.rows, pager=pager, providers=providers, provider=provider)
 
 
 @router.post(BASE, include_in_schema=False)
@@ -75,9 +77,10 @@ def _return_for(request: Request, con, actor: Actor, submission_id: int) -> dict
 def capacity_return_report(request: Request, submission_id: int, con=Depends(get_con),
                            actor: Actor = Depends(require("submit_data"))):
     sub = _return_for(request, con, actor, submission_id)
+    pager = paging.paginate(data.capacity_rejections(con, submission_id), request)
     return render(request, "submission_result.html",
                   title=f"Capacity return {submission_id}", result=sub, base=BASE,
-                  rejections=data.capacity_rejections(con, submission_id).to_dict("records"),
+                  rejections=pager.rows, pager=pager,
                   rejected_whole=sub.get("message") if sub.get("status") == "rejected" else None,
                   provider=sub["provider_code"], period=sub["period"])
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from cancer_alliance import stats
 from cancer_alliance.auth.model import Actor
 from cancer_alliance.auth.policy import aggregates_protected
+from cancer_alliance.metrics.platform_rules import equity_reference
 from cancer_alliance.web import data, params, selection
 from cancer_alliance.web.deps import get_con, render, require
 from cancer_alliance.web.protect import exact, for_actor
@@ -51,10 +52,17 @@ def withheld_gaps(shown_pct: pd.Series, is_reference: pd.Series) -> list[bool]:
 
 def equity_table(con, actor: Actor, code: str, dimension: str,
                  period: str | None) -> pd.DataFrame:
-    """Performance by group with the gap from the largest group (intervals if unprotected)."""
+    """Performance by group with the gap from the reference group (the platform rule
+    :func:`cancer_alliance.metrics.platform_rules.equity_reference`, as in the packs;
+    intervals if unprotected)."""
     col = data.BREAKDOWNS[dimension][0]
     df = data.metric(con, code, by=(col,), period=period)
     if df.empty:
+        return pd.DataFrame()
+    patients = df.groupby(col, dropna=False)["total"].sum()
+    try:
+        reference = group_label(dimension, equity_reference(col, patients.to_dict()))
+    except ValueError:  # no group has patients
         return pd.DataFrame()
     df[col] = [group_label(dimension, v) for v in df[col]]
     # the gaps are computed from the true counts; a protected viewer then sees them beside
@@ -64,7 +72,8 @@ def equity_table(con, actor: Actor, code: str, dimension: str,
     t = t[t["total"] > 0]
     if t.empty:
         return pd.DataFrame()
-    gap = stats.equity_gap(t.astype({"within": float, "total": float}), col, "within", "total")
+    gap = stats.equity_gap(t.astype({"within": float, "total": float}), col, "within", "total",
+                           reference_group=reference)
     if aggregates_protected(actor):
         shown = for_actor(actor, df, ["within", "total"], [col],
                           percentages={"performance": ("within", "total")})
