@@ -30,10 +30,25 @@ def _rows(html: str, heading_id: str) -> dict[str, list]:
     return out
 
 
-def _link(html: str, heading_id: str, text: str) -> str:
+def _link(html: str, heading_id: str, code: str) -> str:
+    """The drill link of the row for ``code`` (the link reads in words; its cell keeps the
+    code in data-value)."""
     s = BeautifulSoup(html, "html.parser")
     table = s.select_one(f"h3#{heading_id}").find_next("table")
-    return next(a["href"] for a in table.select("a") if a.get_text(strip=True) == text)
+    return next(td.a["href"] for td in table.select("td") if td.a is not None
+                and td.get("data-value") == code)
+
+
+def test_drill_links_read_in_words_and_keep_their_codes(analyst):
+    s = BeautifulSoup(analyst.get("/standards/62_DAY?window=quarter&period=2024-06").text,
+                      "html.parser")
+    cells = [td for td in s.select_one("h3#t-tumour_group").find_next("table").select("td")
+             if td.a is not None]
+    assert cells
+    for td in cells:
+        assert td.get("data-value") and td.a.get_text(strip=True) != td["data-value"]
+    lung = next(td for td in cells if td["data-value"] == "LUNG")
+    assert lung.a.get_text(strip=True) == "Lung"
 
 
 def test_each_level_is_the_row_it_was_reached_from(analyst):

@@ -211,7 +211,8 @@ def standard_context(con, actor: Actor, defn, sel: selection.Selection,
                 else "Provider", names={c: labels.org(c, names) for c in names})
         ctx["comparators"] = comparators(con, code, series, period)
         ctx["tables"] = [(b, data.BREAKDOWNS[b][0], data.BREAKDOWNS[b][1],
-                          _drillable(code, b, t.to_dict("records"), provider, tumour_group))
+                          _drillable(code, b, t.to_dict("records"), provider, tumour_group,
+                                     names))
                          for b, t in tables.items()]
         threshold = defn.threshold_on(periods.month_start(sel.last)) if period else None
         if threshold is not None and not aggregates_protected(actor):
@@ -239,9 +240,11 @@ def _crumbs(con, defn, tumour_group: str | None, provider: str | None
 
 
 def _drillable(code: str, breakdown: str, rows: list[dict], provider: str | None,
-               tumour_group: str | None) -> list[dict]:
+               tumour_group: str | None, names: dict[str, str] | None = None) -> list[dict]:
     """Rows of the tumour-group and provider tables linked one level down the drill
-    (the Total row and groups not known stay text)."""
+    (the Total row and groups not known stay text). A link reads in words (the trust's
+    name, the tumour group's name) and keeps its code as the cell's third part, which the
+    table writes in ``data-value``."""
     if breakdown not in ("tumour_group", "provider"):
         return rows
     col = data.BREAKDOWNS[breakdown][0]
@@ -251,7 +254,8 @@ def _drillable(code: str, breakdown: str, rows: list[dict], provider: str | None
         if isinstance(value, str) and value not in ("Total", "Not known"):
             chosen = {"tumour_group": tumour_group, "provider": provider}
             chosen["tumour_group" if breakdown == "tumour_group" else "provider"] = value
-            row = {**row, col: (value, drill_href(code, **chosen))}
+            row = {**row, col: (labels.for_column(col, value, names),
+                                drill_href(code, **chosen), value)}
         out.append(row)
     return out
 
