@@ -6,7 +6,9 @@ Shared by the web sweep (``tests/web/test_protection_sweep.py``) and the pack te
 (``tests/reports/test_pack_protection.py``). What is a count is decided from typed
 metadata wherever the output carries it, never from the words of a heading:
 
-* HTML tables: a numeric cell (class ``num`` or ``n``) is a count unless its column's
+* HTML tables: a numeric cell (class ``num`` or ``n``, or a cell with no class holding a
+  number and nothing else, so a template that forgets the class is still read) is a count unless its
+  column's
   heading names a key (``data-col``, written by ``_table.html`` from the column's key and
   by hand in the other templates) listed in :data:`NOT_PATIENT_COUNTS`; a column without a
   key is a count (fail-safe). Numbers followed by ``%`` (percentages) and month or date
@@ -52,7 +54,7 @@ NOT_PATIENT_COUNTS: dict[str, str] = {
     "submissions": "a count of files submitted",
     "mase": "a forecast's error ratio",
     "coverage_80": "a share of months (per cent)",
-    "score": "a survey score (0 to 10)",
+    "score": "a survey score (0 to 10) or an assessor's score (0 to 5)",
     "national_score": "a survey score (0 to 10)",
     "total_cost": "money",
     "spent": "money",
@@ -64,12 +66,24 @@ NOT_PATIENT_COUNTS: dict[str, str] = {
     "days": "days, not patients",
     "row": "a row number in a submitted file",
     "months_off_plan": "months named, not counted",
+    "group": "a group's name (deprivation quintiles are named 1 to 5)",
+    "survey_year": "a year",
+    "weight": "a criterion's weight in bid scoring",
+    "mean_score": "assessors' mean score",
+    "weighted_score": "a bid's weighted score (0 to 5)",
+    "rank": "a bid's rank",
+    "benefit_per_1000": "a bid's benefit per £1,000 (a ratio)",
+    "meeting_id": "a meeting's number",
+    "action_id": "an action's number",
+    "report_id": "an archived pack's number",
+    "records": "records of an operations area (bids, plans), not patients",
 }
 
 #: Count fields of the machine-readable outputs (``metrics.output``'s count columns).
 COUNT_FIELDS = ("within", "breaches", "total", "numerator", "denominator", "open",
                 "backlog_62", "over_104", "pathways")
 
+_BARE = re.compile(r"^\d[\d,]*(?:\.\d+)?½?$")  # a cell that is a number and nothing else
 _DATE = re.compile(r"\d{4}-\d{2}(?:-\d{2})?(?:[ T]\d{2}:\d{2}(?::\d{2})?)?")
 _NUMBER = re.compile(r"(?<![\w.£$])(\d[\d,]*(?:\.\d+)?)(?![\d.,]*\s*%)")
 
@@ -125,7 +139,8 @@ def table_counts(html: str, where: str = "") -> Iterator[Shown]:
                 continue
             for i, cell in enumerate(tr.find_all(["td", "th"], recursive=False)):
                 classes = set(cell.get("class") or [])
-                if cell.name != "td" or not classes & {"num", "n"}:
+                if cell.name != "td" or not (classes & {"num", "n"} or (
+                        not classes and _BARE.match(cell.get_text(strip=True)))):
                     continue
                 key = keys[i] if i < len(keys) else None
                 if key in NOT_PATIENT_COUNTS:

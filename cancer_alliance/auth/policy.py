@@ -179,6 +179,30 @@ def figure_scope(actor: Actor) -> dict[str, str] | None:
 OTHER_TRUST_HIDDEN = ("pathway_id", "commissioner_code")
 
 
+def pack_pathways(actor: Actor, provider_code: str) -> Decision:
+    """Whether ``actor`` may download the pathway rows behind a provider pack's figures
+    (issue 13: every figure rebuildable), for ``provider_code``'s pack.
+
+    The rows are the pathways *accountable* to the provider, whoever submitted them, so
+    only readers whose own scope holds all of them: the alliance team, and the provider's
+    own users. A commissioner's scope is its population, a subset that would not add up to
+    the pack's figures; board members and the public never see patient-level rows. Audited.
+    """
+    pack = decide(actor, "view_pack", provider_code)
+    if not pack.allowed:
+        return pack
+    if actor.role in ALLIANCE_WIDE:
+        return Decision(True, "pathways behind any provider pack", audit=True)
+    if actor.role == "provider" and provider_code == actor.org_code:
+        return Decision(True, f"pathways behind own provider {actor.org_code}'s pack",
+                        audit=True)
+    if actor.role == "provider":
+        return Decision(False, f"provider users see only {actor.org_code}'s pathways")
+    return Decision(False, f"{actor.role} users cannot download the pathways behind a "
+                           "provider pack: they are the provider's accountable pathways, "
+                           "beyond a commissioner's population or protected figures")
+
+
 def pack_scope(actor: Actor) -> str | None:
     """The only provider whose packs a provider user may list; ``None`` when any (see
     ``decide(actor, "view_pack", ...)``, which also refuses them the board pack)."""

@@ -47,8 +47,9 @@ def _con(db):
     return connect(db)
 
 
-def _audit(con, resource: str, detail: str) -> None:
-    """CLI changes are audited like the browser's, under the operating-system user."""
+def _audit(con, resource: str, detail: str, action: str = "edit_operations") -> None:
+    """CLI changes (and patient-level outputs, ``action="view_patient"``) are audited like
+    the browser's, under the operating-system user."""
     import getpass
 
     from cancer_alliance.auth import audit
@@ -58,8 +59,7 @@ def _audit(con, resource: str, detail: str) -> None:
         user = getpass.getuser()
     except (KeyError, OSError):
         user = "cli"
-    audit.record(con, Actor(username=f"cli:{user}", role="admin"), "edit_operations",
-                 resource, detail)
+    audit.record(con, Actor(username=f"cli:{user}", role="admin"), action, resource, detail)
 
 
 def _pack_period(con, period: str | None) -> str:
@@ -91,17 +91,31 @@ def _refresh(con) -> None:
 
 @report_app.command("provider")
 def report_provider(code: Annotated[str, typer.Argument(help="Provider ODS code.")],
-                    out: OutOption, period: PeriodArg = None, db: DbOption = None) -> None:
+                    out: OutOption, period: PeriodArg = None, db: DbOption = None,
+                    pathways_out: Annotated[Path | None, typer.Option(
+                        "--pathways-out", help="Also write the pathways behind every figure "
+                        "of the pack (CSV, patient-level, audited): one block of rows per "
+                        "figure reference, by accountable provider with transfer shares, so "
+                        "each figure's rows sum to it.")] = None) -> None:
     """Write one provider's performance pack for a month and archive it."""
     from cancer_alliance import reports
 
     con = _con(db)
     period = _pack_period(con, period)
     _refresh(con)
-    content, meta = reports.generate_provider_pack(con, code, period, _fmt_of(out), "cli")
+    pack = reports.packs.provider_pack(con, code, period)
+    content, meta = reports.output_pack(con, pack, _fmt_of(out), "cli")
     out.write_bytes(content)
     _audit(con, "pack", f"generated PROVIDER {code} {period} report {meta['report_id']}")
-    typer.echo(json.dumps({"out": str(out), **meta}))
+    result = {"out": str(out), **meta}
+    if pathways_out is not None:
+        rows = reports.figure_rows.pack_pathways(con, pack, None)
+        pathways_out.write_text(reports.figure_rows.to_csv(rows), encoding="utf-8")
+        _audit(con, "pack-pathways", f"provider={code} period={period} rows={len(rows)} "
+               f"report {meta['report_id']}", action="view_patient")
+        result.update(pathways_out=str(pathways_out), pathway_rows=int(len(rows)),
+                      figures=int(rows["figure_id"].nunique()) if len(rows) else 0)
+    typer.echo(json.dumps(result))
 
 
 @report_app.command("board")

@@ -9,18 +9,20 @@ Public API::
     reports.archive.listing(con, provider_code=None), archive.fetch(con, report_id)
     reports.generate_cycle(con, period, out_dir) -> every provider's pack and the board pack
     reports.is_pack_month(period) -> whether the month is in the bi-monthly cycle
+    reports.figure_rows.pack_pathways(con, pack, actor) -> the pathways behind every figure
 """
 
 from __future__ import annotations
 
 from cancer_alliance.dataset import periods
 from cancer_alliance.errors import UsageError
-from cancer_alliance.reports import archive, packs, render
+from cancer_alliance.reports import archive, figure_rows, packs, render
 
 FORMATS = ("pdf", "html")
 
 
-def _output(con, pack: dict, fmt: str, generated_by: str | None) -> tuple[bytes, dict]:
+def output_pack(con, pack: dict, fmt: str, generated_by: str | None) -> tuple[bytes, dict]:
+    """Render a built pack (``packs.provider_pack`` / ``board_pack``) and archive it."""
     if fmt not in FORMATS:
         raise UsageError(f"format '{fmt}' is not pdf or html")
     html = render.render_html(pack)
@@ -34,13 +36,13 @@ def _output(con, pack: dict, fmt: str, generated_by: str | None) -> tuple[bytes,
 def generate_provider_pack(con, provider_code: str, period: str, fmt: str = "pdf",
                            generated_by: str | None = "cli") -> tuple[bytes, dict]:
     """Build, render and archive one provider's pack."""
-    return _output(con, packs.provider_pack(con, provider_code, period), fmt, generated_by)
+    return output_pack(con, packs.provider_pack(con, provider_code, period), fmt, generated_by)
 
 
 def generate_board_pack(con, period: str, fmt: str = "pdf",
                         generated_by: str | None = "cli") -> tuple[bytes, dict]:
     """Build, render and archive the alliance-wide board pack."""
-    return _output(con, packs.board_pack(con, period), fmt, generated_by)
+    return output_pack(con, packs.board_pack(con, period), fmt, generated_by)
 
 
 PACK_EVERY_MONTHS = 2
@@ -75,5 +77,5 @@ def generate_cycle(con, period: str, out_dir, fmt: str = "pdf",
     return made
 
 
-__all__ = ["archive", "generate_board_pack", "generate_cycle", "generate_provider_pack",
-           "is_pack_month", "packs", "render"]
+__all__ = ["archive", "figure_rows", "generate_board_pack", "generate_cycle",
+           "generate_provider_pack", "is_pack_month", "output_pack", "packs", "render"]

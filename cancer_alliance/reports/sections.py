@@ -18,12 +18,14 @@ from cancer_alliance.calendar import read_calendar
 from cancer_alliance.charts import builders, render_svg
 from cancer_alliance.dataset import periods
 from cancer_alliance.metrics.platform_rules import equity_reference
+from cancer_alliance.metrics.rebuild import as_text
 from cancer_alliance.operations import governance, trajectories
 from cancer_alliance.operations.actuals import ALLIANCE
 from cancer_alliance.operations.actuals import unit as actuals_unit
 from cancer_alliance.operations.db import rows
 from cancer_alliance.outlook import demand, series
 from cancer_alliance.outlook.forecast import BASELINE, INSUFFICIENT
+from cancer_alliance.reports.figure_rows import figure_id
 
 PACK_STANDARDS = ("FDS", "31_DAY", "62_DAY")
 HISTORY_MONTHS = 24
@@ -139,6 +141,12 @@ def standard_section(con, code: str, period: str, provider: str | None,
         met=None if pd.isna(last["met"]) else bool(last["met"]),
         protected=protect,
     )
+    out["figure"] = figure_id(code, out["latest_period"])
+    if not protect:  # each point of the chart, exact: the figures the pathway rows rebuild
+        out["series"] = [{"period": str(p), "total": float(t), "within": float(w),
+                          "figure": figure_id(code, str(p))}
+                         for p, t, w in zip(df["period"], df["total"], df["within"],
+                                            strict=True)]
     values = df["performance"].astype(float).tolist()
     result = stats.spc(values, improvement="increase", target=out["threshold"])
     out["variation"], out["assurance"] = result.variation, result.assurance
@@ -303,6 +311,10 @@ def hotspot_section(con, period: str, provider: str | None, protect: bool = Fals
     items = [{"tumour_group": str(r.tumour_group), "total": float(r.total),
               "within": float(r.within), "performance": float(r.performance),
               "threshold": float(r.threshold)} for r in df.itertuples()]
+    if provider and not protect:  # a provider pack's figures, each rebuildable from rows
+        for item in items:
+            item["figure"] = figure_id("62_DAY", f"{start}..{period}", "tumour_group",
+                                       item["tumour_group"])
     if protect and items:
         items = _protect(items, "tumour_group", total_row=False)
     return {"from": start, "to": period, "min_total": HOTSPOT_MIN_TOTAL, "items": items,
@@ -346,10 +358,12 @@ def equity_section(con, period: str, provider: str | None, standard: str = "FDS"
         gap = stats.equity_gap(df, col, "within", "total", reference_group=reference)
         rows_ = []
         for r in gap.to_dict("records"):
-            g = r["group"]
+            group = as_text(r["group"])
             rows_.append({
-                "group": str(int(g)) if isinstance(g, float) and g == int(g) else str(g),
+                "group": group,
+                "figure": figure_id(standard, f"{start}..{period}", col, group),
                 "denominator": float(r["denominator"]),
+                "numerator": float(r["numerator"]),
                 "proportion": float(r["proportion"]) * 100,  # stats gives 0-1
                 "difference": None if pd.isna(r["difference"])
                 else float(r["difference"]) * 100,  # percentage points
@@ -359,7 +373,7 @@ def equity_section(con, period: str, provider: str | None, standard: str = "FDS"
             })
         if protect:
             rows_ = _protect_equity(df, col, rows_)
-        out["gaps"].append({"by": label, "rows": rows_})
+        out["gaps"].append({"by": label, "column": col, "rows": rows_})
     out["protected"] = protect
     return out
 
@@ -374,7 +388,8 @@ def _protect_equity(df: pd.DataFrame, col: str, rows_: list[dict]) -> list[dict]
     out = []
     for r in rows_:
         p = by_group.get(r["group"], {})
-        out.append({**r, "denominator": None if pd.isna(p.get("total")) else p["total"],
+        out.append({**r, "numerator": None,  # the exact count stays out of a protected pack
+                    "denominator": None if pd.isna(p.get("total")) else p["total"],
                     "proportion": None if pd.isna(p.get("performance")) else p["performance"],
                     "difference": None, "significant": None})
     return out

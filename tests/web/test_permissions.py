@@ -106,6 +106,12 @@ MATRIX: list[tuple[str, dict[str, object], bool]] = [
     # roles that may see that provider's patients
     ("/operations/packs/view/RBB/2024-06", {"provider": DENY, "public": LOGIN, "*": OK},
      ("admin", "analyst")),
+    # the pathways behind every figure of a provider pack: the alliance team and the
+    # provider's own users (a commissioner's population would not add up to the figures)
+    ("/operations/packs/view/RAA/2024-06/pathways.csv",
+     {"commissioner": DENY, "board": DENY, "public": LOGIN, "*": OK}, True),
+    ("/operations/packs/view/RBB/2024-06/pathways.csv",
+     {"provider": DENY, "commissioner": DENY, "board": DENY, "public": LOGIN, "*": OK}, True),
 ]
 
 CASES = [
@@ -156,6 +162,7 @@ def test_every_route_is_in_the_matrix(app):
                 "/api/v1/metrics/{standard}", "/api/v1/submissions/{submission_id}",
                 "/operations/trajectories/{org_code}/{measure_code}",
                 "/operations/packs/view/{provider_code}/{period}",
+                "/operations/packs/view/{provider_code}/{period}/pathways.csv",
                 # who may see a job is tested by role in test_jobs
                 "/jobs/{job_id}", "/api/v1/jobs/{job_id}"}
     # A capacity return needs an upload first: tests/web/test_capacity_upload.py opens it

@@ -103,3 +103,18 @@ def test_figure_scope_is_the_accountable_provider_not_the_submitter():
     assert figure_scope(A["commissioner"]) == {"commissioner_code": "QAA"}
     assert figure_scope(A["analyst"]) == {} and figure_scope(A["admin"]) == {}
     assert figure_scope(A["board"]) is None and figure_scope(A["public"]) is None
+
+
+@pytest.mark.parametrize("role, provider, allowed", [
+    ("admin", "RBB", True), ("analyst", "RBB", True),
+    ("provider", "RAA", True), ("provider", "RBB", False),
+    # a commissioner's population is a subset of a provider's accountable rows: the rows
+    # would not add up to the pack's figures
+    ("commissioner", "RAA", False), ("board", "RAA", False), ("public", "RAA", False),
+])
+def test_pack_pathways_only_for_readers_holding_every_accountable_row(role, provider,
+                                                                     allowed):
+    from cancer_alliance.auth.policy import pack_pathways
+
+    d = pack_pathways(A[role], provider)
+    assert d.allowed is allowed and d.audit is allowed

@@ -169,8 +169,10 @@ def formula_cells(download) -> list[str]:
 def test_no_small_count_anywhere_for_protected_roles(site, charts, role):
     c = site.client(role)
     defects, seen, downloads, neutralised, in_excel = [], 0, 0, 0, 0
+    read_at: dict[str, int] = {}
     for url in urls(site):
         shown, files = read(c, url, charts)
+        read_at[url] = len(shown)
         seen += len(shown)
         downloads += len(files)
         defects += small(shown)
@@ -184,7 +186,21 @@ def test_no_small_count_anywhere_for_protected_roles(site, charts, role):
     assert downloads > (20 if role == "board" else 2), f"only {downloads} downloads read"
     assert neutralised and in_excel, "the formula-like provider name is in no CSV or no " \
         "Excel download: nothing tested"
+    # the places earlier leaks were found must stay read, not silently drop out
+    must = MUST_READ[role] + ([site.archived] if role == "board" else [])
+    unread = [u for u in must if not any(n for url, n in read_at.items()
+                                         if url.startswith(u))]
+    assert not unread, f"no counts were read at {unread}"
     assert not defects, "\n".join(defects)
+
+
+#: Pages where leaks were found (issue 14: governance transfers, provider packs' backlog by
+#: tumour group; the capacity page) or that the public reads: each must yield counts.
+MUST_READ = {
+    "board": ["/operations/governance", "/operations/packs/view/", "/looking-ahead/capacity",
+              "/standards/62_DAY", "/api/v1/metrics/", "/public"],
+    "public": ["/public", "/api/v1/metrics/", "/standards/62_DAY/provider.csv"],
+}
 
 
 def web_store_urls(app) -> list[str]:

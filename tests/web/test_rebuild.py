@@ -191,3 +191,45 @@ def test_every_drill_level_and_period_rebuilds_from_its_download(site, level, ki
         page = clients[role].get(link.replace("/outcomes.csv", "/pathways"))
         assert page.status_code == 200
         assert f"{total:.1f}</strong> patients" in page.text
+
+
+def _quick_risk(con, ptl, census):
+    """Stands in for the breach-risk model the live pack view fits (slow); the pack's
+    figures and rows do not depend on it."""
+    out = ptl.copy()
+    out["breach_risk_62"] = out["days_waited"] / 62.0
+    out["breach_risk_28"] = out["days_waited"] / 28.0
+    return out
+
+
+def test_every_provider_pack_figure_sums_from_the_pack_download(site, monkeypatch):
+    """The pack view links its companion download for readers allowed the rows; summing
+    each figure reference's rows gives the pack's figure, RBB's transfers to RAA included."""
+    from cancer_alliance.reports import figure_rows, packs, patients
+
+    con, clients = site
+    monkeypatch.setattr(patients, "with_breach_risk", _quick_risk)
+    url = "/operations/packs/view/RAA/2024-06"
+    pack = packs.provider_pack(con, "RAA", "2024-06")
+    figures = list(figure_rows.pack_figures(pack))
+    assert len(figures) >= 3
+    for role in ("analyst", "provider"):
+        link = BeautifulSoup(clients[role].get(url).text, "html.parser").select_one(
+            "#pathway-rows a")
+        assert link is not None and link["href"] == url + "/pathways.csv"
+        r = clients[role].get(link["href"])
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+        rows = list(csv.DictReader(io.StringIO(r.text)))
+        assert {x["accountable_provider_code"] for x in rows} == {"RAA"}
+        assert any(x["provider_code"] == "RBB" for x in rows), "RBB's transfers to RAA"
+        for f in figures:
+            mine = [x for x in rows if x["figure_id"] == f.figure_id
+                    and x["included"] in ("True", "true")]
+            total = sum(float(x["share"]) for x in mine)
+            within = sum(float(x["share"]) for x in mine if x["outcome"] == "within")
+            assert total == pytest.approx(f.total) and within == pytest.approx(f.within), (
+                role, f.figure_id)
+    # a commissioner opens the pack but not its rows
+    page = clients["commissioner"].get(url).text
+    assert "pathways.csv" not in page
+    assert clients["commissioner"].get(url + "/pathways.csv").status_code == 403

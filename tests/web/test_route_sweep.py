@@ -80,6 +80,9 @@ IN_VIEW = {
     "/api/v1/submissions/{submission_id}":
         lambda actor: policy.decide(actor, "submit_data").allowed,
     "/api/v1/jobs/{job_id}": lambda actor: not actor.is_anonymous,
+    # a provider pack's pathways: the policy asks about the pack's provider (own: allowed)
+    "/operations/packs/view/{provider_code}/{period}/pathways.csv":
+        lambda actor: policy.pack_pathways(actor, actor.org_code or "ANY").allowed,
 }
 
 
@@ -183,6 +186,9 @@ class Sweep:
             "/operations/initiatives/{initiative_id}": [{"initiative_id": self.initiative}],
             "/operations/packs/{report_id}": [{"report_id": "1"}],
             "/operations/packs/view/{provider_code}/{period}":
+                [{"provider_code": op, "period": self.period},
+                 {"provider_code": p, "period": self.period}],
+            "/operations/packs/view/{provider_code}/{period}/pathways.csv":
                 [{"provider_code": op, "period": self.period},
                  {"provider_code": p, "period": self.period}],
             # POST-only targets

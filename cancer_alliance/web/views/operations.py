@@ -33,7 +33,7 @@ from cancer_alliance.operations import (
     voice,
 )
 from cancer_alliance.operations.actuals import ALLIANCE
-from cancer_alliance.reports import archive, packs
+from cancer_alliance.reports import archive, figure_rows, packs
 from cancer_alliance.reports import render as render_pack
 from cancer_alliance.web import data
 from cancer_alliance.web.deps import Forbidden, get_con, render, require
@@ -486,9 +486,36 @@ def pack_view(request: Request, provider_code: str, period: str, con=Depends(get
     # the pack's figures are kept per data version and plan edit
     risk = data.ptl_with_risk(con, periods.month_end(month), {}) if see else None
     protect = policy.aggregates_protected(actor)
-    html = render_pack.render_html(packs.provider_pack(
+    pack = packs.provider_pack(
         con, provider_code, month, protect=protect, with_patients=see, risk_ptl=risk,
-        figures=data.provider_pack_figures(con, provider_code, month, protect)))
+        figures=data.provider_pack_figures(con, provider_code, month, protect))
+    if policy.pack_pathways(actor, provider_code).allowed:
+        pack["pathways_url"] = f"/operations/packs/view/{provider_code}/{month}/pathways.csv"
+    html = render_pack.render_html(pack)
     return Response(html, media_type="text/html; charset=utf-8",
                     headers={"content-security-policy": csp_with_style_hashes(html)})
 
+
+
+@router.get("/operations/packs/view/{provider_code}/{period}/pathways.csv")
+def pack_pathways_csv(request: Request, provider_code: str, period: str,
+                      con=Depends(get_con), actor: Actor = Depends(VIEW)):
+    """The pathways behind every figure of the provider pack (its companion download):
+    one block of rows per figure reference, by accountable provider with transfer shares,
+    so each figure's rows sum to it (``reports.figure_rows``). Patient-level: only for
+    :func:`policy.pack_pathways` (the alliance team, the provider's own users); audited."""
+    decision = policy.pack_pathways(actor, provider_code)
+    if not decision.allowed:
+        raise Forbidden(decision.reason)
+    if provider_code not in {p["code"] for p in packs.providers(con)}:
+        raise HTTPException(404, "There is no such provider.")
+    month = _url_month(period)
+    pack = packs.provider_pack(con, provider_code, month, figures=data.provider_pack_figures(
+        con, provider_code, month, False))
+    rows = figure_rows.pack_pathways(con, pack, actor)
+    _audit(request, actor, "view_patient", "pack-pathways",
+           f"provider={provider_code} period={month} rows={len(rows)} "
+           f"figures={rows['figure_id'].nunique() if len(rows) else 0}")
+    name = f"pack-pathways-{provider_code}-{month}.csv"
+    return Response(figure_rows.to_csv(rows), media_type="text/csv; charset=utf-8",
+                    headers={"content-disposition": f'attachment; filename="{name}"'})

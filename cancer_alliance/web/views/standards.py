@@ -10,12 +10,13 @@ import pandas as pd
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
 
-from cancer_alliance import labels, metrics
+from cancer_alliance import labels
 from cancer_alliance.auth import policy
 from cancer_alliance.auth.model import Actor
 from cancer_alliance.auth.policy import aggregates_protected
 from cancer_alliance.charts import builders
 from cancer_alliance.dataset import periods
+from cancer_alliance.metrics import rebuild
 from cancer_alliance.metrics.contribution import breach_contribution
 from cancer_alliance.metrics.definition import Era
 from cancer_alliance.metrics.output import neutralise_frame
@@ -335,45 +336,11 @@ def ipt_table(con, actor: Actor, period: str | None) -> pd.DataFrame:
                      percentages={"performance": ("within", "total")})
 
 
-EXPORT_COLUMNS = ("standard", "provider_code", "commissioner_code", "pathway_id",
-                  "treatment_number", "included", "exclusion_reason", "clock_start",
-                  "clock_stop", "adjustment_days", "days", "limit_days", "outcome",
-                  "reporting_period", "accountable_provider_code", "share", "allocation_rule",
-                  "tumour_group", "referral_route", "modality")
-"""The pathway-level trace of a figure; no demographic columns (not needed to check one)."""
-
-
-def figure_rows(df: pd.DataFrame, actor: Actor, provider: str | None = None,
-                tumour_group: str | None = None) -> pd.DataFrame:
-    """The outcome rows behind the figure ``actor`` sees (optionally one accountable
-    provider's), so that summing ``share`` over included rows gives the figure.
-
-    Scoped by :func:`policy.figure_scope` (a provider: the rows accountable to it, whoever
-    submitted them). In a provider's download, rows another trust submitted keep only
-    what the figure needs: :data:`policy.OTHER_TRUST_HIDDEN` are blanked.
-    """
-    scope = policy.figure_scope(actor)
-    if scope is None:
-        return df.iloc[0:0]
-    for column, value in scope.items():
-        df = df[df[column] == value]
-    if provider:
-        df = df[df["accountable_provider_code"] == provider]
-    if tumour_group:
-        df = df[df["tumour_group"] == tumour_group]
-    df = df.copy()
-    if actor.role == "provider":
-        others = df["provider_code"] != actor.org_code
-        for column in policy.OTHER_TRUST_HIDDEN:
-            if column in df.columns:
-                df[column] = df[column].astype(object).where(~others, None)
-    return df
-
-
 def behind_figure(request: Request, con, actor: Actor, code: str, provider: str | None,
                   tumour_group: str | None) -> tuple[pd.DataFrame, str]:
     """The pathway rows behind the figure the page shows for the chosen span, drill-down
-    filters and the actor's scope (:func:`figure_rows`), and the span."""
+    filters and the actor's scope (:func:`cancer_alliance.metrics.rebuild.rows_behind`, the
+    one rule every figure's download follows, packs included), and the span."""
     defn = _definition(code)
     if defn.era == Era.OPEN:
         raise HTTPException(400, "This standard counts open pathways: use the patient "
@@ -381,10 +348,9 @@ def behind_figure(request: Request, con, actor: Actor, code: str, provider: str 
     period = selection.select(request, con).range
     if period is None:
         raise HTTPException(404, "No month has data for this standard yet.")
-    df = metrics.outcomes(con, standard=code, period=period, wide=True)
-    out = figure_rows(df, actor, params.org_code(provider),
-                      params.tumour_group(con, tumour_group))
-    return out[[c for c in EXPORT_COLUMNS if c in out.columns]], period
+    out = rebuild.rows_behind(con, actor, code, period, params.org_code(provider),
+                              params.tumour_group(con, tumour_group))
+    return out, period
 
 
 @router.get("/standards/{code}/outcomes.csv", include_in_schema=False)
