@@ -101,13 +101,19 @@ class JobRunner:
             self._busy += 1
             try:
                 self._execute(con, job)
-            finally:
+            except BaseException:
                 self._busy -= 1
-        for callback in self.after_change:
-            try:
-                callback()
-            except Exception as exc:  # noqa: BLE001
-                log.warning("after a job: %s", type(exc).__name__)
+                raise
+        try:
+            for callback in self.after_change:
+                try:
+                    callback()
+                except Exception as exc:  # noqa: BLE001
+                    log.warning("after a job: %s", type(exc).__name__)
+        finally:
+            # busy until its callbacks have run, so wait_idle never returns between a job
+            # and what it asks for after it (forgetting figures, preparing the pages)
+            self._busy -= 1
         return True
 
     def _execute(self, con, job: queue.Job) -> None:

@@ -174,8 +174,14 @@ def training_rows(pathways: pd.DataFrame, census: date, limit: int) -> pd.DataFr
             & (df["clock_start"] <= newest)]
     if limit == LIMIT_28:  # FDS exclusions are out of the standard (as known at the census)
         df = df[df["fds_exclusion"].isna()]
+    # The store returns rows in no fixed order, so put them in pathway order: the seeded
+    # sample, and the model's own seeded binning, then see the same rows in the same order
+    # on every run over the same data (runs differed by a few hundred training rows).
+    order = ["provider_code", "pathway_id", "clock_start"]
+    df = df.sort_values(order, kind="stable")
     if len(df) > MAX_TRAINING_PATHWAYS:
-        df = df.sample(MAX_TRAINING_PATHWAYS, random_state=census.toordinal()).sort_index()
+        df = df.sample(MAX_TRAINING_PATHWAYS, random_state=census.toordinal())
+        df = df.sort_values(order, kind="stable")
     left = exit_day(df, limit)
     breached = left.isna() | (left > limit)
     frames = []

@@ -203,3 +203,16 @@ def test_ptl_command_prints_the_risks(tiny_store):
     rows = pd.read_csv(__import__("io").StringIO(r.output))
     assert rows[["days_waited", "breach_risk_62", "breach_risk_28"]].fillna(-1).values.tolist(
     ) == [[91, 1.0, 1.0], [11, -1, -1]]
+
+
+def test_training_sample_does_not_depend_on_the_order_rows_arrive_in(synthetic, monkeypatch):
+    """The store returns rows in no fixed order; the same data must train the same model."""
+    census = date(2024, 3, 31)
+    monkeypatch.setattr(br, "MAX_TRAINING_PATHWAYS", 300)
+    shuffled = synthetic.sample(frac=1.0, random_state=7)
+    assert not shuffled.index.equals(synthetic.index)
+    for limit in (62, 28):
+        a = br.training_rows(synthetic, census, limit)
+        b = br.training_rows(shuffled, census, limit)
+        assert a["pathway"].nunique() == 300
+        pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True))
