@@ -21,7 +21,8 @@ pytestmark = pytest.mark.browser
 SCRIPT = Path(__file__).parents[2] / "scripts" / "screenshots.py"
 PHONE = {"width": 390, "height": 844}
 PAGES = ("/", "/standards/62_DAY", "/outcomes", "/equity", "/submissions", "/ptl",
-         "/definitions", "/looking-ahead/capacity")
+         "/definitions", "/looking-ahead/capacity", "/operations/governance",
+         "/operations/plan", "/operations/bids", "/operations/voice")
 
 
 def _script():
