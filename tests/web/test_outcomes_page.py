@@ -163,3 +163,13 @@ def test_a_board_member_sees_every_measure_protected(demo):
         assert rows, code
         if code == "ONE_YEAR_SURVIVAL_OBSERVED":  # no interval beside a protected count
             assert "Lower 95% limit" not in head
+
+
+def test_survival_curves_are_named_in_words(demo):
+    """The curves' legend names tumour groups as the chooser does (it showed BREAST)."""
+    con, analyst, _ = demo
+    chart, groups, shown = outcomes.survival_chart(con, Actor("o-analyst", "analyst", None))
+    assert chart is not None and shown
+    names = [s.name for s in chart.series]
+    assert "BREAST" in groups and "Breast" in names
+    assert not set(names) & set(groups)

@@ -197,10 +197,11 @@ def survival_chart(con, actor: Actor, group: str | None = None):
     groups = sorted(curves)
     if group in curves:
         shown = [group]
-        title = f"Survival after diagnosis: {group}"
+        title = f"Survival after diagnosis: {labels.tumour_group(group)}"
     else:
         shown = sorted(curves, key=lambda g: (-sizes[g], g))[:MAX_CURVES]
         title = ("Survival after diagnosis by tumour group" if len(curves) <= MAX_CURVES
                  else f"Survival after diagnosis: the {len(shown)} largest tumour groups")
-    chart = builders.survival_chart(title, {g: curves[g] for g in shown})
+    chart = builders.survival_chart(  # curves named in words; the chooser keeps the codes
+        title, {labels.tumour_group(g): curves[g] for g in shown})
     return chart, groups, shown
