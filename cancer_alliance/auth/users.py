@@ -108,14 +108,17 @@ def authenticate(
     message for all three so the answer does not reveal which accounts exist).
     """
     throttle.check(con, username, client)
-    rows = con.execute(
-        "SELECT user_id, username, role, org_code, password_hash, active FROM users"
-        " WHERE username = ?",
-        [username],
-    ).fetchall()
-    stored = rows[0][4] if rows else None
-    ok = verify_password(stored, password) and bool(rows) and bool(rows[0][5])
-    throttle.note(con, username, client, ok)
+    ok = False
+    try:  # noted whatever happens, so an attempt never stays "in flight"
+        rows = con.execute(
+            "SELECT user_id, username, role, org_code, password_hash, active FROM users"
+            " WHERE username = ?",
+            [username],
+        ).fetchall()
+        stored = rows[0][4] if rows else None
+        ok = verify_password(stored, password) and bool(rows) and bool(rows[0][5])
+    finally:
+        throttle.note(con, username, client, ok)
     if not ok:
         raise PermissionError("wrong username or password")
     return _actor(rows[0])
