@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from cancer_alliance.auth.model import Actor
 from cancer_alliance.metrics import measures
 from cancer_alliance.web import data
 from cancer_alliance.web.views import overview
@@ -42,3 +43,19 @@ def test_key_measures_in_one_pass_equal_each_alone(app, store):
     assert any(len(together[c]) for c in codes)
     again = data.within(cache, lambda: data.measures_each(store, codes))
     assert all(again[c] is together[c] for c in codes)
+
+
+def test_headline_rows_are_kept_per_protection_and_equal_a_fresh_build(app, store):
+    """The headline rows are kept per data version, role/organisation, filters and span; a
+    kept row equals one built afresh, the board's stay protected apart from the analyst's,
+    and a caller changing its rows does not change what the next caller gets."""
+    cache = app.state.results
+    cache.clear()
+    board, analyst = Actor("b", "board"), Actor("a", "analyst")
+    for actor in (board, analyst, board):
+        kept = data.within(cache, lambda a=actor: overview.headline_rows(store, a))
+        fresh = overview._headline_rows(store, actor, None, None)
+        assert pd.DataFrame(kept).equals(pd.DataFrame(fresh)), actor.role
+        kept[0]["performance"] = -1.0
+    again = data.within(cache, lambda: overview.headline_rows(store, analyst))
+    assert again[0]["performance"] != -1.0

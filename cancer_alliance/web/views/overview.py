@@ -51,7 +51,20 @@ def _series(con, actor: Actor | None, code: str, filters: dict | None) -> pd.Dat
 
 def headline_rows(con, actor: Actor, filters: dict | None = None,
                   sel: Selection | None = None) -> list[dict]:
-    """One row per headline standard: the latest complete month, or the chosen span."""
+    """One row per headline standard: the latest complete month, or the chosen span.
+
+    Kept per data version, protection (role and organisation), filters and span: the
+    overview, trust, tumour-group, commissioner and public pages all open with these rows,
+    and building them (a dozen span sums, each protected) was most of a warm page's time.
+    Each caller gets its own copies of the rows."""
+    key = ("headline-rows", aggregates_protected(actor), actor.role, actor.org_code,
+           tuple(sorted((k, repr(v)) for k, v in (filters or {}).items())), sel)
+    rows = data.cached(con, key, lambda: _headline_rows(con, actor, filters, sel))
+    return [dict(r) for r in rows]
+
+
+def _headline_rows(con, actor: Actor, filters: dict | None,
+                   sel: Selection | None) -> list[dict]:
     rows = []
     for code in data.HEADLINE:
         if code in data.standard_defs():
