@@ -24,7 +24,7 @@ REAL = next((p / "shared" / "fixtures" / "cwt-published"
              for p in Path(__file__).resolve().parents
              if (p / "shared" / "fixtures" / "cwt-published").is_dir()), None)
 EXTRACT = (REAL or Path("absent")) / "CWT-CRS-Apr-23-to-Oct-23-Data-Extract-ICB-Sub-Location.xlsx"
-LOOKUP = (Path(__file__).parents[1] / "published" / "fixtures"
+LOOKUP = (Path(__file__).parents[1] / "published" / "lookups"
           / "sub_icb_to_cancer_alliance_sample.csv")
 WORDS = {"FDS": "28-day FDS", "31_DAY": "31-day Combined", "62_DAY": "62-day Combined"}
 pytestmark = pytest.mark.skipif(REAL is None, reason="shared/fixtures/cwt-published absent")
