@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from cancer_alliance import labels
 
@@ -141,11 +142,9 @@ def test_generate_a_pack(page, ops_server, shots):
     page.select_option("#fmt", "pdf")
     page.click("#pack-form button[type=submit]")
     page.wait_for_url("**/jobs/*", timeout=60_000)  # the pack is made by a job
-    for _ in range(120):
-        page.reload()
-        if page.locator("#job-state").inner_text() == "done":
-            break
-        page.wait_for_timeout(1000)
+    # the job page refreshes itself until the job ends (a reload of our own could collide
+    # with that refresh: net::ERR_ABORTED); the assertion waits across the refreshes
+    expect(page.locator("#job-state")).to_have_text("done", timeout=120_000)
     page.screenshot(path=str(shots / "ops-pack-job.png"), full_page=True)
     page.goto(f"{server}/operations/packs")
     row = page.locator("#archive tbody tr").first
