@@ -77,7 +77,8 @@ def run_phase(url: str, seconds: float, during=None) -> dict[str, tuple[float, f
 
 
 def write_upload(path: Path, provider: str, period: str, mb: float) -> int:
-    """A valid pathways file of about ``mb`` MB (complete closed rows), written in chunks;
+    """A valid pathways file of about ``mb`` MB (complete closed rows, 40-character pathway
+    ids: the longest the dataset allows), written in chunks;
     returns its rows. Capped at the ingest's 1,000,000-row limit."""
     valid = [nhs_number(999000000 + 37 * k) for k in range(50)]
     row_bytes = 152  # a complete row with a 40-character pathway id
@@ -87,7 +88,7 @@ def write_upload(path: Path, provider: str, period: str, mb: float) -> int:
         w.writerow(COLUMNS)
         for i in range(n):
             day = 1 + i % 9
-            w.writerow([provider, f"{provider}-LOAD-{i:012d}-{'X' * 19}", valid[i % 50],
+            w.writerow([provider, f"{provider}-LOAD-{i:012d}-{'X' * 18}", valid[i % 50],
                         "1950-01-01", "1", "A", "QAA", "USC", "LUNG", f"{period}-0{day}",
                         f"{period}-1{day}", provider, f"{period}-2{day}", "RULED_OUT",
                         "RULED_OUT", f"{period}-2{day}"])
