@@ -24,5 +24,10 @@ def api_docs(request: Request):
 
 
 @router.get("/healthz", include_in_schema=False)
-def healthz():
-    return {"status": "ok"}
+def healthz(request: Request):
+    """Up, and whether the pages are prepared for the current data (``ready``) or the
+    warm-up is still preparing them (``preparing``: pages answer, some computed on demand).
+    Touches no store, so it answers whatever the service is doing."""
+    warmer = getattr(request.app.state, "warmer", None)
+    ready = warmer is None or warmer.wait_idle(0)
+    return {"status": "ok", "pages": "ready" if ready else "preparing"}
