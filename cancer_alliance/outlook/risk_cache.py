@@ -17,23 +17,25 @@ which rows is decided above this layer (``auth.policy`` through the web's scope)
 for a fresh fit. Only DuckDB stores are cached: a Spark engine reads the lake, whose content
 this key does not describe.
 
-Single flight: while one thread fits an entry, others asking for it wait for that fit.
+Single flight (:mod:`cancer_alliance.single_flight`): while one thread fits an entry, others
+asking for it wait for that fit; if the fit fails, one of them fits it instead.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date
 
+import cachetools
 import duckdb
 import pandas as pd
 
 from cancer_alliance.metrics.materialise import reference_fingerprint
 from cancer_alliance.outlook import breach_risk as br
+from cancer_alliance.single_flight import SingleFlight
 
 KEYS = ["provider_code", "pathway_id"]
 #: Entries kept (each a census of one store's content; a few months' packs, a test run's
@@ -78,51 +80,35 @@ def fit_and_score(pathways: pd.DataFrame, census: date) -> FittedRisks:
 
 
 class RiskCache:
-    """Fitted risks by :func:`content_key`, least recently used dropped past ``maxsize``."""
+    """Fitted risks by :func:`content_key`, least recently used dropped past ``maxsize``
+    (at least 1)."""
 
     def __init__(self, maxsize: int = MAX_ENTRIES) -> None:
         self.maxsize = maxsize
         #: how many fits this cache has run (tests and benchmarks read it)
         self.fits = 0
-        self._entries: OrderedDict[Hashable, FittedRisks] = OrderedDict()
-        self._pending: dict[Hashable, threading.Event] = {}
-        self._lock = threading.Lock()
+        self._flight: SingleFlight[FittedRisks] = SingleFlight(
+            cachetools.LRUCache(maxsize), threading.Lock())
 
     def contains(self, key: Hashable) -> bool:
-        with self._lock:
-            return key in self._entries
+        with self._flight.lock:
+            return key in self._flight.entries
 
     def get(self, key: Hashable, compute: Callable[[], FittedRisks]) -> FittedRisks:
         """The entry for ``key``, running ``compute()`` once however many threads ask."""
-        while True:
-            with self._lock:
-                if key in self._entries:
-                    self._entries.move_to_end(key)
-                    return self._entries[key]
-                pending = self._pending.get(key)
-                owner = pending is None
-                if owner:
-                    pending = self._pending[key] = threading.Event()
-            if not owner:
-                pending.wait()
-                continue  # kept now, or the fit failed: then fit it here
-            try:
-                value = compute()
-                value.key = key if isinstance(key, tuple) else (key,)
-                with self._lock:
-                    self.fits += 1
-                    self._entries[key] = value
-                    while len(self._entries) > self.maxsize:
-                        self._entries.popitem(last=False)
-                return value
-            finally:
-                with self._lock:
-                    self._pending.pop(key, None)
-                pending.set()
+
+        def fit() -> FittedRisks:
+            value = compute()
+            value.key = key if isinstance(key, tuple) else (key,)
+            with self._flight.lock:
+                self.fits += 1
+            return value
+
+        return self._flight.get(key, fit)
 
     def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
+        with self._flight.lock:
+            self._flight.entries.clear()
 
 
 #: The process's cache: every store and census this process fits risks for.

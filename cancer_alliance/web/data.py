@@ -32,6 +32,7 @@ from cancer_alliance.outlook.tracking_list import with_breach_risk
 from cancer_alliance.published import alliances as published_alliances_mod
 from cancer_alliance.published import peers as published_peers_mod
 from cancer_alliance.reports import packs
+from cancer_alliance.single_flight import SingleFlight
 
 BREAKDOWNS: dict[str, tuple[str, str]] = {
     "provider": ("provider_code", "Provider"),
@@ -66,17 +67,18 @@ class ResultCache:
     A finalised month or a changed calendar setting changes it too: both change which month
     is the headline.
 
-    Single flight: while one thread computes a key, others asking for the same key wait
-    for that result instead of computing it again (twenty users opening the backlog page
-    after a submission cost one computation, and the warm-up's computation is shared with
-    the first visitor's). If the computing thread fails, one waiter computes in its place.
+    Single flight (:mod:`cancer_alliance.single_flight`): while one thread computes a key,
+    others asking for the same key wait for that result instead of computing it again
+    (twenty users opening the backlog page after a submission cost one computation, and the
+    warm-up's computation is shared with the first visitor's). If the computing thread
+    fails, one waiter computes in its place.
     """
 
     def __init__(self, maxsize: int = CACHE_SIZE, version_ttl: float = VERSION_TTL) -> None:
         self._results: cachetools.LRUCache = cachetools.LRUCache(maxsize)
         self._version: cachetools.TTLCache = cachetools.TTLCache(maxsize=1, ttl=version_ttl)
         self._lock = threading.Lock()
-        self._pending: dict[Hashable, threading.Event] = {}
+        self._flight: SingleFlight[Any] = SingleFlight(self._results, self._lock)
         #: key -> (data version, value): the last value of each :meth:`get_or_previous` key,
         #: kept through :meth:`clear` (it is what a visitor sees while the new one is made)
         self._last_good: dict[Hashable, tuple[tuple, Any]] = {}
@@ -99,27 +101,7 @@ class ResultCache:
 
     def get(self, con: duckdb.DuckDBPyConnection, key: tuple, compute: Callable[[], Any]):
         """``compute()`` once per (data version, key), however many threads ask at once."""
-        full: Hashable = (self.data_version(con), *key)
-        while True:
-            with self._lock:
-                if full in self._results:
-                    return self._results[full]
-                pending = self._pending.get(full)
-                owner = pending is None
-                if owner:
-                    pending = self._pending[full] = threading.Event()
-            if not owner:
-                pending.wait()
-                continue  # cached now, or its computation failed: then compute it here
-            try:
-                value = compute()
-                with self._lock:
-                    self._results[full] = value
-                return value
-            finally:
-                with self._lock:
-                    self._pending.pop(full, None)
-                pending.set()
+        return self._flight.get((self.data_version(con), *key), compute)
 
     def get_or_previous(self, con: duckdb.DuckDBPyConnection, key: tuple,
                         compute: Callable[[], Any]) -> tuple[Any, tuple | None]:
@@ -134,7 +116,7 @@ class ResultCache:
             if full in self._results:
                 return self._results[full], None
             last = self._last_good.get(key)
-            if full in self._pending and last is not None and last[0] != version:
+            if self._flight.computing(full) and last is not None and last[0] != version:
                 return last[1], last[0]
         value = self.get(con, key, compute)
         with self._lock:
