@@ -6,16 +6,12 @@ dataset, whose submissions are kept in their own tables.
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from cancer_alliance.commands.data import REJECTION_COLUMNS, _emit
+from cancer_alliance.commands.data import list_submissions, print_submission, write_rejections
 from cancer_alliance.commands.options import DbOption
 from cancer_alliance.store import connect
 
@@ -52,23 +48,8 @@ def ingest_capacity_command(
         with_capacity_lake(con, lake, provider, lambda: results.append(ingest_capacity(
             con, path, provider=provider, period=period, submitted_by=by)))
     result = results[0]
-    if as_json:
-        print(json.dumps(result.as_dict()))
-        return
-    console = Console()
-    console.print(f"Capacity submission [bold]{result.submission_id}[/]: provider "
-                  f"{result.provider}, period {result.period}")
-    table = Table("file", "rows read", "accepted", "rejected")
-    for f in result.files:
-        table.add_row(f.file_name, str(f.rows_read), str(f.accepted), str(f.rejected))
-    table.add_row("[bold]total", str(result.rows_read), str(result.accepted),
-                  str(result.rejected))
-    console.print(table)
-    for w in result.warnings:
-        console.print(f"[yellow]Warning:[/] {w}")
-    if result.rejected:
-        console.print(f"{result.rejected} row(s) rejected: see `cancer-alliance "
-                      f"capacity-rejections --submission {result.submission_id}`")
+    print_submission(result, as_json, heading="Capacity submission",
+                     rejections_command="capacity-rejections")
 
 
 def capacity_submissions(
@@ -77,19 +58,7 @@ def capacity_submissions(
     fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
 ) -> None:
     """List capacity submissions: who sent what, when, and how many rows were accepted."""
-    sql = ("SELECT submission_id, provider_code, period, submitted_by, "
-           "strftime(submitted_at, '%Y-%m-%d %H:%M:%S') AS submitted_at, status, rows_read, "
-           "accepted, rejected FROM capacity_submissions")
-    params = []
-    if provider:
-        sql += " WHERE provider_code = ?"
-        params.append(provider)
-    sql += " ORDER BY submission_id"
-    with connect(db) as con:
-        cur = con.execute(sql, params)
-        names = [d[0] for d in cur.description]
-        rows = cur.fetchall()
-    _emit(names, rows, fmt, title="Capacity submissions")
+    list_submissions(db, "capacity_submissions", provider, fmt, title="Capacity submissions")
 
 
 def capacity_rejections(
@@ -102,19 +71,8 @@ def capacity_rejections(
     """The rejected rows of a capacity submission as CSV: file, row, column, value, rule,
     message (one line per rule broken; the header is row 1)."""
     from cancer_alliance.dataset.datasets import CAPACITY_DATASET
-    from cancer_alliance.ingest.submission import require_submission
-    from cancer_alliance.metrics.output import write_csv  # pandas: loaded only when used
 
-    with connect(db) as con:
-        require_submission(con, submission, CAPACITY_DATASET)
-        rows = con.execute(
-            'SELECT file, "row", "column", value, rule, message FROM capacity_rejections '
-            'WHERE submission_id = ? ORDER BY file, "row", "column", rule', [submission]
-        ).fetchall()
-    handle = out.open("w", newline="", encoding="utf-8") if out else sys.stdout
-    write_csv(handle, REJECTION_COLUMNS, rows)
-    if out:
-        handle.close()
+    write_rejections(db, submission, out, CAPACITY_DATASET)
 
 
 def register(app: typer.Typer) -> None:

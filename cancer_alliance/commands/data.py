@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -15,6 +15,10 @@ from rich.table import Table
 from cancer_alliance.commands.options import DbOption
 from cancer_alliance.errors import UsageError
 from cancer_alliance.store import connect
+
+if TYPE_CHECKING:
+    from cancer_alliance.dataset.datasets import Dataset
+    from cancer_alliance.ingest.submission import SubmissionResult
 
 REJECTION_COLUMNS = ["file", "row", "column", "value", "rule", "message"]
 
@@ -75,11 +79,18 @@ def ingest(
         result = results[0]
         if not lake_only:  # only the providers this submission touched are recomputed
             metrics.refresh(con, result.submission_id)
+    print_submission(result, as_json, heading="Submission", rejections_command="rejections")
+
+
+def print_submission(result: SubmissionResult, as_json: bool, heading: str,
+                     rejections_command: str) -> None:
+    """What ``ingest`` and ``ingest-capacity`` print: the summary as one JSON object, or a
+    table of the files read with any warnings and the command that lists rejected rows."""
     if as_json:
         print(json.dumps(result.as_dict()))
         return
     console = Console()
-    console.print(f"Submission [bold]{result.submission_id}[/]: provider {result.provider}, "
+    console.print(f"{heading} [bold]{result.submission_id}[/]: provider {result.provider}, "
                   f"period {result.period}")
     table = Table("file", "rows read", "accepted", "rejected")
     for f in result.files:
@@ -90,8 +101,8 @@ def ingest(
     for w in result.warnings:
         console.print(f"[yellow]Warning:[/] {w}")
     if result.rejected:
-        console.print(f"{result.rejected} row(s) rejected: see "
-                      f"`cancer-alliance rejections --submission {result.submission_id}`")
+        console.print(f"{result.rejected} row(s) rejected: see `cancer-alliance "
+                      f"{rejections_command} --submission {result.submission_id}`")
 
 
 def ingest_folder_command(
@@ -140,9 +151,16 @@ def submissions(
     fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
 ) -> None:
     """List submissions: who sent what, when, and how many rows were accepted or rejected."""
+    list_submissions(db, "submissions", provider, fmt, title="Submissions")
+
+
+def list_submissions(db: str | None, submissions_table: str, provider: str | None, fmt: str,
+                     title: str) -> None:
+    """Print the submissions recorded in ``submissions_table`` (``submissions`` or
+    ``capacity_submissions``), oldest first, optionally one provider's, as ``fmt``."""
     sql = ("SELECT submission_id, provider_code, period, submitted_by, "
            "strftime(submitted_at, '%Y-%m-%d %H:%M:%S') AS submitted_at, status, rows_read, "
-           "accepted, rejected FROM submissions")
+           f"accepted, rejected FROM {submissions_table}")
     params = []
     if provider:
         sql += " WHERE provider_code = ?"
@@ -152,7 +170,7 @@ def submissions(
         cur = con.execute(sql, params)
         names = [d[0] for d in cur.description]
         rows = cur.fetchall()
-    _emit(names, rows, fmt, title="Submissions")
+    _emit(names, rows, fmt, title=title)
 
 
 def rejections(
@@ -166,13 +184,23 @@ def rejections(
     One line per rule broken; the row number is the spreadsheet row (the header is row 1).
     The report contains patient-level values: keep it within your organisation.
     """
+    from cancer_alliance.dataset.datasets import PATHWAY_DATASET
+
+    write_rejections(db, submission, out, PATHWAY_DATASET)
+
+
+def write_rejections(db: str | None, submission: int, out: Path | None,
+                     dataset: Dataset) -> None:
+    """Write the rejected rows of one of ``dataset``'s submissions as CSV to ``out`` (or
+    stdout); :class:`~cancer_alliance.errors.NotFound` when there is no such submission."""
     from cancer_alliance.ingest.submission import require_submission
     from cancer_alliance.metrics.output import write_csv  # pandas: loaded only when used
 
     with connect(db) as con:
-        require_submission(con, submission)
+        require_submission(con, submission, dataset)
         rows = con.execute(
-            'SELECT file, "row", "column", value, rule, message FROM rejections '
+            'SELECT file, "row", "column", value, rule, message FROM '
+            f'{dataset.rejections_table} '
             'WHERE submission_id = ? ORDER BY file, "row", "column", rule', [submission]
         ).fetchall()
     handle = out.open("w", newline="", encoding="utf-8") if out else sys.stdout
