@@ -16,7 +16,7 @@ from typing import Any
 
 import duckdb
 
-from cancer_alliance.errors import AllianceError
+from cancer_alliance.errors import AllianceError, SubmissionRejected
 from cancer_alliance.jobs import queue, spool
 from cancer_alliance.store.served import ServedStore
 
@@ -143,44 +143,48 @@ class JobRunner:
 Say = Callable[[str, float], None]
 
 
-def run_ingest(con, job: queue.Job, root: Path, say: Say) -> dict[str, Any]:
-    """Validate and load an uploaded month exactly as ``cancer-alliance ingest`` does, then
-    refresh the materialised outcomes it touched."""
-    from cancer_alliance import metrics
-    from cancer_alliance.errors import SubmissionRejected
-    from cancer_alliance.ingest import ingest_submission
-
+def _uploaded_folder(job: queue.Job, root: Path) -> Path:
+    """The folder holding the job's uploaded files; rejected when they are gone."""
     folder = root / (job.spool or "")
     if not job.spool or not folder.is_dir():
         raise SubmissionRejected("The uploaded files are no longer on the server (removed "
                                  "after a restart): submit them again.")
+    return folder
+
+
+def _job_summary(summary: dict[str, Any]) -> dict[str, Any]:
+    """What an ingest job keeps of a submission's summary: counts and codes only, so file
+    names and the archive's path stay out of the job row."""
+    keep = ("submission_id", "provider", "period", "rows_read", "accepted", "rejected")
+    return {**{k: summary[k] for k in keep}, "warnings": len(summary.get("warnings") or [])}
+
+
+def run_ingest(con, job: queue.Job, root: Path, say: Say) -> dict[str, Any]:
+    """Validate and load an uploaded month exactly as ``cancer-alliance ingest`` does, then
+    refresh the materialised outcomes it touched."""
+    from cancer_alliance import metrics
+    from cancer_alliance.ingest import ingest_submission
+
+    folder = _uploaded_folder(job, root)
     say("reading and validating the files", 0.2)
     result = ingest_submission(con, folder, provider=job.org_code, period=job.period,
                                submitted_by=job.created_by)
     summary = result.as_dict() if hasattr(result, "as_dict") else dict(result)
     say("refreshing the standards' figures", 0.8)
     metrics.refresh(con, summary["submission_id"])
-    # counts and codes only: file names and the archive's path stay out of the job row
-    keep = ("submission_id", "provider", "period", "rows_read", "accepted", "rejected")
-    return {**{k: summary[k] for k in keep}, "warnings": len(summary.get("warnings") or [])}
+    return _job_summary(summary)
 
 
 def run_capacity(con, job: queue.Job, root: Path, say: Say) -> dict[str, Any]:
     """Validate and load an uploaded capacity return exactly as ``cancer-alliance
     ingest-capacity`` does (the pathway ingest's code, told the capacity dataset)."""
-    from cancer_alliance.errors import SubmissionRejected
     from cancer_alliance.ingest.capacity import ingest_capacity
 
-    folder = root / (job.spool or "")
-    if not job.spool or not folder.is_dir():
-        raise SubmissionRejected("The uploaded files are no longer on the server (removed "
-                                 "after a restart): submit them again.")
+    folder = _uploaded_folder(job, root)
     say("reading and validating the files", 0.2)
     result = ingest_capacity(con, folder, provider=job.org_code, period=job.period,
                              submitted_by=job.created_by)
-    summary = result.as_dict()
-    keep = ("submission_id", "provider", "period", "rows_read", "accepted", "rejected")
-    return {**{k: summary[k] for k in keep}, "warnings": len(summary.get("warnings") or [])}
+    return _job_summary(result.as_dict())
 
 
 def run_pack(con, job: queue.Job, root: Path, say: Say) -> dict[str, Any]:
