@@ -27,7 +27,7 @@ from cancer_alliance.dataset.capacity_codes import (
     TREATMENT_RESOURCE_LABELS,
 )
 from cancer_alliance.dataset.columns import ALL_KINDS
-from cancer_alliance.dataset.docs import _cell, _table_section
+from cancer_alliance.dataset.docs import _cell, _rules_and_formats, _table_section
 from cancer_alliance.dataset.rules import ALL_RULES
 
 DEFAULT_OUT = (Path(__file__).resolve().parents[2] / "docs" / "reference"
@@ -81,24 +81,10 @@ def render() -> str:
     ]
     for code in STAFF_GROUP:
         lines.append(f"| `{code}` | {_cell(STAFF_GROUP_LABELS[code])} |")
-    lines += [
-        "",
-        "## Rules",
-        "",
-        "Each rejected cell is reported under one of these rule codes, with the file, the "
-        "spreadsheet row (the header is row 1), the column and the value. A row with any "
-        "broken rule is rejected; the rest of the submission is still loaded.",
-        "",
-        "| rule | what it means | what to do |",
-        "| --- | --- | --- |",
-    ]
-    for code in CAPACITY_RULE_CODES:
-        r = ALL_RULES[code]
-        lines.append(f"| `{r.code}` | {_cell(r.summary)} | {_cell(r.advice)} |")
-    lines += ["", "## Value formats", "", "| kind | format |", "| --- | --- |"]
+    lines.append("")
     kinds = sorted({c.kind for t in CAPACITY_TABLES for c in t.columns})
-    for kind in kinds:
-        lines.append(f"| {kind} | {_cell(ALL_KINDS[kind])} |")
+    lines += _rules_and_formats([ALL_RULES[code] for code in CAPACITY_RULE_CODES],
+                                [(kind, ALL_KINDS[kind]) for kind in kinds])
     lines.append("")
     return "\n".join(lines)
 

@@ -11,10 +11,11 @@ fails when the committed page is stale; regenerate it with::
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 from cancer_alliance.dataset.columns import ALL_KINDS, DATASET_VERSION, KINDS, TABLES, Column, Table
-from cancer_alliance.dataset.rules import RULES
+from cancer_alliance.dataset.rules import RULES, Rule
 
 DEFAULT_OUT = Path(__file__).resolve().parents[2] / "docs" / "reference" / "dataset.md"
 
@@ -52,6 +53,29 @@ def _table_section(table: Table) -> list[str]:
     return lines
 
 
+def _rules_and_formats(rules: Iterable[Rule], kinds: Iterable[tuple[str, str]],
+                       note: str = "") -> list[str]:
+    """A page's last sections: the rule codes a rejected cell is reported under (``note``,
+    if any, is said before what a broken rule does to its row) and the formats of the
+    value kinds (kind, words) its columns use."""
+    lines = [
+        "## Rules",
+        "",
+        "Each rejected cell is reported under one of these rule codes, with the file, the "
+        "spreadsheet row (the header is row 1), the column and the value. " + note + "A row "
+        "with any broken rule is rejected; the rest of the submission is still loaded.",
+        "",
+        "| rule | what it means | what to do |",
+        "| --- | --- | --- |",
+    ]
+    for r in rules:
+        lines.append(f"| `{r.code}` | {_cell(r.summary)} | {_cell(r.advice)} |")
+    lines += ["", "## Value formats", "", "| kind | format |", "| --- | --- |"]
+    for kind, words in kinds:
+        lines.append(f"| {kind} | {_cell(words)} |")
+    return lines
+
+
 def render() -> str:
     """The whole reference page as Markdown."""
     lines = [
@@ -76,29 +100,9 @@ def render() -> str:
     lines.append("")
     for t in TABLES:
         lines.extend(_table_section(t))
-    lines += [
-        "## Rules",
-        "",
-        "Each rejected cell is reported under one of these rule codes, with the file, the "
-        "spreadsheet row (the header is row 1), the column and the value. The checks are "
-        "written so that a bad cell is normally reported under one rule only (for example a "
-        "date that is not a real date is not also checked for order). A row with any broken "
-        "rule is rejected; the rest of the submission is still loaded.",
-        "",
-        "| rule | what it means | what to do |",
-        "| --- | --- | --- |",
-    ]
-    for r in RULES.values():
-        lines.append(f"| `{r.code}` | {_cell(r.summary)} | {_cell(r.advice)} |")
-    lines += [
-        "",
-        "## Value formats",
-        "",
-        "| kind | format |",
-        "| --- | --- |",
-    ]
-    for kind, words in KINDS.items():
-        lines.append(f"| {kind} | {_cell(words)} |")
+    lines += _rules_and_formats(RULES.values(), KINDS.items(), note=(
+        "The checks are written so that a bad cell is normally reported under one rule only "
+        "(for example a date that is not a real date is not also checked for order). "))
     lines.append("")
     return "\n".join(lines)
 
