@@ -47,6 +47,11 @@ CASES = {
     "header_1000031_columns.csv": ("pathways.csv", hf.wide_header_csv),
     "nul_after_64k.csv": ("pathways.csv", hf.nul_after_64k),
     "cell_10mb.csv": ("pathways.csv", hf.huge_cell_csv),
+    "row_of_5m_cells_at_a2.xlsx": ("pathways.xlsx", hf.repeated_cell_bomb),
+    "row_of_20m_child_elements.xlsx": ("pathways.xlsx", hf.child_element_bomb),
+    "10m_elements_after_sheetdata.xlsx": ("pathways.xlsx", hf.trailing_element_bomb),
+    "2m_nested_elements.xlsx": ("pathways.xlsx", hf.nested_element_bomb),
+    "styles_of_20m_elements.xlsx": ("pathways.xlsx", hf.styles_element_bomb),
 }
 
 CHILD = r"""

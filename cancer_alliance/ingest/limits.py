@@ -35,7 +35,10 @@ class Limits:
     zip or footer declares them and as actually read;
     ``max_zip_members``: files inside a workbook;
     ``max_file_name_bytes``: a file's name, UTF-8 (file systems allow 255; the archive
-    keeps each file under its own name)."""
+    keeps each file under its own name);
+    ``max_xml_elements``: XML elements of a workbook part held in memory at once while it
+    is streamed (the open ones and a cell's or shared string's children; a real sheet
+    holds a few dozen). ``max_columns`` also bounds the cells of one sheet row."""
 
     max_file_bytes: int = 256 * MIB
     max_submission_bytes: int = 256 * MIB
@@ -47,6 +50,7 @@ class Limits:
     max_decompressed_bytes: int = 256 * MIB
     max_zip_members: int = 10_000
     max_file_name_bytes: int = 200
+    max_xml_elements: int = 1_000_000
 
 
 LIMITS = Limits()

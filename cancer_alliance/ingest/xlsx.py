@@ -7,10 +7,11 @@ a blank without saying so. This reader parses the sheet XML as it is unzipped
 (``defusedxml``'s ``iterparse``: no DTDs, no entities), keeps one row at a time, checks
 every :class:`~cancer_alliance.ingest.limits.Limits` bound as it goes (zip members and
 their declared and actual unpacked bytes, the declared dimension, shared strings, row and
-column numbers, cell length), and reports each formula cell: read from the value Excel saved
-with it, or marked as having none. Values become the text openpyxl would have given
-(numbers ``3`` not ``3.0``, date-formatted numbers as ``YYYY-MM-DD``) so a workbook and its
-CSV export load the same rows.
+column numbers, cells in a row, cell length, XML elements held at once), and reports
+each formula cell: read from the value Excel saved with it, or marked as having none.
+Values become the text openpyxl would have given (numbers ``3`` not ``3.0``,
+date-formatted numbers as ``YYYY-MM-DD``) so a workbook and its CSV export load the same
+rows.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Any
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, iterparse
@@ -132,8 +133,42 @@ class Workbook:
     def _open(self, name: str) -> IO[bytes]:
         return io.BufferedReader(_Counted(self.zip.open(name), self), 1 << 16)
 
-    def _parse(self, name: str, events: tuple[str, ...] = ("end",)):
-        return iterparse(self._open(name), events=events, forbid_dtd=True)
+    def _parse(self, name: str, keep: frozenset[str] = frozenset(),
+               label: str | None = None) -> Iterator[tuple[str, Any]]:
+        """``start`` and ``end`` events of a part, each element released once it has ended.
+
+        An element is dropped from its parent right after its ``end`` event has been
+        handled, unless it lies inside an element named in ``keep`` (a cell, a shared
+        string: their children are read at their end), which is dropped whole when it ends.
+        So what stays in memory is the open elements and the kept ones' children, and that
+        count is checked against ``max_xml_elements``: a row of twenty million unknown
+        elements, elements after ``sheetData`` or a huge styles part once held all of them
+        (0.6 MB packed took 4 GB), and deep nesting cannot be released at all."""
+        label = label or self.label
+        limit = self.limits.max_xml_elements
+        what = f"the number of XML elements held at once in {name}"
+        stack: list[Any] = []  # the open elements
+        kept = held = 0  # open elements named in ``keep``; elements seen and not released
+        for event, el in iterparse(self._open(name), events=("start", "end"),
+                                   forbid_dtd=True):
+            if event == "start":
+                held += 1
+                if held > limit:
+                    check(label, what, held, limit)
+                stack.append(el)
+                if keep and _local(el.tag) in keep:
+                    kept += 1
+                yield event, el
+                continue
+            stack.pop()
+            if kept and _local(el.tag) in keep:
+                kept -= 1
+            yield event, el
+            if not kept and stack:
+                # the parser reads ahead, so siblings it has already started may follow
+                # ``el`` here: they keep their own children and are dropped again at their end
+                del stack[-1][:]
+                held = len(stack)
 
     def _rels(self, part: str) -> dict[str, tuple[str, str]]:
         """Relationship id -> (type, target path) of a part."""
@@ -142,8 +177,8 @@ class Workbook:
         if rels not in self.names:
             return {}
         out = {}
-        for _, el in self._parse(rels):
-            if _local(el.tag) == "Relationship":
+        for event, el in self._parse(rels):
+            if event == "end" and _local(el.tag) == "Relationship":
                 target = el.get("Target", "")
                 path = (target.lstrip("/") if target.startswith("/")
                         else posixpath.normpath(posixpath.join(folder, target)))
@@ -159,8 +194,10 @@ class Workbook:
         rels = self._rels(main)
         self.sheets: list[tuple[str, str]] = []  # (title, part)
         self.epoch = CALENDAR_WINDOWS_1900
-        for _, el in self._parse(main):
+        for event, el in self._parse(main):
             name = _local(el.tag)
+            if event == "start":
+                continue
             if name == "sheet":
                 rel = rels.get(el.get(f"{{{_REL_NS}}}id", ""))
                 if rel and rel[1] in self.names:
@@ -178,7 +215,7 @@ class Workbook:
         custom: dict[int, str] = {}
         formats: list[int] = []
         in_xfs = False
-        for event, el in self._parse(part, ("start", "end")):
+        for event, el in self._parse(part):
             name = _local(el.tag)
             if name == "cellXfs":
                 in_xfs = event == "start"
@@ -206,12 +243,10 @@ class Workbook:
                 check(self.label, what + " (declared)", int(declared), limit)
         check(self.label, what, self._count_strings(), limit)
         strings: list[str] = []
-        root = None
-        for event, el in self._parse(self.strings_part, ("start", "end")):
+        for event, el in self._parse(self.strings_part, keep=frozenset({"si"})):
             name = _local(el.tag)
             if event == "start":
                 if name == "sst":
-                    root = el
                     for attr in ("uniqueCount", "count"):
                         declared = el.get(attr, "")
                         if declared.isdigit():
@@ -220,8 +255,6 @@ class Workbook:
             if name == "si":
                 strings.append(_unescape(_rich_text(el)))
                 check(self.label, what, len(strings), limit)
-                if root is not None:
-                    root.clear()
         return strings
 
     def _count_strings(self) -> int:
@@ -250,14 +283,16 @@ class Workbook:
         columns: dict[str, int] = {}
         row_number = 0
         rows_seen = 0
-        parent = None
         cells: list[Cell] = []
         col = 0
-        for event, el in self._parse(part, ("start", "end")):
+        for event, el in self._parse(part, keep=frozenset({"c"}), label=label):
             name = _local(el.tag)
             if event == "start":
-                if name == "sheetData":
-                    parent = el
+                if name == "c":
+                    # counted before the cell is read: repeated or decreasing references
+                    # pass the column check (five million cells at A2 once took 1.2 GB)
+                    check(label, f"the number of cells in row {row_number}", len(cells) + 1,
+                          lim.max_columns, "a row may have at most that many cells")
                 elif name == "row":
                     r = el.get("r")
                     row_number = int(r) if r and r.isdigit() else row_number + 1
@@ -287,12 +322,9 @@ class Workbook:
                           "(characters)", len(cell.text), lim.max_cell_chars)
                 cell.column = col
                 cells.append(cell)
-                el.clear()
             elif name == "row":
                 yield row_number, cells
                 cells = []
-                if parent is not None:
-                    parent.clear()
             elif name == "dimension":
                 self._check_dimension(label, el.get("ref", ""))
 

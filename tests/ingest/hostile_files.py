@@ -171,3 +171,44 @@ def nul_after_64k() -> bytes:
 def huge_cell_csv(chars: int = 10 * 1024 * 1024) -> bytes:
     """One pathway whose ``pathway_id`` is ``chars`` characters long."""
     return csv_bytes([dict(VALID_PATHWAY, pathway_id="A" * chars)])
+
+
+def _padded_sheet(row_two: bytes, after: bytes = b"") -> bytes:
+    """The pathways header, then ``row_two`` as row 2's content, then ``after`` (bytes, so a
+    hundred million repeats are joined without a Python string of each)."""
+    head = sheet_xml(inline_row(1, HEADER) + '<row r="2">\x00</row>')
+    before, rest = head.encode().split(b"\x00")
+    return before + row_two + rest.replace(b"</worksheet>", after + b"</worksheet>")
+
+
+def repeated_cell_bomb(cells: int = 5_000_000) -> bytes:
+    """Row 2 holds ``cells`` empty cells all at ``A2``: each is in range, so only a count
+    of cells per row sees them (the reader once kept them all: 5 million took 1.5 GB)."""
+    return workbook({"pathways": _padded_sheet(b'<c r="A2"/>' * cells)}, level=9)
+
+
+def child_element_bomb(children: int = 20_000_000) -> bytes:
+    """Row 2 holds ``children`` unknown empty elements: a row's children were held until
+    the row ended."""
+    return workbook({"pathways": _padded_sheet(b"<x/>" * children)}, level=9)
+
+
+def trailing_element_bomb(children: int = 10_000_000) -> bytes:
+    """``children`` elements after ``sheetData`` (where ``mergeCells`` would be): the
+    elements outside the rows were never released."""
+    after = b"<mergeCells>" + b'<mergeCell ref="A1:B1"/>' * children + b"</mergeCells>"
+    return workbook({"pathways": _padded_sheet(b"", after)}, level=9)
+
+
+def nested_element_bomb(depth: int = 2_000_000) -> bytes:
+    """``depth`` unknown elements nested inside row 2: open elements cannot be released,
+    so only a bound on the elements held refuses them."""
+    return workbook({"pathways": _padded_sheet(b"<x>" * depth + b"</x>" * depth)}, level=9)
+
+
+def styles_element_bomb(children: int = 20_000_000) -> bytes:
+    """A styles part of ``children`` elements (read whole before any row)."""
+    styles = (f'<?xml version="1.0"?><styleSheet xmlns="{MAIN}">'.encode()
+              + b"<x/>" * children + b"</styleSheet>")
+    sheet = sheet_xml([inline_row(1, HEADER), inline_row(2, VALUES)])
+    return workbook({"pathways": sheet}, styles=styles.decode(), level=9)

@@ -224,6 +224,7 @@ def test_the_default_limits_are_the_documented_ones():
             LIMITS.max_shared_strings) == (1_000_000, 1_024, 32_767, 2_000_000)
     assert (LIMITS.max_file_bytes, LIMITS.max_decompressed_bytes,
             LIMITS.max_header_bytes) == (256 << 20, 256 << 20, 64 << 10)
+    assert LIMITS.max_xml_elements == 1_000_000
 
 
 @pytest.mark.parametrize(("content", "message"), [
@@ -249,3 +250,44 @@ def test_blank_header_columns_after_extra_columns_are_dropped_by_name(store):
         "pathways.csv: column(s) not in the dataset were ignored: extra",
         "pathways.csv: 1 column(s) with a blank header but with values were ignored; give "
         "each column its dataset name"]
+
+
+def test_a_row_of_repeated_cells_is_refused_at_the_columns_limit():
+    """Five million empty cells all at A2 passed the column check and were all kept (1.2 GB
+    for a 0.11 MB file): a row may hold at most ``max_columns`` cells."""
+    with budget(20), pytest.raises(LimitExceeded) as info:
+        read_submission(files={"pathways.xlsx": hf.repeated_cell_bomb(200_000)})
+    assert str(info.value) == (
+        "pathways.xlsx sheet pathways: the number of cells in row 2 is 1,025, above the limit "
+        "of 1,024" + REJECTED + " (a row may have at most that many cells)")
+
+
+def test_deep_nesting_is_refused_at_the_elements_held_limit():
+    with pytest.raises(LimitExceeded) as info:
+        read_submission(files={"pathways.xlsx": hf.nested_element_bomb(5_000)},
+                        limits=Limits(max_xml_elements=1_000))
+    assert str(info.value) == (
+        "pathways.xlsx sheet pathways: the number of XML elements held at once in "
+        "xl/worksheets/sheet1.xml is 1,001, above the limit of 1,000" + REJECTED)
+
+
+@pytest.mark.parametrize("make", [hf.child_element_bomb, hf.trailing_element_bomb,
+                                  hf.styles_element_bomb],
+                         ids=["children_of_a_row", "after_sheet_data", "styles_part"])
+def test_elements_are_released_as_they_end(make):
+    """A row's unknown children, the elements after ``sheetData`` and a styles part were
+    held until the part ended (0.58 MB packed reached 4.1 GB): now at most the open
+    elements and one cell's children are held, so 100 is enough for 200,000 of them."""
+    files, _ = read_submission(files={"pathways.xlsx": make(200_000)},
+                               limits=Limits(max_xml_elements=100))
+    assert [f.file_name for f in files] == ["pathways.xlsx:pathways"]
+
+
+def test_a_shared_string_with_too_many_runs_is_refused():
+    runs = "<r><t>x</t></r>" * 600
+    sst = f'<?xml version="1.0"?><sst xmlns="{hf.MAIN}"><si>{runs}</si></sst>'
+    rows = [hf.inline_row(1, hf.HEADER), '<row r="2"><c r="A2" t="s"><v>0</v></c></row>']
+    book = hf.workbook({"pathways": hf.sheet_xml(rows)}, shared_strings=sst)
+    with pytest.raises(LimitExceeded, match="pathways.xlsx: the number of XML elements held at "
+                       "once in xl/sharedStrings.xml is 1,001, above the limit of 1,000"):
+        read_submission(files={"pathways.xlsx": book}, limits=Limits(max_xml_elements=1_000))
