@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import duckdb
@@ -18,6 +19,7 @@ import pandas as pd
 
 from cancer_alliance.auth.model import Actor
 from cancer_alliance.errors import UsageError
+from cancer_alliance.store.commit import commit
 
 _TEN_DIGITS = re.compile(r"(?<!\d)\d{3}[ -]?\d{3}[ -]?\d{4}(?!\d)")
 
@@ -47,22 +49,35 @@ def refuse_identifiers(*texts: str | None) -> None:
                                      "choose another")
 
 
+@dataclass
+class Change:
+    """What :func:`atomic` will write in the audit row; a block may complete ``detail``
+    with what the change made (a new record's id), and it is checked again before writing."""
+
+    resource: str
+    detail: str
+
+
 @contextlib.contextmanager
 def atomic(con: duckdb.DuckDBPyConnection, actor: Actor, action: str, resource: str,
-           detail: str) -> Iterator[duckdb.DuckDBPyConnection]:
+           detail: str) -> Iterator[Change]:
     """A change and its audit row in one transaction: both are written, or neither.
 
     The audit text is checked first (:func:`refuse_identifiers`), so a refused text never
-    follows a committed change. Use for every administrative or operations change."""
+    follows a committed change; a detail completed inside the block is checked before the
+    row is written, and a refusal then rolls the change back. Use for every administrative
+    or operations change; the caller's ``con`` must not be in a transaction already."""
     refuse_identifiers(resource, detail)
+    change = Change(resource, detail)
     con.execute("BEGIN TRANSACTION")
     try:
-        yield con
-        record(con, actor, action, resource, detail)
+        yield change
+        refuse_identifiers(change.resource, change.detail)
+        record(con, actor, action, change.resource, change.detail)
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    con.execute("COMMIT")
+    commit(con)
 
 
 def record(

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 
+import duckdb
+
 from cancer_alliance.errors import NotFound, UsageError
 from cancer_alliance.operations import actuals, funding
 from cancer_alliance.operations.db import rows
@@ -31,19 +33,28 @@ def add_bid(con, bid_id: str, title: str, partner_code: str, priority_area: str,
             summary: str = "", risks: str = "", deliverability: str = "",
             benefits: dict[str, tuple[float | None, float | None]] | None = None,
             submitted_by: str | None = None) -> None:
+    """Add a new bid (status SUBMITTED) with its costs by year and expected benefits.
+
+    Never replaces one: loading a file of bids once overwrote a funded bid's status and
+    costs. The key is checked by the insert itself, in the caller's transaction, so of two
+    adds of one id at once one succeeds and the other is refused (at the insert, or at
+    its commit: :func:`cancer_alliance.store.commit.commit`)."""
     if priority_area not in funding.PRIORITY_AREAS:
         raise UsageError(f"bid {bid_id}: priority area '{priority_area}' is not one of "
                          f"{', '.join(funding.PRIORITY_AREAS)}")
     if not costs or any(float(v) < 0 for v in costs.values()):
         raise UsageError(f"bid {bid_id}: costs by year are needed and must not be negative")
-    con.execute(
-        "INSERT OR REPLACE INTO bids (bid_id, title, partner_code, priority_area, summary,"
-        " risks, deliverability, expected_benefit, benefit_unit, status, submitted_by)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'SUBMITTED', ?)",
-        [bid_id, title, partner_code, priority_area, summary, risks, deliverability,
-         float(expected_benefit), benefit_unit, submitted_by],
-    )
-    con.execute("DELETE FROM bid_costs WHERE bid_id = ?", [bid_id])
+    try:
+        con.execute(
+            "INSERT INTO bids (bid_id, title, partner_code, priority_area, summary,"
+            " risks, deliverability, expected_benefit, benefit_unit, status, submitted_by)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'SUBMITTED', ?)",
+            [bid_id, title, partner_code, priority_area, summary, risks, deliverability,
+             float(expected_benefit), benefit_unit, submitted_by],
+        )
+    except duckdb.ConstraintException:
+        raise UsageError(f"bid {bid_id} already exists: choose a new id, or open the "
+                         "existing bid to change it") from None
     for y, amount in costs.items():
         con.execute("INSERT INTO bid_costs VALUES (?, ?, ?)", [bid_id, int(y), float(amount)])
     for code, (base, exp) in (benefits or {}).items():

@@ -9,8 +9,10 @@ row 1), column, value and rule, and nothing of that load is kept (one transactio
 
 from __future__ import annotations
 
+import csv
 import json
 import re
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,7 +20,9 @@ import duckdb
 import pandas as pd
 
 from cancer_alliance.dataset import periods
-from cancer_alliance.errors import UsageError
+from cancer_alliance.errors import SubmissionRejected, UsageError
+from cancer_alliance.ingest.limits import MIB, Limits
+from cancer_alliance.ingest.xlsx import UNREADABLE, Workbook
 from cancer_alliance.operations import (
     bids,
     governance,
@@ -27,6 +31,7 @@ from cancer_alliance.operations import (
     trajectories,
     voice,
 )
+from cancer_alliance.store.commit import commit
 
 _DATE_CELL = re.compile(r"^\d{4}-\d{2}-\d{2} 00:00:00$")
 
@@ -226,23 +231,102 @@ FAMILIES: dict[str, dict[str, Loader]] = {
 WHOLE_TABLE = {_criteria_rows}  # loaders that take every row at once
 
 
-def _read(path: Path, family: str) -> list[tuple[str, str, pd.DataFrame]]:
+# The bounds on one operations file, checked before pandas or openpyxl parses it: far above
+# any alliance's set-up (a few hundred actions, bids or trajectory months), low enough that
+# a load in the web's request thread stays small. A web upload once ran pandas, unbounded,
+# on the event loop.
+MAX_FILE_BYTES = 20 * MIB
+"""Bytes of the file as received."""
+MAX_ROWS = 20_000
+"""Data rows of a CSV or of each workbook sheet (the header not counted)."""
+MAX_COLUMNS = 128
+"""Columns of a CSV's header or cells of any workbook row (the widest table has 11)."""
+MAX_UNPACKED_BYTES = 64 * MIB
+"""What a workbook's zip directory declares its members unpack to, together."""
+MAX_PACKING_RATIO = 100
+"""Unpacked bytes per packed byte of a workbook above 1 MiB unpacked (real ones: 5 to 20)."""
+MAX_HEADER_BYTES = 64 * 1024
+"""Bytes of a CSV's header line (read alone, to count its columns)."""
+LOAD_LIMITS = Limits(max_file_bytes=MAX_FILE_BYTES, max_rows=MAX_ROWS,
+                     max_columns=MAX_COLUMNS, max_decompressed_bytes=MAX_UNPACKED_BYTES,
+                     max_header_bytes=MAX_HEADER_BYTES)
+
+
+def _bounded(what: str, value: int, limit: int, name: str) -> None:
+    if value > limit:
+        raise UsageError(f"{name}: {what} is {value:,}, above the limit of {limit:,}; "
+                         "nothing was loaded")
+
+
+def _check_workbook(path: Path, sheets: list[str]) -> list[str]:
+    """Refuse a workbook beyond the bounds before pandas opens it: the zip directory's
+    declared sizes and ratio, then each sheet's rows and cells streamed by the bounded
+    reader (openpyxl trusts a declared ``A1:XFD1048576`` and pads every row). Returns the
+    titles of the sheets named in ``sheets``."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            members = z.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise UsageError(f"{path.name}: not a readable .xlsx workbook") from None
+    unpacked = sum(m.file_size for m in members)
+    _bounded("the unpacked size the workbook declares (bytes)", unpacked,
+             MAX_UNPACKED_BYTES, path.name)
+    packed = max(1, sum(m.compress_size for m in members))
+    if unpacked > MIB:
+        _bounded("the ratio of its unpacked to its packed size", unpacked // packed,
+                 MAX_PACKING_RATIO, path.name)
+    try:
+        book = Workbook(path.name, path.read_bytes(), LOAD_LIMITS)
+        titles = [t for t, _ in book.sheets if t in sheets]
+        for title, part in book.sheets:
+            if title in titles:
+                for _ in book.rows(title, part):
+                    pass
+    except SubmissionRejected as exc:
+        raise UsageError(str(exc).replace("the submission was rejected and nothing was "
+                                          "changed", "nothing was loaded")) from None
+    except UNREADABLE as exc:
+        raise UsageError(f"{path.name}: not a readable .xlsx workbook ({exc})") from None
+    return titles
+
+
+def _check_csv(path: Path) -> None:
+    """Count the header's columns from its line alone, before pandas reads the file."""
+    with path.open("rb") as f:
+        header = f.readline(MAX_HEADER_BYTES + 1)
+    _bounded("the length of the header line (bytes)", len(header.rstrip(b"\r\n")),
+             MAX_HEADER_BYTES, path.name)
+    line = header.decode("utf-8", "replace").strip("\r\n")
+    _bounded("the number of columns in the header", len(next(csv.reader([line]), [])),
+             MAX_COLUMNS, path.name)
+
+
+def read_file(path: Path, family: str) -> list[tuple[str, str, pd.DataFrame]]:
+    """(label, table, rows) of each table of ``family`` in the file, within the bounds.
+
+    Every bound is checked before pandas parses anything (and pandas is asked for at most
+    one row more than :data:`MAX_ROWS`), so a hostile file costs at most what the bounds
+    allow, on the command line and in the web alike."""
     tables = FAMILIES[family]
     if not path.exists():
         raise UsageError(f"{path}: file not found")
+    _bounded("the size of the file (bytes)", path.stat().st_size, MAX_FILE_BYTES, path.name)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        sheets = pd.read_excel(path, sheet_name=None, dtype=str)
-        # in the family's order (meetings before the decisions that refer to them)
-        known = [(f"{path.name}[{t}]", t, sheets[t]) for t in tables if t in sheets]
-        if not known:
+        titles = _check_workbook(path, list(tables))
+        if not titles:
             raise UsageError(f"{path.name}: no sheet named {', '.join(tables)}")
-        return known
+        sheets = pd.read_excel(path, sheet_name=titles, dtype=str, nrows=MAX_ROWS)
+        # in the family's order (meetings before the decisions that refer to them)
+        return [(f"{path.name}[{t}]", t, sheets[t]) for t in tables if t in sheets]
     if path.suffix.lower() != ".csv":
         raise UsageError(f"{path.name}: only .csv and .xlsx files can be loaded")
+    _check_csv(path)
     try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False)
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, nrows=MAX_ROWS + 1)
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise UsageError(f"{path.name}: cannot be read as CSV ({exc})") from None
+    _bounded("the number of rows", len(df), MAX_ROWS, path.name)
+    _bounded("the number of columns", len(df.columns), MAX_COLUMNS, path.name)
     if path.stem in tables:
         return [(path.name, path.stem, df)]
     if len(tables) == 1:
@@ -250,35 +334,46 @@ def _read(path: Path, family: str) -> list[tuple[str, str, pd.DataFrame]]:
     raise UsageError(f"{path.name}: name the file after its table: {', '.join(tables)}")
 
 
+def counts(parts: list[tuple[str, str, pd.DataFrame]]) -> dict[str, int]:
+    """Rows per table of what :func:`read_file` read (what a load of it reports)."""
+    return {table: len(df) for _, table, df in parts}
+
+
+def load_parts(con, parts: list[tuple[str, str, pd.DataFrame]], family: str,
+               loaded_by: str = "cli") -> dict[str, int]:
+    """Load what :func:`read_file` read, inside the caller's transaction (DuckDB has no
+    nested ones): the web loads a file and writes its audit row in one
+    (:func:`cancer_alliance.auth.audit.atomic`). Returns rows loaded per table."""
+    for label, table, df in parts:
+        required, fn = FAMILIES[family][table]
+        missing = [c for c in required if c not in df.columns]
+        if missing:
+            raise UsageError(f"{label}: required column(s) missing: {', '.join(missing)}")
+        recs = df.to_dict("records")
+        if fn in WHOLE_TABLE:
+            try:
+                fn(con, recs, label)
+            except (ValueError, KeyError, duckdb.Error) as exc:
+                raise UsageError(f"{label}: {exc}") from None
+            continue
+        for i, rec in enumerate(recs, start=2):
+            try:
+                fn(con, rec, loaded_by)
+            except (UsageError, ValueError, KeyError, duckdb.Error) as exc:
+                raise UsageError(f"{label} row {i}: {exc}") from None
+    return counts(parts)
+
+
 def load_file(con, path: str | Path, family: str, loaded_by: str = "cli") -> dict[str, int]:
-    """Load one file into ``family``'s tables; returns rows loaded per table."""
+    """Load one file into ``family``'s tables in one transaction; returns rows per table."""
     if family not in FAMILIES:
         raise UsageError(f"unknown load family '{family}'")
-    parts = _read(Path(path), family)
-    counts: dict[str, int] = {}
+    parts = read_file(Path(path), family)
     con.execute("BEGIN TRANSACTION")
     try:
-        for label, table, df in parts:
-            required, fn = FAMILIES[family][table]
-            missing = [c for c in required if c not in df.columns]
-            if missing:
-                raise UsageError(f"{label}: required column(s) missing: {', '.join(missing)}")
-            recs = df.to_dict("records")
-            if fn in WHOLE_TABLE:
-                try:
-                    fn(con, recs, label)
-                except (ValueError, KeyError, duckdb.Error) as exc:
-                    raise UsageError(f"{label}: {exc}") from None
-                counts[table] = len(df)
-                continue
-            for i, rec in enumerate(recs, start=2):
-                try:
-                    fn(con, rec, loaded_by)
-                except (UsageError, ValueError, KeyError, duckdb.Error) as exc:
-                    raise UsageError(f"{label} row {i}: {exc}") from None
-            counts[table] = len(df)
-        con.execute("COMMIT")
+        loaded = load_parts(con, parts, family, loaded_by)
     except Exception:
         con.execute("ROLLBACK")
         raise
-    return counts
+    commit(con)
+    return loaded

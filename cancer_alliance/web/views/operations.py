@@ -20,6 +20,7 @@ from cancer_alliance.auth.model import Actor
 from cancer_alliance.charts import ChartSpec, Series, builders, render_interactive
 from cancer_alliance.dataset import periods
 from cancer_alliance.errors import AllianceError, UsageError
+from cancer_alliance.jobs import queue
 from cancer_alliance.operations import (
     actuals,
     bids,
@@ -39,7 +40,7 @@ from cancer_alliance.web import data
 from cancer_alliance.web.deps import Forbidden, get_con, render, require
 from cancer_alliance.web.protect import for_actor
 from cancer_alliance.web.security import csp_with_style_hashes
-from cancer_alliance.web.views.operations_forms import parse_number, parse_year_amounts
+from cancer_alliance.web.views.operations_forms import change, parse_number, parse_year_amounts
 
 router = APIRouter(include_in_schema=False)
 VIEW = require("view_operations")
@@ -156,18 +157,20 @@ def add_action(request: Request, action: str = Form(...), owner: str = Form(...)
                due_date: str = Form(""), provider_code: str = Form(""),
                measure_code: str = Form(""), con=Depends(get_con),
                actor: Actor = Depends(EDIT)):
-    aid = governance.add_action(con, action, owner, due_date or None,
-                                provider_code=provider_code or None,
-                                measure_code=measure_code or None, updated_by=actor.username)
-    _audit(request, actor, "edit_operations", "action", f"added action {aid}")
+    with change(con, actor, "action", "added action") as done:
+        aid = governance.add_action(con, action, owner, due_date or None,
+                                    provider_code=provider_code or None,
+                                    measure_code=measure_code or None,
+                                    updated_by=actor.username)
+        done.detail = f"added action {aid}"
     return _back("/operations/governance#actions")
 
 
 @router.post("/operations/actions/{action_id}/status")
 def action_status(request: Request, action_id: int, status: str = Form(...),
                   con=Depends(get_con), actor: Actor = Depends(EDIT)):
-    governance.set_action_status(con, action_id, status, actor.username)
-    _audit(request, actor, "edit_operations", "action", f"action {action_id} status {status}")
+    with change(con, actor, "action", f"action {action_id} status {status}"):
+        governance.set_action_status(con, action_id, status, actor.username)
     return _back("/operations/governance#actions")
 
 
@@ -186,10 +189,10 @@ def deliverable_status(request: Request, deliverable_id: str, rag: str = Form(..
     d = next((x for x in plan.deliverables(con) if x["deliverable_id"] == deliverable_id), None)
     if d is None:
         raise HTTPException(404)
-    plan.upsert_deliverable(con, deliverable_id, d["title"], d["year"], d["owner"],
-                            d["priority"], rag, rag_reason or None, d["depends_on"],
-                            d["measures"], actor.username)
-    _audit(request, actor, "edit_operations", "deliverable", f"{deliverable_id} status {rag}")
+    with change(con, actor, "deliverable", f"{deliverable_id} status {rag}"):
+        plan.upsert_deliverable(con, deliverable_id, d["title"], d["year"], d["owner"],
+                                d["priority"], rag, rag_reason or None, d["depends_on"],
+                                d["measures"], actor.username)
     return _back("/operations/plan")
 
 
@@ -262,14 +265,14 @@ def set_trajectory(request: Request, org_code: str = Form(...), measure_code: st
         if org_code not in {ALLIANCE} | {p["code"] for p in packs.providers(con)}:
             raise UsageError(f'organisation "{org_code[:20]}" is not {ALLIANCE} or a provider '
                              "of the alliance")
-        n = trajectories.set_planned(con, org_code, measure_code, values, actor.username)
+        with change(con, actor, "trajectory", f"{org_code} {measure_code}") as done:
+            n = trajectories.set_planned(con, org_code, measure_code, values, actor.username)
+            done.detail += f" months={n}"
     except AllianceError as exc:
         return render(request, "operations/trajectories.html", status_code=422,
                       title="Trajectories", sections=SECTIONS, error=str(exc),
                       items=trajectories.list_trajectories(con).to_dict("records"),
                       orgs=[org_code], measures=[measure_code])
-    _audit(request, actor, "edit_operations", "trajectory",
-           f"{org_code} {measure_code} months={n}")
     return _back(f"/operations/trajectories/{org_code}/{measure_code}")
 
 
@@ -302,12 +305,8 @@ def new_bid(request: Request, bid_id: str = Form(...), title: str = Form(...),
     if benefit_measure.strip():
         benefits[benefit_measure.strip()] = (parse_number(benefit_baseline, "benefit baseline"),
                                              parse_number(benefit_expected, "expected value"))
-    bid_id = bid_id.strip()
-    if con.execute("SELECT 1 FROM bids WHERE bid_id = ?", [bid_id]).fetchall():
-        # creating never overwrites (a funded bid once became a submitted £1 bid here)
-        raise UsageError("A bid with this id already exists: choose a new id, or open the "
-                         "existing bid to change it.")
-    with audit.atomic(con, actor, "edit_operations", "bid", f"submitted bid {bid_id}"):
+    bid_id = bid_id.strip()  # an existing id is refused by add_bid: creating never overwrites
+    with change(con, actor, "bid", f"submitted bid {bid_id}"):
         bids.add_bid(con, bid_id, title, partner_code, priority_area, costs,
                      expected_benefit, benefit_unit, summary, risks, deliverability, benefits,
                      submitted_by=actor.username)
@@ -330,8 +329,9 @@ async def score_bid(request: Request, bid_id: str, con=Depends(get_con),
     # a score that is not a number is a 400 naming the criterion, never a 500
     scores = {c: parse_number(str(form[f"score_{c}"]), f"score for {c}") for c in crit
               if form.get(f"score_{c}") not in (None, "")}
-    bids.score_bid(con, bid_id, actor.username, scores, str(form.get("comment") or "") or None)
-    _audit(request, actor, "edit_operations", "bid", f"scored bid {bid_id} ({len(scores)})")
+    with change(con, actor, "bid", f"scored bid {bid_id} ({len(scores)})"):
+        bids.score_bid(con, bid_id, actor.username, scores,
+                       str(form.get("comment") or "") or None)
     return _back(f"/operations/bids/{bid_id}")
 
 
@@ -367,8 +367,10 @@ def add_feedback(request: Request, received_date: str = Form(...), source: str =
     aid = int(action_id) if action_id.strip().isdigit() else None
     if aid is not None and not any(a["action_id"] == aid for a in governance.actions(con)):
         raise HTTPException(404, f"action {aid} does not exist")
-    fid = voice.add_feedback(con, received_date, source, theme, you_said, we_did or None, aid)
-    _audit(request, actor, "edit_operations", "feedback", f"added feedback {fid}")
+    with change(con, actor, "feedback", "added feedback") as done:
+        fid = voice.add_feedback(con, received_date, source, theme, you_said, we_did or None,
+                                 aid)
+        done.detail = f"added feedback {fid}"
     return _back("/operations/voice")
 
 
@@ -432,19 +434,18 @@ def generate_pack(request: Request, kind: str = Form(...), period: str = Form(..
                   provider_code: str = Form(""), fmt: str = Form("pdf"),
                   con=Depends(get_con), actor: Actor = Depends(EDIT)):
     """Queue the pack as a job (building a PDF takes seconds) and show its status page."""
-    from cancer_alliance.jobs import queue
-
     if kind not in ("PROVIDER", "BOARD") or fmt not in ("pdf", "html"):
         raise UsageError("Choose a provider or board pack, as PDF or HTML.")
     if kind == "PROVIDER" and provider_code not in {p["code"] for p in packs.providers(con)}:
         raise UsageError("Choose a provider from the list.")
     period = periods.check_month(period)
-    job_id = queue.enqueue(con, "pack", created_by=actor.username,
-                           org_code=provider_code if kind == "PROVIDER" else None,
-                           period=period, params={"kind": kind, "fmt": fmt})
+    with change(con, actor, "pack", f"queued {kind} {provider_code or ''} {period} pack"
+                ) as done:
+        job_id = queue.enqueue(con, "pack", created_by=actor.username,
+                               org_code=provider_code if kind == "PROVIDER" else None,
+                               period=period, params={"kind": kind, "fmt": fmt})
+        done.detail += f" as job {job_id}"
     request.app.state.jobs.notify()
-    _audit(request, actor, "edit_operations", "pack",
-           f"queued {kind} {provider_code or ''} {period} pack as job {job_id}")
     return _back(f"/jobs/{job_id}")
 
 

@@ -3,9 +3,10 @@
 Kept apart from :mod:`.operations` (the pages) so each module stays small; the router here
 is included after that one (``web/routes.py``). Every route needs ``edit_operations`` (alliance
 administrators and analysts), goes through the same domain functions as the file loaders
-(so the same checks apply), and writes one audit row naming the record changed. A file
-upload runs :func:`cancer_alliance.operations.loaders.load_file`: one transaction, and an
-error names the file, row, column, value and rule.
+(so the same checks apply), and writes one audit row naming the record changed, in the
+change's own transaction (:func:`change`). A file upload is read within
+:func:`cancer_alliance.operations.loaders.read_file`'s bounds and loaded as the CLI loads
+it; an error names the file, row, column, value and rule.
 """
 
 from __future__ import annotations
@@ -23,18 +24,18 @@ from cancer_alliance.dataset import periods
 from cancer_alliance.errors import NotFound, UsageError
 from cancer_alliance.operations import actuals, bids, governance, initiatives, loaders, plan
 from cancer_alliance.web.deps import get_con, require
+from cancer_alliance.web.upload_names import upload_name
 
 router = APIRouter(include_in_schema=False)
 EDIT = require("edit_operations")
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+LOAD_SUFFIXES = (".csv", ".xlsx")
 
 
-def _audit(request: Request, actor: Actor, resource: str, detail: str) -> None:
-    cur = request.app.state.con.cursor()
-    try:
-        audit.record(cur, actor, "edit_operations", resource, detail)
-    finally:
-        cur.close()
+def change(con, actor: Actor, resource: str, detail: str):
+    """An operations change and its audit row in one transaction (:func:`audit.atomic`):
+    the audit row was once written after the change, so a refused audit text (a ten-digit
+    code, a possible NHS number) left a committed change unaudited and a 500."""
+    return audit.atomic(con, actor, "edit_operations", resource, detail)
 
 
 def _back(url: str) -> RedirectResponse:
@@ -73,9 +74,9 @@ def parse_year_amounts(text: str, what: str = "costs") -> dict[int, float]:
 def add_member(request: Request, org_code: str = Form(...), org_name: str = Form(...),
                member_type: str = Form(...), system_code: str = Form(""),
                footprint: str = Form(""), con=Depends(get_con), actor: Actor = Depends(EDIT)):
-    governance.add_member(con, org_code.strip(), org_name.strip(), member_type,
-                          _opt(system_code), _opt(footprint))
-    _audit(request, actor, "member", f"member {org_code.strip()} ({member_type})")
+    with change(con, actor, "member", f"member {org_code.strip()} ({member_type})"):
+        governance.add_member(con, org_code.strip(), org_name.strip(), member_type,
+                              _opt(system_code), _opt(footprint))
     return _back("/operations/governance#members")
 
 
@@ -83,8 +84,10 @@ def add_member(request: Request, org_code: str = Form(...), org_name: str = Form
 def add_board_member(request: Request, name: str = Form(...), role: str = Form(...),
                      organisation: str = Form(""), since: str = Form(""),
                      con=Depends(get_con), actor: Actor = Depends(EDIT)):
-    mid = governance.add_board_member(con, name.strip(), role, _opt(organisation), _opt(since))
-    _audit(request, actor, "board_member", f"board member {mid} ({role})")
+    with change(con, actor, "board_member", f"board member ({role})") as done:
+        mid = governance.add_board_member(con, name.strip(), role, _opt(organisation),
+                                          _opt(since))
+        done.detail = f"board member {mid} ({role})"
     return _back("/operations/governance#board")
 
 
@@ -92,9 +95,10 @@ def add_board_member(request: Request, name: str = Form(...), role: str = Form(.
 def add_meeting(request: Request, meeting_date: str = Form(...), kind: str = Form(...),
                 title: str = Form(...), provider_code: str = Form(""), notes: str = Form(""),
                 con=Depends(get_con), actor: Actor = Depends(EDIT)):
-    mid = governance.add_meeting(con, meeting_date, kind, title.strip(), _opt(provider_code),
-                                 _opt(notes))
-    _audit(request, actor, "meeting", f"meeting {mid} ({kind})")
+    with change(con, actor, "meeting", f"meeting ({kind})") as done:
+        mid = governance.add_meeting(con, meeting_date, kind, title.strip(),
+                                     _opt(provider_code), _opt(notes))
+        done.detail = f"meeting {mid} ({kind})"
     return _back("/operations/governance#meetings")
 
 
@@ -105,8 +109,9 @@ def add_decision(request: Request, meeting_id: int = Form(...), decision: str = 
         raise NotFound(f"meeting {meeting_id} does not exist")
     if not decision.strip():
         raise UsageError("a decision needs its text")
-    did = governance.add_decision(con, meeting_id, decision.strip())
-    _audit(request, actor, "decision", f"decision {did} at meeting {meeting_id}")
+    with change(con, actor, "decision", f"decision at meeting {meeting_id}") as done:
+        did = governance.add_decision(con, meeting_id, decision.strip())
+        done.detail = f"decision {did} at meeting {meeting_id}"
     return _back("/operations/governance#meetings")
 
 
@@ -117,8 +122,8 @@ def set_vision(request: Request, title: str = Form(...), vision: str = Form(...)
                con=Depends(get_con), actor: Actor = Depends(EDIT)):
     current = plan.vision(con)
     plan_id = current["plan_id"] if current else "PLAN"
-    plan.set_vision(con, plan_id, title.strip(), vision.strip())
-    _audit(request, actor, "plan", f"vision of plan {plan_id}")
+    with change(con, actor, "plan", f"vision of plan {plan_id}"):
+        plan.set_vision(con, plan_id, title.strip(), vision.strip())
     return _back("/operations/plan")
 
 
@@ -130,10 +135,10 @@ def save_deliverable(request: Request, deliverable_id: str = Form(...), title: s
                      con=Depends(get_con), actor: Actor = Depends(EDIT)):
     did = deliverable_id.strip()
     codes = actuals.check_measure_codes(measures, "measure")
-    plan.upsert_deliverable(con, did, title.strip(), year, owner.strip(), priority, rag,
-                            _opt(rag_reason), _opt(depends_on), ",".join(codes) or None,
-                            actor.username)
-    _audit(request, actor, "deliverable", f"saved deliverable {did}")
+    with change(con, actor, "deliverable", f"saved deliverable {did}"):
+        plan.upsert_deliverable(con, did, title.strip(), year, owner.strip(), priority, rag,
+                                _opt(rag_reason), _opt(depends_on), ",".join(codes) or None,
+                                actor.username)
     return _back("/operations/plan")
 
 
@@ -155,9 +160,9 @@ async def set_value_framework(request: Request, con=Depends(get_con),
         w = parse_number(str(form.get("new_weight", "")), f"weight of {new}")
         if w:
             crit[new] = (str(form.get("new_label") or new).strip(), w)
-    bids.set_criteria(con, crit)
-    _audit(request, actor, "value_framework",
-           "weights " + ", ".join(f"{k}={w:g}" for k, (_, w) in crit.items()))
+    with change(con, actor, "value_framework",
+                "weights " + ", ".join(f"{k}={w:g}" for k, (_, w) in crit.items())):
+        bids.set_criteria(con, crit)
     return _back("/operations/bids#framework")
 
 
@@ -165,9 +170,9 @@ async def set_value_framework(request: Request, con=Depends(get_con),
 def apply_decision(request: Request, budget: float = Form(...), min_score: str = Form(""),
                    con=Depends(get_con), actor: Actor = Depends(EDIT)):
     ms = parse_number(min_score, "minimum score")
-    d = bids.run_decision(con, budget, actor.username, min_score=ms, apply=True)
-    _audit(request, actor, "funding_decision",
-           f"budget {budget:.0f}: funded {', '.join(a.bid_id for a in d.funded) or 'none'}")
+    with change(con, actor, "funding_decision", f"budget {budget:.0f}") as done:
+        d = bids.run_decision(con, budget, actor.username, min_score=ms, apply=True)
+        done.detail += f": funded {', '.join(a.bid_id for a in d.funded) or 'none'}"
     return _back(f"/operations/bids?budget={budget:.0f}#decisions")
 
 
@@ -179,8 +184,8 @@ def save_rule(request: Request, rule_id: str = Form(...), name: str = Form(...),
         parsed = json.loads(rule)
     except json.JSONDecodeError as exc:
         raise UsageError(f"funding rule {rule_id}: not valid JSON ({exc.msg})") from None
-    bids.save_rule(con, rule_id.strip(), name.strip(), parsed)
-    _audit(request, actor, "funding_rule", f"saved funding rule {rule_id.strip()}")
+    with change(con, actor, "funding_rule", f"saved funding rule {rule_id.strip()}"):
+        bids.save_rule(con, rule_id.strip(), name.strip(), parsed)
     return _back("/operations/funding-rules")
 
 
@@ -193,8 +198,9 @@ def _bid_exists(con, bid_id: str) -> None:
 def add_spend(request: Request, bid_id: str, month: str = Form(...), amount: float = Form(...),
               con=Depends(get_con), actor: Actor = Depends(EDIT)):
     _bid_exists(con, bid_id)
-    bids.record_spend(con, bid_id, periods.check_month(month, "month"), amount)
-    _audit(request, actor, "bid", f"spend on bid {bid_id} for {month}")
+    month = periods.check_month(month, "month")
+    with change(con, actor, "bid", f"spend on bid {bid_id} for {month}"):
+        bids.record_spend(con, bid_id, month, amount)
     return _back(f"/operations/bids/{bid_id}#spend")
 
 
@@ -203,8 +209,8 @@ def save_milestone(request: Request, bid_id: str, milestone: str = Form(...),
                    due_date: str = Form(...), status: str = Form("PLANNED"),
                    con=Depends(get_con), actor: Actor = Depends(EDIT)):
     _bid_exists(con, bid_id)
-    bids.set_milestone(con, bid_id, milestone.strip(), due_date, status)
-    _audit(request, actor, "bid", f"milestone of bid {bid_id} {status}")
+    with change(con, actor, "bid", f"milestone of bid {bid_id} {status}"):
+        bids.set_milestone(con, bid_id, milestone.strip(), due_date, status)
     return _back(f"/operations/bids/{bid_id}#milestones")
 
 
@@ -219,9 +225,10 @@ def register_initiative(request: Request, initiative_id: str = Form(...), name: 
                         actor: Actor = Depends(EDIT)):
     iid = initiative_id.strip()
     actuals.check_measure_codes(target_measures, "target measure")
-    initiatives.register(con, iid, name.strip(), kind.strip(), _opt(provider_code), go_live,
-                         target_measures, improvement, _opt(owner), _opt(description))
-    _audit(request, actor, "initiative", f"registered initiative {iid}")
+    with change(con, actor, "initiative", f"registered initiative {iid}"):
+        initiatives.register(con, iid, name.strip(), kind.strip(), _opt(provider_code),
+                             go_live, target_measures, improvement, _opt(owner),
+                             _opt(description))
     return _back(f"/operations/initiatives/{iid}")
 
 
@@ -229,29 +236,37 @@ def register_initiative(request: Request, initiative_id: str = Form(...), name: 
 def record_evaluation(request: Request, initiative_id: str, con=Depends(get_con),
                       actor: Actor = Depends(EDIT)):
     """Keep today's verdicts in the register (what the page shows is not stored on a GET)."""
-    results = initiatives.evaluate_initiative(con, initiative_id, store=True)
-    _audit(request, actor, "initiative", f"evaluated initiative {initiative_id} "
-           f"({len(results)} measure(s))")
+    with change(con, actor, "initiative", f"evaluated initiative {initiative_id}") as done:
+        results = initiatives.evaluate_initiative(con, initiative_id, store=True)
+        done.detail += f" ({len(results)} measure(s))"
     return _back(f"/operations/initiatives/{initiative_id}")
 
 
 # --- bulk set-up from a file --------------------------------------------------------------
 
 @router.post("/operations/load")
-async def load_upload(request: Request, family: str = Form(...),
-                      file: UploadFile = File(...), con=Depends(get_con),
-                      actor: Actor = Depends(EDIT)):
-    """Load one CSV (named after its table) or xlsx workbook, exactly as the CLI does."""
+def load_upload(family: str = Form(...), file: UploadFile = File(...), con=Depends(get_con),
+                actor: Actor = Depends(EDIT)):
+    """Load one CSV (named after its table) or xlsx workbook, exactly as the CLI does.
+
+    A plain ``def``: the upload is read and parsed in the thread pool, never on the event
+    loop, within :func:`loaders.read_file`'s bounds; the load and its audit row are one
+    transaction."""
     if family not in loaders.FAMILIES:
         raise UsageError(f"unknown load family '{family}'")
-    name = Path(file.filename or "upload.csv").name
-    data = await file.read(MAX_UPLOAD_BYTES + 1)
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise UsageError(f"{name}: larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
+    name = upload_name(file.filename, LOAD_SUFFIXES)
+    if not name:
+        raise UsageError("Choose a file to load (.csv or .xlsx).")
+    data = file.file.read(loaders.MAX_FILE_BYTES + 1)
+    if len(data) > loaders.MAX_FILE_BYTES:
+        raise UsageError(f"{name}: larger than {loaders.MAX_FILE_BYTES >> 20} MB; "
+                         "nothing was loaded")
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / name
         path.write_bytes(data)
-        counts = loaders.load_file(con, path, family, loaded_by=actor.username)
-    _audit(request, actor, f"load_{family}",
-           f"{name}: " + ", ".join(f"{t}={n}" for t, n in counts.items()))
+        parts = loaders.read_file(path, family)
+    counts = loaders.counts(parts)
+    with change(con, actor, f"load_{family}",
+                f"{name}: " + ", ".join(f"{t}={n}" for t, n in counts.items())):
+        loaders.load_parts(con, parts, family, loaded_by=actor.username)
     return _back(f"/operations?loaded={family}")

@@ -8,8 +8,6 @@ is patient-level: it needs ``view_patient`` for the submission's provider and is
 
 from __future__ import annotations
 
-import re
-
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import RedirectResponse
 
@@ -17,20 +15,16 @@ from cancer_alliance.auth import policy
 from cancer_alliance.auth.model import Actor
 from cancer_alliance.errors import UsageError
 from cancer_alliance.ingest.admission import check_period, check_provider, data_start, open_month
-from cancer_alliance.ingest.limits import LIMITS
 from cancer_alliance.jobs import queue, spool
 from cancer_alliance.reference.organisations import organisations
 from cancer_alliance.web import data, paging, params
 from cancer_alliance.web.deps import Forbidden, check, get_con, render, require
+from cancer_alliance.web.upload_names import upload_name
 from cancer_alliance.web.views.standards import csv_response
 
 router = APIRouter()
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
-MAX_NAME = 120  # characters in an uploaded file's name
-ALLOWED_SUFFIXES = (".csv", ".parquet", ".xlsx")
-FILE_NAME = re.compile(rf"[\w][\w .()+-]{{0,{MAX_NAME - 9}}}\.(csv|parquet|xlsx)",
-                       re.IGNORECASE | re.ASCII)
 
 
 def validate_upload(request: Request, actor: Actor, provider: str, period: str) -> None:
@@ -77,19 +71,9 @@ def queue_upload(request: Request, actor: Actor, provider: str, period: str,
     """
     named = []
     for up in uploads:
-        name = (up.filename or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
-        if not name:
-            continue
-        if len(name.encode("utf-8", "surrogatepass")) > LIMITS.max_file_name_bytes:
-            # refused before anything is read or written (a 300-character name once failed
-            # in the archive step: a 500, the name in the log and an orphan folder)
-            raise HTTPException(400, f"A file name is longer than "
-                                f"{LIMITS.max_file_name_bytes} characters; rename the file.")
-        if not FILE_NAME.fullmatch(name):
-            # the file's name is not repeated: it could be anything, an NHS number included
-            raise HTTPException(400, "Each file must be CSV, Parquet or Excel (.csv, .parquet "
-                                f"or .xlsx), with a name of at most {MAX_NAME} characters.")
-        named.append((name, up.file))
+        name = upload_name(up.filename)  # refused before anything is read or written
+        if name:
+            named.append((name, up.file))
     if not named:
         raise HTTPException(400, f"Choose at least one file ({needs}).")
     runner = request.app.state.jobs
