@@ -18,6 +18,15 @@ tokens_app = typer.Typer(help="Manage per-provider API tokens for automatic subm
                          no_args_is_help=True)
 
 
+#: How often (seconds) Python's interpreter lock is handed between threads while ``serve``
+#: runs; Python's default is 0.005. The job worker and the warm-up run long stretches of
+#: Python in the serving process (ingest, pandas, pack figures), and each time a request's
+#: thread wants the lock it waits up to one interval, many times a request (the "convoy"
+#: effect). A shorter interval trims that wait; measured with ``benchmarks/bench_load.py``
+#: (20 users, a 150 MB upload ingested meanwhile), see docs/explanation/security.md.
+SWITCH_INTERVAL_S = 0.001
+
+
 def serve(
     db: DbOption = None,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
@@ -58,6 +67,7 @@ def serve_app(db: str | None, host: str, port: int, *, secure_cookies: bool = Tr
     if not warmer.wait_idle(settings.warm_budget_s):
         console.print("Preparing the remaining pages in the background.")
     console.print(f"Cancer Dashboard on http://{host}:{port}  (Ctrl+C stops)")
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
     try:
         uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
     finally:

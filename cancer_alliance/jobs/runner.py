@@ -61,6 +61,11 @@ class JobRunner:
         self._stop.set()
         self._wake.set()
 
+    @property
+    def busy(self) -> bool:
+        """Whether a job is running now (or its after-change callbacks are)."""
+        return self._busy > 0
+
     def notify(self) -> None:
         """A job was queued: wake a worker (starting them if needed)."""
         self.start()

@@ -34,7 +34,7 @@ from cancer_alliance.metrics.compile import (
 )
 from cancer_alliance.metrics.data_start import data_start, from_month
 from cancer_alliance.metrics.definition import Era
-from cancer_alliance.metrics.engines import make_engine
+from cancer_alliance.metrics.engines import make_engine, to_frame
 from cancer_alliance.metrics.lake_results import stored_outcomes
 from cancer_alliance.metrics.ptl import PTL_COLUMNS, census_table, ptl_table
 from cancer_alliance.metrics.reuse import key_of, remembered
@@ -120,7 +120,7 @@ def outcomes(con: duckdb.DuckDBPyConnection, standard: str | None = None,
     codes = _codes(standard)
     with backend_for(con, engine, spark) as backend:
         t = _period_filter(outcomes_table(backend, codes), period)
-        df = t.select(*(WIDE_COLUMNS if wide else OUTCOME_COLUMNS)).to_pandas()
+        df = to_frame(t.select(*(WIDE_COLUMNS if wide else OUTCOME_COLUMNS)))
     return _sort_outcomes(_tidy(df))
 
 
@@ -220,7 +220,7 @@ def compute_many(con: duckdb.DuckDBPyConnection, standards: Sequence[str] | None
         within_share = ibis.cases((t.outcome == "within", t.share), else_=0.0)
         agg = t.group_by(standard=t.standard, reporting_period=t.reporting_period,
                          **keys).aggregate(total=t.share.sum(), within=within_share.sum())
-        df = agg.to_pandas()
+        df = to_frame(agg)
     frames = [_finish_metrics(code, df[df["standard"] == code].drop(columns="standard"),
                               groups, grain) for code in codes]
     return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
@@ -259,10 +259,10 @@ def _census_counts(con, groups, grain, period, filters, engine, spark) -> pd.Dat
         censuses = {m: periods.month_end(m) for m in months}
         t = BREAKDOWNS.filter(census_table(backend, censuses), filters)
         keys = {g: t[g] for g in groups}
-        df = t.group_by(reporting_period=t.reporting_period, **keys).aggregate(
+        df = to_frame(t.group_by(reporting_period=t.reporting_period, **keys).aggregate(
             open=t.count().cast("float64"),
             backlog_62=ibis.cases((t.in_62_day_backlog, 1.0), else_=0.0).sum(),
-            over_104=ibis.cases((t.in_104_day_subset, 1.0), else_=0.0).sum()).to_pandas()
+            over_104=ibis.cases((t.in_104_day_subset, 1.0), else_=0.0).sum()))
     if not groups:
         # a census with nobody open is a count of zero, not a missing month
         df = df.set_index("reporting_period").reindex(list(censuses), fill_value=0.0)
@@ -339,7 +339,7 @@ def _data_months(backend: Any) -> tuple[str, str] | None:
     last = ibis.coalesce(p.pathway_closed_date, p.first_treatment_date,
                          p.diagnosis_communicated_date, p.first_seen_date,
                          p.referral_received_date).max()
-    row = p.aggregate(first=first, last=last).to_pandas().iloc[0]
+    row = to_frame(p.aggregate(first=first, last=last)).iloc[0]
     if pd.isna(row["first"]):
         return None
     return (pd.Timestamp(row["first"]).strftime("%Y-%m"),
@@ -358,7 +358,7 @@ def ptl(con: duckdb.DuckDBPyConnection | None, census: date, engine: str = "duck
 
 def _ptl(con, census: date, engine: Any, spark: Any) -> pd.DataFrame:
     with backend_for(con, engine, spark) as backend:
-        df = ptl_table(backend, census).select(*PTL_COLUMNS).to_pandas()
+        df = to_frame(ptl_table(backend, census).select(*PTL_COLUMNS))
     df = _tidy(df)
     return df.sort_values(["provider_code", "pathway_id"]).reset_index(drop=True)
 
@@ -399,7 +399,7 @@ def transfer_phases(con: duckdb.DuckDBPyConnection, period: Any = None,
             keys = {g: (who if g == "provider_code" else p[g]) for g in groups}
             agg = p.group_by(reporting_period=p.reporting_period, **keys).aggregate(
                 total=p.count(), within=met.cast("int64").sum())
-            frames.append(agg.to_pandas().assign(phase=phase))
+            frames.append(to_frame(agg).assign(phase=phase))
     df = pd.concat(frames, ignore_index=True)
     columns = ["period", *groups, "phase", "total", "within", "breaches", "performance"]
     if df.empty:

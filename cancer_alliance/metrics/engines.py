@@ -34,7 +34,11 @@ from urllib.parse import urlsplit
 
 import duckdb
 import ibis
+import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
+import pyarrow.types as pat
+from ibis.backends.duckdb.converter import DuckDBPandasData
 
 from cancer_alliance.errors import UsageError
 from cancer_alliance.lake import (
@@ -411,9 +415,27 @@ class Engine:
         """The SQL ``sql`` (this engine's dialect) as a temporary view ``name``, as a table."""
         raise NotImplementedError
 
+    def frame(self, expr: ibis.Table) -> pd.DataFrame:
+        """``expr``'s rows as the pandas frame ibis's ``to_pandas`` gives."""
+        return expr.to_pandas()
+
 
 #: The dataset tables pinned inputs are built from (their columns key the compiled SQL).
 _PINNED_SOURCES = ("pathways", "subsequent_treatments")
+
+
+#: The Arrow type a gappy date or timestamp column is cast to, giving the dtype ibis gives
+#: (``datetime64[s]`` for dates, ``datetime64[ns]`` for timestamps without a time zone).
+_DATE_UNITS = {"date": pa.timestamp("s"), "timestamp": pa.timestamp("ns")}
+
+
+def _temporal(arrow_type: pa.DataType) -> str:
+    """``"date"``, ``"timestamp"`` (no time zone) or ``""``: which fast cast applies."""
+    if pat.is_date(arrow_type):
+        return "date"
+    if pat.is_timestamp(arrow_type) and arrow_type.tz is None:
+        return "timestamp"
+    return ""
 
 
 class DuckDBEngine(Engine):
@@ -442,6 +464,34 @@ class DuckDBEngine(Engine):
         self.backend.con.execute(f"CREATE TEMP VIEW {name} AS {sql}")
         return self.backend.table(name)
 
+    def frame(self, expr: ibis.Table) -> pd.DataFrame:
+        """The frame ``expr.to_pandas()`` gives, made faster where dates have gaps.
+
+        ibis (12) turns every Arrow column holding a null into Python objects, one value at
+        a time, before casting it back: a million pathways' dates with a gap (no treatment
+        yet, no death) took about a second a column, in the serving process, holding
+        Python's interpreter lock while every other request waited. Date and plain
+        timestamp columns are cast by Arrow instead (nulls become ``NaT``, as before);
+        every other column takes ibis's own path, and ibis's own conversion to the
+        expression's schema runs last, so dtypes and values are unchanged
+        (``tests/metrics/test_to_frame.py`` compares the two)."""
+        table = expr.to_pyarrow()
+        columns = {}
+        for name, col in zip(table.column_names, table.columns, strict=True):
+            cast_to = _DATE_UNITS.get(_temporal(col.type)) if col.null_count else None
+            if cast_to is not None:
+                try:
+                    columns[name] = col.cast(cast_to).to_pandas()
+                    continue
+                except pa.ArrowInvalid:  # beyond pandas' nanosecond range: ibis's path
+                    pass
+            if pat.is_nested(col.type) or pat.is_dictionary(col.type) or col.null_count:
+                columns[name] = col.to_pylist()
+            else:
+                columns[name] = col.to_pandas()
+        df = pd.DataFrame(columns)
+        return DuckDBPandasData.convert_table(df, expr.schema())
+
     def _drop_temp(self, name: str) -> None:
         """Drop a temporary table or view of this name, whichever it is."""
         rows = self.backend.con.execute(
@@ -467,6 +517,14 @@ class SparkEngine(Engine):
 
 
 _ENGINES: dict[str, type[Engine]] = {"duckdb": DuckDBEngine, "pyspark": SparkEngine}
+
+
+def to_frame(expr: ibis.Table) -> pd.DataFrame:
+    """``expr``'s rows as a pandas frame, on whichever engine ``expr`` is bound to.
+
+    Use instead of ``expr.to_pandas()``: the same frame, by the engine's fastest route
+    (:meth:`Engine.frame`)."""
+    return engine_for(ibis.get_backend(expr)).frame(expr)
 
 
 def engine_for(backend: Any) -> Engine:

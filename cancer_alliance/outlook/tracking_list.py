@@ -22,6 +22,7 @@ from cancer_alliance import metrics
 from cancer_alliance.metrics import platform_rules as rules
 from cancer_alliance.metrics.api import backend_for
 from cancer_alliance.metrics.base import enriched_pathways
+from cancer_alliance.metrics.engines import to_frame
 from cancer_alliance.outlook import breach_risk as br
 from cancer_alliance.outlook import risk_cache
 
@@ -46,7 +47,7 @@ def load_pathways(con: duckdb.DuckDBPyConnection, census: date, engine: str = "d
         done = (p.first_treatment_date <= c) | (p.pathway_closed_date <= c)
         p = p.filter((p.clock_start <= c)
                      & ((p.clock_start >= ibis.date(oldest.isoformat())) | ~done.fill_null(False)))
-        return p.select(*br.COLUMNS).to_pandas()
+        return to_frame(p.select(*br.COLUMNS))
 
 
 def fitted_risks(con: duckdb.DuckDBPyConnection, census: date, engine: str = "duckdb",

@@ -63,6 +63,14 @@ def _reopened(app: FastAPI, con) -> None:
     app.state.warmer.request()
 
 
+def _prepare_pages(app: FastAPI) -> None:
+    """A visitor found a page older than the data (given the previous one meanwhile): ask
+    the warm-up for it, unless a job is running (its end asks for the warm-up anyway, and
+    preparing pages during an ingest would slow both)."""
+    if not app.state.jobs.busy:
+        app.state.warmer.ensure()
+
+
 def create_app(settings: WebSettings | None = None, *, con=None) -> FastAPI:
     """Build the Cancer Dashboard app. ``con`` reuses an open store connection (tests, demo)."""
     settings = settings or WebSettings()
@@ -88,6 +96,8 @@ def create_app(settings: WebSettings | None = None, *, con=None) -> FastAPI:
     app.state.templates = make_templates()
     # Results are cached per app, so per store: never served from another store's cache.
     app.state.results = data.ResultCache()
+    if settings.warm_pages:
+        app.state.results.refresher = lambda: _prepare_pages(app)
     app.add_middleware(data.ResultCacheScope, cache=app.state.results)
     ensure_materialised(app.state.con)
     app.add_middleware(StoreGate)

@@ -14,7 +14,8 @@ Protection for the actor is applied by :mod:`cancer_alliance.web.protect`, not h
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date
 from typing import Any
@@ -72,6 +73,13 @@ class ResultCache:
     (twenty users opening the backlog page after a submission cost one computation, and the
     warm-up's computation is shared with the first visitor's). If the computing thread
     fails, one waiter computes in its place.
+
+    ``refresher``, when set (the app sets it when the warm-up is on), is called by
+    :meth:`get_or_previous` for a value older than the data that nobody is computing yet:
+    it asks the warm-up to make the new one, and the visitor gets the previous one at once
+    rather than computing it in a request thread (which slowed every other request while
+    it ran). The warm-up computes inside :func:`preparing`, so it never gets the previous
+    value itself.
     """
 
     def __init__(self, maxsize: int = CACHE_SIZE, version_ttl: float = VERSION_TTL) -> None:
@@ -82,6 +90,7 @@ class ResultCache:
         #: key -> (data version, value): the last value of each :meth:`get_or_previous` key,
         #: kept through :meth:`clear` (it is what a visitor sees while the new one is made)
         self._last_good: dict[Hashable, tuple[tuple, Any]] = {}
+        self.refresher: Callable[[], None] | None = None
 
     def data_version(self, con: duckdb.DuckDBPyConnection) -> tuple:
         with self._lock:
@@ -106,18 +115,24 @@ class ResultCache:
     def get_or_previous(self, con: duckdb.DuckDBPyConnection, key: tuple,
                         compute: Callable[[], Any]) -> tuple[Any, tuple | None]:
         """``(value, None)`` for the store's current data, as :meth:`get`; but while another
-        thread is computing it (the warm-up, just after a submission), ``(the last value,
-        its data version)`` at once instead of waiting, so the page can say which data it
-        shows. Only for values that are the same for every reader (the public page), as
-        the last value is shown to whoever asks next."""
+        thread is computing it (the warm-up, just after a submission), or a ``refresher``
+        has been asked to, ``(the last value, its data version)`` at once instead of
+        waiting, so the page can say which data it shows. Only for values that are the same
+        for every reader (the public page), as the last value is shown to whoever asks
+        next."""
         version = self.data_version(con)
         with self._lock:
             full = (version, *key)
             if full in self._results:
                 return self._results[full], None
             last = self._last_good.get(key)
-            if self._flight.computing(full) and last is not None and last[0] != version:
+            stale = last is not None and last[0] != version
+            if stale and self._flight.computing(full):
                 return last[1], last[0]
+            refresh = stale and self.refresher is not None and not _preparing.get()
+        if refresh:
+            self.refresher()
+            return last[1], last[0]
         value = self.get(con, key, compute)
         with self._lock:
             self._last_good[key] = (version, value)
@@ -140,6 +155,19 @@ class ResultCache:
 
 
 _current: ContextVar[ResultCache | None] = ContextVar("result_cache", default=None)
+#: True while the warm-up prepares pages: it computes values, never takes the previous one
+_preparing: ContextVar[bool] = ContextVar("preparing_pages", default=False)
+
+
+@contextmanager
+def preparing() -> Iterator[None]:
+    """Within: :meth:`ResultCache.get_or_previous` computes the current value (the
+    warm-up making the page visitors were given the previous one of)."""
+    token = _preparing.set(True)
+    try:
+        yield
+    finally:
+        _preparing.reset(token)
 
 
 class ResultCacheScope:

@@ -135,6 +135,12 @@ class Warmer:
                                                 daemon=True)
                 self._thread.start()
 
+    def ensure(self) -> None:
+        """Prepare the pages unless a run is already pending or going (a visitor found a
+        page older than the data: it is made by the run in hand, or by this one)."""
+        if self._idle.is_set():
+            self.request()
+
     def wait_idle(self, timeout: float | None = None) -> bool:
         """Wait until no run is pending or going; False if ``timeout`` passed first."""
         return self._idle.wait(timeout)
@@ -218,7 +224,8 @@ class Warmer:
                 return  # stopping, or newer data: start again from the top
             t0 = time.perf_counter()
             try:
-                status = asyncio.run(_get(self.app, path, actor))
+                with data.preparing():
+                    status = asyncio.run(_get(self.app, path, actor))
             except Exception as exc:  # noqa: BLE001 - one page failing never stops the rest
                 log.warning("warming %s failed: %s", path, type(exc).__name__)
                 status = 0

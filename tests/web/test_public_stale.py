@@ -10,8 +10,9 @@ import threading
 import pytest
 from fastapi.testclient import TestClient
 
+from cancer_alliance.auth.model import Actor
 from cancer_alliance.store import connect
-from cancer_alliance.web import data
+from cancer_alliance.web import data, warm
 from cancer_alliance.web.app import create_app
 from cancer_alliance.web.settings import WebSettings
 from cancer_alliance.web.views import public
@@ -109,3 +110,70 @@ def test_public_page_says_which_data_it_shows_while_the_new_one_is_made(own_app,
     assert pages and pages[0].status_code == 200 and NOTE not in pages[0].text
     after = TestClient(own_app, base_url="https://testserver").get("/public")
     assert NOTE not in after.text
+
+
+def test_a_stale_value_nobody_computes_is_asked_of_the_refresher():
+    """With the warm-up on, a visitor never computes a value older than the data: they get
+    the previous one and the warm-up is asked; the warm-up itself (``preparing``) computes."""
+    cache = Versions()
+    assert cache.get_or_previous(None, ("k",), lambda: "A") == ("A", None)
+    old = cache.version
+    cache.version = (2, 2, "2024-08-01 10:00")
+    cache.clear()
+    asked = []
+    cache.refresher = lambda: asked.append("warm")
+    assert cache.get_or_previous(None, ("k",), lambda: pytest.fail("computed by a visitor")
+                                 ) == ("A", old)
+    assert asked == ["warm"]
+    with data.preparing():
+        assert cache.get_or_previous(None, ("k",), lambda: "B") == ("B", None)
+    assert cache.get_or_previous(None, ("k",), lambda: pytest.fail("computed twice")) == (
+        "B", None)
+    assert asked == ["warm"]
+    # nothing older to show: the visitor computes, refresher or not
+    assert cache.get_or_previous(None, ("other",), lambda: "D") == ("D", None)
+    assert asked == ["warm"]
+
+
+@pytest.fixture
+def warm_app(store, tmp_path):
+    cur = store.cursor()
+    cur.execute("CHECKPOINT")
+    cur.close()
+    (path,), = store.execute("SELECT path FROM duckdb_databases() WHERE NOT internal"
+                             " AND database_name = current_database()").fetchall()
+    db = tmp_path / "copy.duckdb"
+    shutil.copyfile(path, db)
+    con = connect(db)
+    app = create_app(WebSettings(secret=SECRET, oidc=None, census="2024-06-30",
+                                 warm_pages=True), con=con)
+    yield app
+    assert app.state.warmer.stop()
+    app.state.jobs.stop()
+    con.close()
+
+
+def test_the_warm_up_makes_the_page_a_visitor_found_stale(warm_app, monkeypatch):
+    # the warm-up prepares the public page only (the others are tested in test_warm.py)
+    monkeypatch.setattr(warm, "navigation_pages", lambda con: [(Actor.anonymous(), "/public")])
+    monkeypatch.setattr(warm.Warmer, "_prepare_risks", lambda self: None)
+    monkeypatch.setattr(warm.Warmer, "_prepare_packs", lambda self: [])
+    client = TestClient(warm_app, base_url="https://testserver")
+    assert warm_app.state.warmer.wait_idle(120)
+    first = client.get("/public")
+    assert first.status_code == 200 and NOTE not in first.text
+    cur = warm_app.state.con.cursor()
+    cur.execute("INSERT INTO submissions (submission_id, provider_code, period, submitted_by,"
+                " submitted_at, status, dataset_version, rows_read, accepted, rejected)"
+                " VALUES (9001, 'RAA', '2024-06', 'test', TIMESTAMP '2030-01-02 03:04',"
+                " 'loaded', 1, 0, 0, 0)")
+    cur.close()
+    warm_app.state.results.clear()  # a change the warm-up was not told of
+    asked = []
+    ensure = warm_app.state.warmer.ensure
+    monkeypatch.setattr(warm_app.state.warmer, "ensure", lambda: (asked.append(1), ensure()))
+    stale = client.get("/public")
+    assert stale.status_code == 200 and NOTE in stale.text and asked
+    assert warm_app.state.warmer.wait_idle(120)
+    fresh = client.get("/public")
+    assert fresh.status_code == 200 and NOTE not in fresh.text

@@ -21,6 +21,7 @@ import pandas as pd
 from cancer_alliance.errors import NotFound, UsageError
 from cancer_alliance.metrics.api import backend_for
 from cancer_alliance.metrics.data_start import data_start, from_day
+from cancer_alliance.metrics.engines import to_frame
 from cancer_alliance.metrics.measures.cohorts import COHORTS, enriched
 from cancer_alliance.metrics.measures.definitions import MEASURES
 from cancer_alliance.metrics.measures.grouping import (
@@ -122,7 +123,7 @@ def compute_measures(
                 t = COHORTS[code](backend, p if cached is None else cached)
                 t = apply_filters(from_day(period_filter(t, period), start), filters)
                 parts.append(_month_counts(t, code, groups, defs[code].kind == "mix"))
-            monthly = _split(ibis.union(*parts).to_pandas(), codes)
+            monthly = _split(to_frame(ibis.union(*parts)), codes)
         finally:
             if cached is not None:
                 cached.release()

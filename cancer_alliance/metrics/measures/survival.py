@@ -23,6 +23,7 @@ import pandas as pd
 
 from cancer_alliance.dataset import periods
 from cancer_alliance.metrics.api import backend_for
+from cancer_alliance.metrics.engines import to_frame
 from cancer_alliance.metrics.measures import rules
 from cancer_alliance.metrics.measures.cohorts import enriched, survival_cohort
 from cancer_alliance.metrics.measures.grouping import (
@@ -75,7 +76,7 @@ def _frame(con: duckdb.DuckDBPyConnection, groups: list[str], grain: str | None,
     with backend_for(con, "duckdb") as backend:
         t = survival_cohort(backend, enriched(backend))
         t = apply_filters(period_filter(t, period), filters)
-        df = t.select(*groups, "_date", "date_of_death").to_pandas()
+        df = to_frame(t.select(*groups, "_date", "date_of_death"))
     keys = list(groups)
     if grain is not None:
         df["period"] = [periods.label(f"{d.year:04d}-{d.month:02d}", grain)
