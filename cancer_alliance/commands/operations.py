@@ -47,19 +47,25 @@ def _con(db):
     return connect(db)
 
 
-def _audit(con, resource: str, detail: str, action: str = "edit_operations") -> None:
-    """CLI changes (and patient-level outputs, ``action="view_patient"``) are audited like
-    the browser's, under the operating-system user."""
+def _cli_actor():
+    """Who a command acts as in the audit log: the operating-system user, as an admin."""
     import getpass
 
-    from cancer_alliance.auth import audit
     from cancer_alliance.auth.model import Actor
 
     try:
         user = getpass.getuser()
     except (KeyError, OSError):
         user = "cli"
-    audit.record(con, Actor(username=f"cli:{user}", role="admin"), action, resource, detail)
+    return Actor(username=f"cli:{user}", role="admin")
+
+
+def _audit(con, resource: str, detail: str, action: str = "edit_operations") -> None:
+    """CLI changes (and patient-level outputs, ``action="view_patient"``) are audited like
+    the browser's, under the operating-system user."""
+    from cancer_alliance.auth import audit
+
+    audit.record(con, _cli_actor(), action, resource, detail)
 
 
 def _pack_period(con, period: str | None) -> str:
@@ -171,10 +177,7 @@ def report_archive(db: DbOption = None,
 def _load(family: str, file: Path, db) -> None:
     from cancer_alliance.operations import loaders
 
-    con = _con(db)
-    counts = loaders.load_file(con, file, family)
-    _audit(con, f"load_{family}",
-           f"{file.name}: " + ", ".join(f"{t}={n}" for t, n in counts.items()))
+    counts = loaders.load_and_audit(_con(db), file, family, _cli_actor())
     typer.echo(json.dumps({"file": str(file), "loaded": counts}))
 
 

@@ -19,6 +19,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from cancer_alliance.auth import audit
+from cancer_alliance.auth.model import Actor
 from cancer_alliance.dataset import periods
 from cancer_alliance.errors import SubmissionRejected, UsageError
 from cancer_alliance.ingest.limits import MIB, Limits
@@ -362,6 +364,20 @@ def load_parts(con, parts: list[tuple[str, str, pd.DataFrame]], family: str,
             except (UsageError, ValueError, KeyError, duckdb.Error) as exc:
                 raise UsageError(f"{label} row {i}: {exc}") from None
     return counts(parts)
+
+
+def load_and_audit(con, path: Path, family: str, actor: Actor) -> dict[str, int]:
+    """Load one file as ``actor`` and write its audit row, in one transaction (both or
+    neither: :func:`cancer_alliance.auth.audit.atomic`): what the web's load form and the
+    command line's ``load`` commands do. Returns rows loaded per table."""
+    if family not in FAMILIES:
+        raise UsageError(f"unknown load family '{family}'")
+    parts = read_file(path, family)
+    loaded = counts(parts)
+    detail = f"{path.name}: " + ", ".join(f"{t}={n}" for t, n in loaded.items())
+    with audit.atomic(con, actor, "edit_operations", f"load_{family}", detail):
+        load_parts(con, parts, family, loaded_by=actor.username)
+    return loaded
 
 
 def load_file(con, path: str | Path, family: str, loaded_by: str = "cli") -> dict[str, int]:

@@ -178,3 +178,17 @@ def test_decision_for_an_unknown_meeting_names_the_row(tmp_path):
     f.write_text("meeting_date,decision\n2030-01-01,Nothing\n")
     with pytest.raises(UsageError, match=r"decisions.csv row 2: column meeting_date.*0 meetings"):
         loaders.load_file(con, f, "governance")
+
+
+def test_a_cli_load_whose_audit_is_refused_changes_nothing(tmp_path):
+    """The command line's load and its audit row are one transaction, as the web's: a file
+    name the audit refuses (ten digits, a possible NHS number) loads nothing."""
+    db = tmp_path / "c.duckdb"
+    f = tmp_path / "2026000001.csv"
+    f.write_text("org_code,measure_code,month,planned\nRAA,FDS,2024-04,76\n")
+    r = subprocess.run([sys.executable, "-m", "cancer_alliance", "trajectories", "load",
+                        str(f), "--db", str(db)], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2 and "NHS number" in r.stderr and "Traceback" not in r.stderr
+    con = connect(db)
+    assert trajectories.get_planned(con, "RAA", "FDS") == {}
+    assert con.execute("SELECT count(*) FROM audit_log").fetchone()[0] == 0

@@ -264,9 +264,5 @@ def load_upload(family: str = Form(...), file: UploadFile = File(...), con=Depen
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / name
         path.write_bytes(data)
-        parts = loaders.read_file(path, family)
-    counts = loaders.counts(parts)
-    with change(con, actor, f"load_{family}",
-                f"{name}: " + ", ".join(f"{t}={n}" for t, n in counts.items())):
-        loaders.load_parts(con, parts, family, loaded_by=actor.username)
+        loaders.load_and_audit(con, path, family, actor)
     return _back(f"/operations?loaded={family}")
