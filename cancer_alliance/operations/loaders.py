@@ -9,10 +9,8 @@ row 1), column, value and rule, and nothing of that load is kept (one transactio
 
 from __future__ import annotations
 
-import csv
 import json
 import re
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,9 +20,9 @@ import pandas as pd
 from cancer_alliance.auth import audit
 from cancer_alliance.auth.model import Actor
 from cancer_alliance.dataset import periods
-from cancer_alliance.errors import SubmissionRejected, UsageError
+from cancer_alliance.errors import UsageError
+from cancer_alliance.ingest import table_bounds
 from cancer_alliance.ingest.limits import MIB, Limits
-from cancer_alliance.ingest.xlsx import UNREADABLE, Workbook
 from cancer_alliance.operations import (
     bids,
     governance,
@@ -245,62 +243,13 @@ MAX_COLUMNS = 128
 """Columns of a CSV's header or cells of any workbook row (the widest table has 11)."""
 MAX_UNPACKED_BYTES = 64 * MIB
 """What a workbook's zip directory declares its members unpack to, together."""
-MAX_PACKING_RATIO = 100
+MAX_PACKING_RATIO = table_bounds.MAX_PACKING_RATIO
 """Unpacked bytes per packed byte of a workbook above 1 MiB unpacked (real ones: 5 to 20)."""
 MAX_HEADER_BYTES = 64 * 1024
 """Bytes of a CSV's header line (read alone, to count its columns)."""
 LOAD_LIMITS = Limits(max_file_bytes=MAX_FILE_BYTES, max_rows=MAX_ROWS,
                      max_columns=MAX_COLUMNS, max_decompressed_bytes=MAX_UNPACKED_BYTES,
                      max_header_bytes=MAX_HEADER_BYTES)
-
-
-def _bounded(what: str, value: int, limit: int, name: str) -> None:
-    if value > limit:
-        raise UsageError(f"{name}: {what} is {value:,}, above the limit of {limit:,}; "
-                         "nothing was loaded")
-
-
-def _check_workbook(path: Path, sheets: list[str]) -> list[str]:
-    """Refuse a workbook beyond the bounds before pandas opens it: the zip directory's
-    declared sizes and ratio, then each sheet's rows and cells streamed by the bounded
-    reader (openpyxl trusts a declared ``A1:XFD1048576`` and pads every row). Returns the
-    titles of the sheets named in ``sheets``."""
-    try:
-        with zipfile.ZipFile(path) as z:
-            members = z.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise UsageError(f"{path.name}: not a readable .xlsx workbook") from None
-    unpacked = sum(m.file_size for m in members)
-    _bounded("the unpacked size the workbook declares (bytes)", unpacked,
-             MAX_UNPACKED_BYTES, path.name)
-    packed = max(1, sum(m.compress_size for m in members))
-    if unpacked > MIB:
-        _bounded("the ratio of its unpacked to its packed size", unpacked // packed,
-                 MAX_PACKING_RATIO, path.name)
-    try:
-        book = Workbook(path.name, path.read_bytes(), LOAD_LIMITS)
-        titles = [t for t, _ in book.sheets if t in sheets]
-        for title, part in book.sheets:
-            if title in titles:
-                for _ in book.rows(title, part):
-                    pass
-    except SubmissionRejected as exc:
-        raise UsageError(str(exc).replace("the submission was rejected and nothing was "
-                                          "changed", "nothing was loaded")) from None
-    except UNREADABLE as exc:
-        raise UsageError(f"{path.name}: not a readable .xlsx workbook ({exc})") from None
-    return titles
-
-
-def _check_csv(path: Path) -> None:
-    """Count the header's columns from its line alone, before pandas reads the file."""
-    with path.open("rb") as f:
-        header = f.readline(MAX_HEADER_BYTES + 1)
-    _bounded("the length of the header line (bytes)", len(header.rstrip(b"\r\n")),
-             MAX_HEADER_BYTES, path.name)
-    line = header.decode("utf-8", "replace").strip("\r\n")
-    _bounded("the number of columns in the header", len(next(csv.reader([line]), [])),
-             MAX_COLUMNS, path.name)
 
 
 def read_file(path: Path, family: str) -> list[tuple[str, str, pd.DataFrame]]:
@@ -312,9 +261,9 @@ def read_file(path: Path, family: str) -> list[tuple[str, str, pd.DataFrame]]:
     tables = FAMILIES[family]
     if not path.exists():
         raise UsageError(f"{path}: file not found")
-    _bounded("the size of the file (bytes)", path.stat().st_size, MAX_FILE_BYTES, path.name)
+    table_bounds.check_size(path, LOAD_LIMITS)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        titles = _check_workbook(path, list(tables))
+        titles = table_bounds.check_workbook(path, LOAD_LIMITS, tables)
         if not titles:
             raise UsageError(f"{path.name}: no sheet named {', '.join(tables)}")
         sheets = pd.read_excel(path, sheet_name=titles, dtype=str, nrows=MAX_ROWS)
@@ -322,13 +271,13 @@ def read_file(path: Path, family: str) -> list[tuple[str, str, pd.DataFrame]]:
         return [(f"{path.name}[{t}]", t, sheets[t]) for t in tables if t in sheets]
     if path.suffix.lower() != ".csv":
         raise UsageError(f"{path.name}: only .csv and .xlsx files can be loaded")
-    _check_csv(path)
+    table_bounds.check_csv_header(path, LOAD_LIMITS)
     try:
         df = pd.read_csv(path, dtype=str, keep_default_na=False, nrows=MAX_ROWS + 1)
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise UsageError(f"{path.name}: cannot be read as CSV ({exc})") from None
-    _bounded("the number of rows", len(df), MAX_ROWS, path.name)
-    _bounded("the number of columns", len(df.columns), MAX_COLUMNS, path.name)
+    table_bounds.refuse_over(path.name, "the number of rows", len(df), MAX_ROWS)
+    table_bounds.refuse_over(path.name, "the number of columns", len(df.columns), MAX_COLUMNS)
     if path.stem in tables:
         return [(path.name, path.stem, df)]
     if len(tables) == 1:

@@ -29,6 +29,8 @@ import duckdb
 import pandas as pd
 
 from cancer_alliance.errors import NotFound
+from cancer_alliance.ingest import table_bounds
+from cancer_alliance.ingest.limits import MIB, Limits
 from cancer_alliance.published.aggregate import _finish, published_metrics
 from cancer_alliance.published.errors import PublishedFileRejected
 
@@ -45,13 +47,22 @@ FIGURE_COLUMNS = ["standard", "period", "alliance_code", "alliance_name", "sub_i
                   "total", "within", "breaches", "performance", "threshold", "met"]
 
 
+#: Bounds on the lookup file, checked before pandas reads it (:mod:`~cancer_alliance.ingest.
+#: table_bounds`): the ONS lookup is about 100 rows of 7 columns, some kilobytes.
+LOOKUP_LIMITS = Limits(max_file_bytes=16 * MIB, max_rows=MAX_ROWS, max_columns=64,
+                       max_decompressed_bytes=64 * MIB)
+
+
 def _read_table(path: Path) -> pd.DataFrame:
     suffix = path.suffix.lower()
     try:
+        table_bounds.check_size(path, LOOKUP_LIMITS)
         if suffix == ".csv":
+            table_bounds.check_csv_header(path, LOOKUP_LIMITS)
             return pd.read_csv(path, dtype=str, keep_default_na=False, nrows=MAX_ROWS + 1,
                                encoding="utf-8-sig")
         if suffix == ".xlsx":
+            table_bounds.check_workbook(path, LOOKUP_LIMITS)
             return pd.read_excel(path, dtype=str, keep_default_na=False, nrows=MAX_ROWS + 1)
     except (ValueError, OSError, UnicodeDecodeError) as exc:
         raise PublishedFileRejected(path.name, "lookup", f"cannot be read: {exc}") from None

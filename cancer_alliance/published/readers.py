@@ -32,8 +32,18 @@ from pathlib import Path
 
 import pandas as pd
 
+from cancer_alliance.ingest import table_bounds
+from cancer_alliance.ingest.limits import MIB, Limits
 from cancer_alliance.published import vocabulary as vocab
 from cancer_alliance.published.errors import PublishedFileRejected
+
+#: Bounds on a published file, checked before pandas or openpyxl parses it
+#: (:mod:`cancer_alliance.ingest.table_bounds`). NHS England's files are small (a month's
+#: provider extract: 0.5 MB, 9,913 rows of 11 columns; the national time series: 843 rows
+#: of 20): these allow years of them in one file, and keep a hostile one from costing
+#: minutes and gigabytes (openpyxl pads every row to a declared ``A1:XFD1048576``).
+PUBLISHED_LIMITS = Limits(max_file_bytes=64 * MIB, max_rows=500_000, max_columns=256,
+                          max_decompressed_bytes=256 * MIB)
 
 COLUMNS = [
     "period", "basis", "org_code", "org_name", "parent_org", "standard", "standard_published",
@@ -205,9 +215,11 @@ def read_monthly_combined_csv(path: Path) -> pd.DataFrame:
     """The Monthly Combined CSV (both bases in one file) as rows of :data:`COLUMNS`."""
     file = path.name
     raw = None
+    table_bounds.check_csv_header(path, PUBLISHED_LIMITS)
     for encoding in ("utf-8-sig", "cp1252"):
         try:
-            raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding=encoding)
+            raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding=encoding,
+                              nrows=PUBLISHED_LIMITS.max_rows + 1)
             break
         except UnicodeDecodeError:
             continue
@@ -215,6 +227,7 @@ def read_monthly_combined_csv(path: Path) -> pd.DataFrame:
             raise PublishedFileRejected(file, "csv", f"not a readable CSV file: {exc}") from None
     if raw is None:
         raise PublishedFileRejected(file, "encoding", "neither UTF-8 nor Windows-1252 text")
+    table_bounds.refuse_over(file, "the number of rows", len(raw), PUBLISHED_LIMITS.max_rows)
     headers = list(raw.columns)
     where = _locate(file, headers, CSV_FIELDS)
     if "basis" not in where:
@@ -357,9 +370,11 @@ def read_published(path: str | Path) -> tuple[str, pd.DataFrame]:
     if not path.is_file():
         raise PublishedFileRejected(str(path), "file", "no such file")
     suffix = path.suffix.lower()
+    table_bounds.check_size(path, PUBLISHED_LIMITS)
     if suffix == ".csv":
         return "monthly_combined_csv", read_monthly_combined_csv(path)
     if suffix in (".xlsx", ".xlsm"):
+        table_bounds.check_workbook(path, PUBLISHED_LIMITS)
         series = _time_series_or_none(path)
         if series is not None:
             return "national_time_series_xlsx", series
