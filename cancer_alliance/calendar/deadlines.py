@@ -20,6 +20,11 @@ from cancer_alliance.dataset import periods
 NATIONAL_WORKING_DAYS = 25
 #: A month is final at the deadline of the month this many months later.
 NATIONAL_REVISION_MONTHS = 1
+#: The most either may be set to: a quarter of working days, ten years of revisions. Far
+#: beyond any real timetable; a setting of a billion working days once made every page
+#: that reads the calendar count days for minutes and then fail past the year 9999.
+MAX_WORKING_DAYS = 60
+MAX_REVISION_MONTHS = 120
 
 
 @dataclass(frozen=True)
@@ -39,10 +44,12 @@ class CalendarSettings:
     alliance_code: str | None = None
 
     def __post_init__(self) -> None:
-        if self.working_days < 1:
-            raise ValueError(f"working_days must be at least 1, not {self.working_days}")
-        if self.revision_months < 0:
-            raise ValueError(f"revision_months must be 0 or more, not {self.revision_months}")
+        if not 1 <= self.working_days <= MAX_WORKING_DAYS:
+            raise ValueError(f"working_days must be from 1 to {MAX_WORKING_DAYS}, "
+                             f"not {self.working_days}")
+        if not 0 <= self.revision_months <= MAX_REVISION_MONTHS:
+            raise ValueError(f"revision_months must be from 0 to {MAX_REVISION_MONTHS}, "
+                             f"not {self.revision_months}")
         if not 0 < self.complete_share <= 1:
             raise ValueError(f"complete_share must be above 0 and at most 1, "
                              f"not {self.complete_share}")

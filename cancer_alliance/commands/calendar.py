@@ -34,13 +34,14 @@ def _user() -> str:
         return "cli"
 
 
-def _audit(con, action_detail: str, resource: str) -> None:
-    """Calendar changes from the command line are audited like the browser's."""
+def _audited(con, detail: str):
+    """A calendar change and its audit row in one transaction (both or neither), as the
+    browser's changes: a refused audit text once left the change made and a traceback."""
     from cancer_alliance.auth import audit
     from cancer_alliance.auth.model import Actor
 
-    audit.record(con, Actor(username=_user(), role="analyst"), "edit_operations", resource,
-                 action_detail)
+    return audit.atomic(con, Actor(username=_user(), role="analyst"), "edit_operations",
+                        "calendar", detail)
 
 
 def completeness_command(
@@ -87,8 +88,8 @@ def finalise_command(
     from cancer_alliance.store import connect
 
     con = connect(db)
-    done = finalise(con, period, _user(), note)
-    _audit(con, f"finalised {period}", "calendar")
+    with _audited(con, f"finalised {period}"):
+        done = finalise(con, period, _user(), note)
     typer.echo(f"{period} is final (by {done.finalised_by} at "
                f"{done.finalised_at.isoformat(timespec='seconds')})")
 
@@ -106,8 +107,8 @@ def set_command(
     from cancer_alliance.store import connect
 
     con = connect(db)
-    set_setting(con, key, value, _user())
-    _audit(con, f"set {key}={value if value is not None else 'default'}", "calendar")
+    with _audited(con, f"set {key}={value if value is not None else 'default'}"):
+        set_setting(con, key, value, _user())
     typer.echo(f"{key} = {value if value is not None else '(default)'}")
 
 
@@ -122,8 +123,8 @@ def joined_command(
     from cancer_alliance.store import connect
 
     con = connect(db)
-    set_provider_start(con, provider, month, _user())
-    _audit(con, f"{provider} expected from {month}", "calendar")
+    with _audited(con, f"{provider} expected from {month}"):
+        set_provider_start(con, provider, month, _user())
     typer.echo(f"{provider} is expected from {month}")
 
 

@@ -218,13 +218,17 @@ def bids_decide(budget: Annotated[float, typer.Option(help="Budget in pounds.")]
                 apply: Annotated[bool, typer.Option(help="Record the decision and statuses.")]
                 = False, db: DbOption = None) -> None:
     """Rank scored bids by the value framework and fund them greedily within the budget."""
+    from cancer_alliance.auth import audit
     from cancer_alliance.operations import bids
 
     con = _con(db)
-    d = bids.run_decision(con, budget, "cli", min_score=min_score, apply=apply)
-    if apply:
-        _audit(con, "funding_decision", f"budget {budget:.0f}: funded "
-               + (", ".join(a.bid_id for a in d.funded) or "none"))
+    if apply:  # the decision and its audit row in one transaction, as on the web
+        with audit.atomic(con, _cli_actor(), "edit_operations", "funding_decision",
+                          f"budget {budget:.0f}") as done:
+            d = bids.run_decision(con, budget, "cli", min_score=min_score, apply=True)
+            done.detail += f": funded {', '.join(a.bid_id for a in d.funded) or 'none'}"
+    else:
+        d = bids.run_decision(con, budget, "cli", min_score=min_score)
     typer.echo("rank,bid_id,weighted_score,value_for_money,total_cost,decision")
     for a in d.ranked:
         ws = "" if a.weighted_score is None else f"{a.weighted_score:.3f}"

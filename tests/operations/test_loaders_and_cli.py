@@ -192,3 +192,17 @@ def test_a_cli_load_whose_audit_is_refused_changes_nothing(tmp_path):
     con = connect(db)
     assert trajectories.get_planned(con, "RAA", "FDS") == {}
     assert con.execute("SELECT count(*) FROM audit_log").fetchone()[0] == 0
+
+
+def test_a_cli_funding_decision_whose_audit_is_refused_records_nothing(tmp_path):
+    """``bids decide --apply`` records the decision and its audit row together: a budget
+    the audit refuses (ten digits) leaves no decision behind."""
+    db = tmp_path / "c.duckdb"
+    connect(db).close()
+    r = subprocess.run([sys.executable, "-m", "cancer_alliance", "bids", "decide", "--budget",
+                        "1234567891", "--apply", "--db", str(db)],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2 and "NHS number" in r.stderr and "Traceback" not in r.stderr
+    con = connect(db)
+    assert con.execute("SELECT count(*) FROM funding_decisions").fetchone()[0] == 0
+    assert con.execute("SELECT count(*) FROM audit_log").fetchone()[0] == 0

@@ -124,3 +124,26 @@ def test_packs_default_to_the_latest_complete_month(db):
                 " VALUES ('RCC', 'Gamma', 'PROVIDER', 'ALL1')")
     with pytest.raises(UsageError, match="no month is complete"):
         _pack_period(con, None)
+
+
+def test_calendar_changes_and_their_audit_rows_are_one_transaction(tmp_path):
+    """A change whose audit text is refused (ten digits: a possible NHS number) is not
+    made, with a one-line error; an absurd setting is refused before it can stall every page
+    that reads the calendar (a billion working days once was stored)."""
+    path = tmp_path / "c.duckdb"
+    _store(path).close()
+    joined = runner.invoke(app, ["calendar", "joined", "1234567891", "2024-01", "--db",
+                                 str(path)])
+    assert joined.exit_code != 0 and "NHS number" in str(joined.exception)
+    huge = runner.invoke(app, ["calendar", "set", "working_days", "100000", "--db",
+                               str(path)])
+    assert huge.exit_code != 0 and "from 1 to 60" in str(huge.exception)
+    con = connect(path)
+    assert con.execute("SELECT count(*) FROM calendar_providers").fetchone()[0] == 0
+    assert con.execute("SELECT count(*) FROM calendar_settings").fetchone()[0] == 0
+    assert con.execute("SELECT count(*) FROM audit_log").fetchone()[0] == 0
+    con.close()
+    ok = runner.invoke(app, ["calendar", "set", "working_days", "20", "--db", str(path)])
+    assert ok.exit_code == 0, ok.output
+    con = connect(path)
+    assert con.execute("SELECT detail FROM audit_log").fetchall() == [("set working_days=20",)]

@@ -75,12 +75,11 @@ def finalise_month(request: Request, period: str = Form(...),
         raise HTTPException(400, "The period must be a month written YYYY-MM.")
     cur = request.app.state.con.cursor()
     try:
-        try:
-            finalise(cur, period, actor.username)
-        except UsageError as exc:
-            raise HTTPException(409, str(exc)) from None
-        audit.record(cur, actor, "finalise_month", resource="calendar",
-                     detail=f"finalised {period}")
+        with audit.atomic(cur, actor, "finalise_month", "calendar", f"finalised {period}"):
+            try:
+                finalise(cur, period, actor.username)
+            except UsageError as exc:
+                raise HTTPException(409, str(exc)) from None
     finally:
         cur.close()
     data.clear_cache()
