@@ -58,6 +58,25 @@ def app(store):
     return create_app(settings, con=store)
 
 
+def own_app_on_a_copy(store, tmp_path, *, warm_pages: bool = False):
+    """An app of its own on a copy of the shared store (for tests that change data or run
+    jobs and the warm-up); yields it, then stops its threads and closes the copy."""
+    cur = store.cursor()
+    cur.execute("CHECKPOINT")
+    (path,), = cur.execute("SELECT path FROM duckdb_databases() WHERE NOT internal"
+                           " AND database_name = current_database()").fetchall()
+    cur.close()
+    db = tmp_path / "copy.duckdb"
+    shutil.copyfile(path, db)
+    con = connect(db)
+    app = create_app(WebSettings(secret=SECRET, oidc=None, census="2024-06-30",
+                                 warm_pages=warm_pages), con=con)
+    yield app
+    assert app.state.warmer.stop()
+    app.state.jobs.stop()
+    con.close()
+
+
 def login(client: TestClient, username: str, password: str = PASSWORD):
     """Log in through the real form (fetching its CSRF token first)."""
     page = client.get("/login")

@@ -4,20 +4,16 @@ once ready, everyone gets the new one. Nobody else's page is ever served this wa
 
 from __future__ import annotations
 
-import shutil
 import threading
 
 import pytest
 from fastapi.testclient import TestClient
 
 from cancer_alliance.auth.model import Actor
-from cancer_alliance.store import connect
 from cancer_alliance.web import data, warm
-from cancer_alliance.web.app import create_app
-from cancer_alliance.web.settings import WebSettings
 from cancer_alliance.web.views import public
 
-from .conftest import SECRET
+from .conftest import own_app_on_a_copy
 
 NOTE = "These figures are from the data as it stood at"
 
@@ -64,18 +60,7 @@ def test_the_previous_value_while_the_new_one_is_computed():
 
 @pytest.fixture
 def own_app(store, tmp_path):
-    cur = store.cursor()
-    cur.execute("CHECKPOINT")
-    cur.close()
-    (path,), = store.execute("SELECT path FROM duckdb_databases() WHERE NOT internal"
-                             " AND database_name = current_database()").fetchall()
-    db = tmp_path / "copy.duckdb"
-    shutil.copyfile(path, db)
-    con = connect(db)
-    app = create_app(WebSettings(secret=SECRET, oidc=None, census="2024-06-30"), con=con)
-    yield app
-    app.state.jobs.stop()
-    con.close()
+    yield from own_app_on_a_copy(store, tmp_path)
 
 
 def test_public_page_says_which_data_it_shows_while_the_new_one_is_made(own_app, monkeypatch):
@@ -137,20 +122,7 @@ def test_a_stale_value_nobody_computes_is_asked_of_the_refresher():
 
 @pytest.fixture
 def warm_app(store, tmp_path):
-    cur = store.cursor()
-    cur.execute("CHECKPOINT")
-    cur.close()
-    (path,), = store.execute("SELECT path FROM duckdb_databases() WHERE NOT internal"
-                             " AND database_name = current_database()").fetchall()
-    db = tmp_path / "copy.duckdb"
-    shutil.copyfile(path, db)
-    con = connect(db)
-    app = create_app(WebSettings(secret=SECRET, oidc=None, census="2024-06-30",
-                                 warm_pages=True), con=con)
-    yield app
-    assert app.state.warmer.stop()
-    app.state.jobs.stop()
-    con.close()
+    yield from own_app_on_a_copy(store, tmp_path, warm_pages=True)
 
 
 def test_the_warm_up_makes_the_page_a_visitor_found_stale(warm_app, monkeypatch):

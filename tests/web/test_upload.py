@@ -8,18 +8,14 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 
 import pytest
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 
 from cancer_alliance.auth import tokens
-from cancer_alliance.store import connect
-from cancer_alliance.web.app import create_app
-from cancer_alliance.web.settings import WebSettings
 
-from .conftest import SECRET, csrf_from, login
+from .conftest import csrf_from, login, own_app_on_a_copy
 
 ingest = pytest.importorskip("cancer_alliance.ingest")
 
@@ -50,21 +46,8 @@ def _csv() -> bytes:
 
 @pytest.fixture
 def own_app(store, tmp_path):
-    cur = store.cursor()
-    cur.execute("CHECKPOINT")
-    cur.close()
-    db = tmp_path / "copy.duckdb"
-    (path,), = store.execute("SELECT path FROM duckdb_databases() WHERE NOT internal"
-                             " AND database_name = current_database()").fetchall()
-    shutil.copyfile(path, db)
-    con = connect(db)
     # the pages are prepared after each job, as in ``serve``: uploads must work alongside it
-    app = create_app(WebSettings(secret=SECRET, oidc=None, census="2024-06-30",
-                                 warm_pages=True), con=con)
-    yield app
-    assert app.state.warmer.stop()
-    app.state.jobs.stop()
-    con.close()
+    yield from own_app_on_a_copy(store, tmp_path, warm_pages=True)
 
 
 def test_browser_upload_queues_a_job_whose_page_shows_the_row_level_report(own_app):

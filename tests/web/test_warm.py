@@ -4,36 +4,18 @@ each provider's pack figures."""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from cancer_alliance.outlook import risk_cache
-from cancer_alliance.store import connect
 from cancer_alliance.web import warm
-from cancer_alliance.web.app import create_app
-from cancer_alliance.web.settings import WebSettings
 
-from .conftest import SECRET
+from .conftest import own_app_on_a_copy
 
 
 @pytest.fixture
 def warm_app(store, tmp_path, monkeypatch):
-    cur = store.cursor()
-    cur.execute("CHECKPOINT")
-    cur.close()
-    (path,), = store.execute("SELECT path FROM duckdb_databases() WHERE NOT internal"
-                             " AND database_name = current_database()").fetchall()
-    db = tmp_path / "copy.duckdb"
-    shutil.copyfile(path, db)
-    con = connect(db)
     monkeypatch.setattr(risk_cache, "CACHE", risk_cache.RiskCache())
-    app = create_app(WebSettings(secret=SECRET, oidc=None, census="2024-06-30",
-                                 warm_pages=True), con=con)
-    yield app
-    assert app.state.warmer.stop()
-    app.state.jobs.stop()
-    con.close()
+    yield from own_app_on_a_copy(store, tmp_path, warm_pages=True)
 
 
 def test_the_store_is_held_page_by_page_and_not_while_the_model_fits(warm_app, monkeypatch):
