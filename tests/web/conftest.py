@@ -8,6 +8,7 @@ compare before/after, so they do not depend on order or on each other.
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 from _stores import web_store
@@ -58,17 +59,23 @@ def app(store):
     return create_app(settings, con=store)
 
 
-def own_app_on_a_copy(store, tmp_path, *, warm_pages: bool = False):
-    """An app of its own on a copy of the shared store (for tests that change data or run
-    jobs and the warm-up); yields it, then stops its threads and closes the copy."""
+def copy_of_store(store, folder) -> Path:
+    """The shared store's file copied (after a checkpoint) to ``folder/copy.duckdb``, for a
+    test that changes data without touching the other tests' store."""
     cur = store.cursor()
     cur.execute("CHECKPOINT")
     (path,), = cur.execute("SELECT path FROM duckdb_databases() WHERE NOT internal"
                            " AND database_name = current_database()").fetchall()
     cur.close()
-    db = tmp_path / "copy.duckdb"
+    db = Path(folder) / "copy.duckdb"
     shutil.copyfile(path, db)
-    con = connect(db)
+    return db
+
+
+def own_app_on_a_copy(store, tmp_path, *, warm_pages: bool = False):
+    """An app of its own on a copy of the shared store (for tests that change data or run
+    jobs and the warm-up); yields it, then stops its threads and closes the copy."""
+    con = connect(copy_of_store(store, tmp_path))
     app = create_app(WebSettings(secret=SECRET, oidc=None, census="2024-06-30",
                                  warm_pages=warm_pages), con=con)
     yield app

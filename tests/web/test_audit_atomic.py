@@ -4,7 +4,6 @@ login throttle is checked atomically."""
 
 from __future__ import annotations
 
-import shutil
 import threading
 
 import pytest
@@ -16,18 +15,12 @@ from cancer_alliance.store import connect
 from cancer_alliance.web.app import create_app
 from cancer_alliance.web.settings import WebSettings
 
-from .conftest import PASSWORD, SECRET, csrf_from, login
+from .conftest import PASSWORD, SECRET, copy_of_store, csrf_from, login
 
 
 @pytest.fixture
 def own(store, tmp_path):
-    cur = store.cursor()
-    cur.execute("CHECKPOINT")
-    (path,), = cur.execute("SELECT path FROM duckdb_databases() WHERE NOT internal"
-                           " AND database_name = current_database()").fetchall()
-    cur.close()
-    db = tmp_path / "copy.duckdb"
-    shutil.copyfile(path, db)
+    db = copy_of_store(store, tmp_path)
     con = connect(db)
     app = create_app(WebSettings(secret=SECRET, oidc=None), con=con)
     c = TestClient(app, base_url="https://testserver")

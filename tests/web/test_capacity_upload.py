@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 
 import pytest
 from bs4 import BeautifulSoup
@@ -21,7 +20,7 @@ from cancer_alliance.store import connect
 from cancer_alliance.web.app import create_app
 from cancer_alliance.web.settings import WebSettings
 
-from .conftest import SECRET, csrf_from, login
+from .conftest import SECRET, copy_of_store, csrf_from, login
 
 PERIOD = "2024-06"
 CAPACITY = ["provider_code", "period", "resource", "capacity", "activity", "cancer_activity"]
@@ -51,13 +50,7 @@ HOSTILE = _csv(CAPACITY, [
 
 @pytest.fixture
 def own_app(store, tmp_path):
-    cur = store.cursor()
-    cur.execute("CHECKPOINT")
-    cur.close()
-    db = tmp_path / "copy.duckdb"
-    (path,), = store.execute("SELECT path FROM duckdb_databases() WHERE NOT internal"
-                             " AND database_name = current_database()").fetchall()
-    shutil.copyfile(path, db)
+    db = copy_of_store(store, tmp_path)
     con = connect(db)
     app = create_app(WebSettings(secret=SECRET, oidc=None, census="2024-06-30"), con=con)
     yield app

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 
 import pandas as pd
 import pytest
@@ -23,7 +22,7 @@ from cancer_alliance.store import connect
 from cancer_alliance.web.app import create_app
 from cancer_alliance.web.settings import WebSettings
 
-from .conftest import SECRET, login
+from .conftest import SECRET, copy_of_store, login
 
 PAYLOADS = ['=HYPERLINK("http://e.x","go")', "+1+2", "-3+4", "@SUM(1+1)"]
 NHS = ["9434765919", "9434765870", "9434765838", "9434765889"]
@@ -49,13 +48,7 @@ def _submission() -> bytes:
 @pytest.fixture(scope="module")
 def loaded(store, tmp_path_factory):
     """A copy of the seeded store with the hostile submission loaded (by trust RAA)."""
-    cur = store.cursor()
-    cur.execute("CHECKPOINT")
-    cur.close()
-    (path,), = store.execute("SELECT path FROM duckdb_databases() WHERE NOT internal"
-                             " AND database_name = current_database()").fetchall()
-    db = tmp_path_factory.mktemp("injection") / "copy.duckdb"
-    shutil.copyfile(path, db)
+    db = copy_of_store(store, tmp_path_factory.mktemp("injection"))
     con = connect(db)
     result = ingest_submission(con, provider="RAA", period="2024-06",
                                files={"pathways.csv": _submission()},

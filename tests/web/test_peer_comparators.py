@@ -5,8 +5,6 @@ loaded published data; the peer set is set with ``published peers --set`` (migra
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
@@ -21,7 +19,7 @@ from cancer_alliance.web.app import create_app
 from cancer_alliance.web.settings import WebSettings
 
 from . import synthetic
-from .conftest import SECRET, login
+from .conftest import SECRET, copy_of_store, login
 
 HEADER = ("Period,Basis,Org_Code,Parent_Org,Org_Name,Standard_or_Item,Cancer_Type,"
           "Referral_Route_or_Stage,Treatment_Modality,Total,Within,After,Performance")
@@ -43,14 +41,8 @@ def _csv() -> str:
 
 @pytest.fixture(scope="module")
 def loaded(store, tmp_path_factory):
-    cur = store.cursor()
-    cur.execute("CHECKPOINT")
-    cur.close()
-    (path,), = store.execute("SELECT path FROM duckdb_databases() WHERE NOT internal"
-                             " AND database_name = current_database()").fetchall()
     folder = tmp_path_factory.mktemp("peers")
-    db = folder / "copy.duckdb"
-    shutil.copyfile(path, db)
+    db = copy_of_store(store, folder)
     published = folder / "monthly_combined_2024-06.csv"
     published.write_text(_csv())
     con = connect(db)

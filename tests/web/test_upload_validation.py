@@ -4,7 +4,6 @@ provider or file name with a clear 400, never a 500, a traceback or an orphan fo
 from __future__ import annotations
 
 import logging
-import shutil
 
 import pytest
 from fastapi.testclient import TestClient
@@ -14,7 +13,7 @@ from cancer_alliance.store import connect
 from cancer_alliance.web.app import create_app
 from cancer_alliance.web.settings import WebSettings
 
-from .conftest import SECRET, csrf_from, login
+from .conftest import SECRET, copy_of_store, csrf_from, login
 
 CSV = (b"provider_code,pathway_id,nhs_number,date_of_birth,sex,commissioner_code,"
        b"referral_route\nRAA,V1,9434765919,1950-01-01,1,QAA,USC\n")
@@ -22,13 +21,7 @@ CSV = (b"provider_code,pathway_id,nhs_number,date_of_birth,sex,commissioner_code
 
 @pytest.fixture(scope="module")
 def own_app(store, tmp_path_factory):
-    cur = store.cursor()
-    cur.execute("CHECKPOINT")
-    cur.close()
-    (path,), = store.execute("SELECT path FROM duckdb_databases() WHERE NOT internal"
-                             " AND database_name = current_database()").fetchall()
-    db = tmp_path_factory.mktemp("upload-validation") / "copy.duckdb"
-    shutil.copyfile(path, db)
+    db = copy_of_store(store, tmp_path_factory.mktemp("upload-validation"))
     con = connect(db)
     yield create_app(WebSettings(secret=SECRET, oidc=None, census="2024-06-30"), con=con), db
     con.close()
