@@ -40,21 +40,17 @@ def test_a_csv_header_of_a_million_columns_is_refused_from_its_line(tmp_path):
         readers.read_published(path)
 
 
-def test_csv_rows_beyond_the_limit_are_refused(tmp_path, monkeypatch):
+@pytest.mark.parametrize(("limit", "rows", "message"), [
+    ({"max_rows": 3}, 4, "the number of rows is 4, above the limit of 3"),
+    ({"max_file_bytes": 10}, 1, "the size of the file"),  # before it is read
+])
+def test_csv_rows_and_size_beyond_the_limits_are_refused(tmp_path, monkeypatch, limit, rows,
+                                                         message):
     monkeypatch.setattr(readers, "PUBLISHED_LIMITS", replace(readers.PUBLISHED_LIMITS,
-                                                             max_rows=3))
+                                                             **limit))
     path = tmp_path / "monthly.csv"
-    path.write_text("Period,Basis,Standard,Org Code\n" + "2023-10,x,y,RAA\n" * 4)
-    with pytest.raises(UsageError, match="the number of rows is 4, above the limit of 3"):
-        readers.read_published(path)
-
-
-def test_a_file_too_large_is_refused_before_it_is_read(tmp_path, monkeypatch):
-    monkeypatch.setattr(readers, "PUBLISHED_LIMITS", replace(readers.PUBLISHED_LIMITS,
-                                                             max_file_bytes=10))
-    path = tmp_path / "monthly.csv"
-    path.write_text("Period,Basis,Standard,Org Code\n2023-10,x,y,RAA\n")
-    with pytest.raises(UsageError, match="the size of the file"):
+    path.write_text("Period,Basis,Standard,Org Code\n" + "2023-10,x,y,RAA\n" * rows)
+    with pytest.raises(UsageError, match=message):
         readers.read_published(path)
 
 

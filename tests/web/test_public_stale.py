@@ -58,6 +58,16 @@ def test_the_previous_value_while_the_new_one_is_computed():
     assert cache.get_or_previous(None, ("other",), lambda: "D") == ("D", None)
 
 
+def _new_submission(app) -> None:
+    """A submission row loaded "now": the store's data version changes."""
+    cur = app.state.con.cursor()
+    cur.execute("INSERT INTO submissions (submission_id, provider_code, period, submitted_by,"
+                " submitted_at, status, dataset_version, rows_read, accepted, rejected)"
+                " VALUES (9001, 'RAA', '2024-06', 'test', TIMESTAMP '2030-01-02 03:04',"
+                " 'loaded', 1, 0, 0, 0)")
+    cur.close()
+
+
 @pytest.fixture
 def own_app(store, tmp_path):
     yield from own_app_on_a_copy(store, tmp_path)
@@ -66,12 +76,7 @@ def own_app(store, tmp_path):
 def test_public_page_says_which_data_it_shows_while_the_new_one_is_made(own_app, monkeypatch):
     first = TestClient(own_app, base_url="https://testserver").get("/public")
     assert first.status_code == 200 and NOTE not in first.text
-    cur = own_app.state.con.cursor()
-    cur.execute("INSERT INTO submissions (submission_id, provider_code, period, submitted_by,"
-                " submitted_at, status, dataset_version, rows_read, accepted, rejected)"
-                " VALUES (9001, 'RAA', '2024-06', 'test', TIMESTAMP '2030-01-02 03:04',"
-                " 'loaded', 1, 0, 0, 0)")
-    cur.close()
+    _new_submission(own_app)
     own_app.state.results.clear()  # as the job worker does after a submission
     entered, release = threading.Event(), threading.Event()
     context = public._context
@@ -134,12 +139,7 @@ def test_the_warm_up_makes_the_page_a_visitor_found_stale(warm_app, monkeypatch)
     assert warm_app.state.warmer.wait_idle(120)
     first = client.get("/public")
     assert first.status_code == 200 and NOTE not in first.text
-    cur = warm_app.state.con.cursor()
-    cur.execute("INSERT INTO submissions (submission_id, provider_code, period, submitted_by,"
-                " submitted_at, status, dataset_version, rows_read, accepted, rejected)"
-                " VALUES (9001, 'RAA', '2024-06', 'test', TIMESTAMP '2030-01-02 03:04',"
-                " 'loaded', 1, 0, 0, 0)")
-    cur.close()
+    _new_submission(warm_app)
     warm_app.state.results.clear()  # a change the warm-up was not told of
     asked = []
     ensure = warm_app.state.warmer.ensure
